@@ -1,0 +1,60 @@
+# The two commands: `make demo` and `make test`. Everything else is a building block.
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -euo pipefail -c
+VENV := .venv
+PY := $(VENV)/bin/python
+JOBS ?= $(shell nproc)
+export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
+
+.PHONY: demo test setup build python ctest asan fuzz consumer pytest notebooks docs lint bench clean
+
+demo: python
+	$(VENV)/bin/famgraph demo
+
+test: setup build python
+	scripts/run_tests.sh
+
+setup:
+	scripts/bootstrap.sh
+
+build: setup
+	cmake --preset release >/dev/null
+	cmake --build --preset release
+
+python: setup
+	$(PY) -m pip install -q --no-build-isolation .
+
+ctest: build
+	ctest --preset release
+
+asan: setup
+	cmake --preset asan-ubsan >/dev/null
+	cmake --build --preset asan-ubsan --target famgraph_tests
+	ctest --preset asan-ubsan
+
+fuzz: setup
+	tests/fuzz/run.sh 60
+
+consumer: build
+	scripts/check_consumer.sh build/release
+
+pytest: python
+	$(PY) -m pytest
+
+notebooks: python
+	$(PY) scripts/run_notebooks.py notebooks
+
+docs: python
+	$(PY) -m sphinx -W --keep-going -q -b html docs build/docs
+
+lint: setup
+	$(VENV)/bin/ruff check python tests/python benchmarks scripts
+	$(VENV)/bin/ruff format --check python tests/python scripts
+	$(VENV)/bin/mypy
+
+bench: build python
+	$(PY) benchmarks/run_foundation.py
+
+clean:
+	rm -rf build

@@ -1,0 +1,109 @@
+"""The ``famgraph`` command line: validate, summary, demo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from ._errors import DataError
+from .dataset import Dataset
+
+EXAMPLE_DATA = Path(__file__).resolve().parent / "data" / "example"
+
+
+def _load(args: argparse.Namespace) -> Dataset:
+    folder = Path(args.dir)
+    if any(folder.glob("*.parquet")) and not (folder / "persons.csv").exists():
+        return Dataset.from_parquet(folder, missing_parents=args.missing_parents)
+    return Dataset.from_csv(folder, missing_parents=args.missing_parents)
+
+
+def _print_summary(ds: Dataset) -> None:
+    s = ds.summary()
+    roles = ", ".join(f"{r} {n}" for r, n in s["events_by_role"].items())
+    print(
+        f"persons              {s['persons']} (founders {s['founders']}, "
+        f"added parents {s['added_parents']}, without birth date {s['without_birth_date']})"
+    )
+    print(f"generations          {s['generations']}")
+    print(f"family components    {s['family_components']} (largest {s['largest_component']} persons)")
+    print(f"partnerships         {s['partnerships']}")
+    print(f"incidents            {s['incidents']} ({s['event_rows']} participant rows)")
+    print(f"  by role            {roles}")
+    print(
+        f"contacts             {s['contacts']} with {s['organisations']} organisations "
+        f"({', '.join(ds.organisations)})"
+    )
+    print(
+        f"inbreeding           {s['inbred']} persons with F > 0; mean F {s['mean_inbreeding']:.6f}, "
+        f"max F {s['max_inbreeding']:.6f}"
+    )
+    print(f"warnings             {s['warnings']}")
+    for rule, n in sorted(ds.warning_counts.items()):
+        print(f"  {rule:<28} {n}")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    ds = _load(args)
+    print(
+        f"{args.dir}: valid ({ds.n_persons} persons, {ds.n_incidents} incidents, "
+        f"{sum(ds.warning_counts.values())} warnings)"
+    )
+    for w in ds._core.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    _print_summary(_load(args))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    folder = Path(args.data) if args.data else EXAMPLE_DATA
+    print(f"famgraph {__version__} demo: loading {folder}")
+    ds = Dataset.from_csv(folder)
+    print("Note: descriptive counts of a small hand-made example, not disclosure-controlled output.\n")
+    _print_summary(ds)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="famgraph", description="Intergenerational family-graph analytics.")
+    p.add_argument("--version", action="version", version=f"famgraph {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, fn, help_ in (
+        ("validate", cmd_validate, "check a dataset folder against the data contract"),
+        ("summary", cmd_summary, "print descriptive counts of a dataset folder"),
+    ):
+        s = sub.add_parser(name, help=help_)
+        s.add_argument("dir", help="folder with persons.csv (or .parquet) and optional tables")
+        s.add_argument(
+            "--missing-parents",
+            choices=["strict", "add"],
+            default="strict",
+            help="parent ids not in persons: an error (strict) or new founders (add)",
+        )
+        s.set_defaults(fn=fn)
+    d = sub.add_parser("demo", help="load the bundled example dataset and print its summary")
+    d.add_argument("--data", help="another dataset folder to use instead of the bundled example")
+    d.set_defaults(fn=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.fn(args))
+    except DataError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    except (FileNotFoundError, ValueError) as e:
+        print(f"famgraph: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

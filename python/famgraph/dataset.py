@@ -1,0 +1,341 @@
+"""The validated dataset: persons, partnerships, events and contacts (DESIGN.md §2)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._convert import TABLE_COLUMNS, frame_to_columns
+
+if TYPE_CHECKING:
+    from .graph import FamilyGraph
+
+PathLike = str | os.PathLike[str]
+MissingParents = Literal["strict", "add"]
+TABLES = ("persons", "partnerships", "events", "contacts")
+_SEX = np.array(["F", "M", "U"], dtype=object)
+_ROLES = np.array(["victim", "perpetrator", "witness", "other"], dtype=object)
+
+
+def _check_missing_parents(value: str) -> None:
+    if value not in ("strict", "add"):
+        raise ValueError(f"missing_parents={value!r} (expected 'strict' or 'add')")
+
+
+def _resolve_paths(path: PathLike | None, ext: str, given: Mapping[str, PathLike | None]) -> dict[str, str]:
+    """File per table: explicit arguments win, else `<path>/<table>.<ext>` where it exists."""
+    out: dict[str, str] = {}
+    if path is not None:
+        folder = Path(path)
+        if not folder.is_dir():
+            raise FileNotFoundError(f"{folder}: not a directory (expected a folder holding persons.{ext})")
+        for t in TABLES:
+            f = folder / f"{t}.{ext}"
+            if f.exists():
+                out[t] = str(f)
+    for t, p in given.items():
+        if p is not None:
+            if not Path(p).exists():
+                raise FileNotFoundError(f"{p}: file not found ({t} table)")
+            out[t] = str(p)
+    if "persons" not in out:
+        where = f" in {path}" if path is not None else ""
+        raise FileNotFoundError(f"persons.{ext} not found{where} (the persons table is required)")
+    return out
+
+
+class Dataset:
+    """Persons, their family links, incidents and organisation contacts, validated.
+
+    Build one with :meth:`from_csv`, :meth:`from_pandas`, :meth:`from_parquet` (or, later,
+    ``famgraph.synth.generate``). Loading validates every rule of the data contract and raises
+    :class:`famgraph.DataError` listing every problem (file, line, column, value); nothing is
+    half-loaded. Warnings (e.g. persons without a birth date) are kept in :attr:`warnings`.
+
+    Example
+    -------
+    >>> import famgraph as fg
+    >>> ds = fg.Dataset.from_csv("examples/data")          # doctest: +SKIP
+    >>> ds.graph.kinship(101, 102)                          # doctest: +SKIP
+    0.25
+    """
+
+    def __init__(self, core: _core.Dataset, *, origin: str = "") -> None:
+        self._core = core
+        self.origin = origin
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_csv(
+        cls,
+        path: PathLike | None = None,
+        *,
+        persons: PathLike | None = None,
+        partnerships: PathLike | None = None,
+        events: PathLike | None = None,
+        contacts: PathLike | None = None,
+        missing_parents: MissingParents = "strict",
+        max_errors: int = 100,
+    ) -> Dataset:
+        """Load the tables from CSV files.
+
+        ``path`` is a folder with ``persons.csv`` and optionally ``partnerships.csv``,
+        ``events.csv`` and ``contacts.csv``; or give each file explicitly. ``missing_parents="add"``
+        turns parent ids that are not in persons into founders of unknown sex and birth date.
+        """
+        _check_missing_parents(missing_parents)
+        files = _resolve_paths(
+            path,
+            "csv",
+            {"persons": persons, "partnerships": partnerships, "events": events, "contacts": contacts},
+        )
+        core = _core.load_csv(
+            files["persons"],
+            files.get("partnerships"),
+            files.get("events"),
+            files.get("contacts"),
+            missing_parents,
+            max_errors,
+        )
+        return cls(core, origin=str(path if path is not None else files["persons"]))
+
+    @classmethod
+    def from_pandas(
+        cls,
+        persons: pd.DataFrame,
+        partnerships: pd.DataFrame | None = None,
+        events: pd.DataFrame | None = None,
+        contacts: pd.DataFrame | None = None,
+        *,
+        missing_parents: MissingParents = "strict",
+        max_errors: int = 100,
+        labels: Mapping[str, str] | None = None,
+    ) -> Dataset:
+        """Build from DataFrames with the documented column names (extra columns are ignored).
+
+        Ids may be integer, nullable ``Int64`` or text columns; dates ``datetime64`` or text
+        (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``). Errors name the table, the row (position + 2,
+        as the line of a CSV export), the column and the value.
+
+        Example
+        -------
+        >>> import pandas as pd, famgraph as fg
+        >>> persons = pd.DataFrame({"person_id": [1, 2, 3], "sex": ["F", "M", "F"],
+        ...     "birth_date": ["1960", "1958", "1990-04-02"], "exit_date": [None] * 3,
+        ...     "mother_id": [None, None, 1], "father_id": [None, None, 2]})
+        >>> fg.Dataset.from_pandas(persons).graph.kinship(1, 3)
+        0.25
+        """
+        _check_missing_parents(missing_parents)
+        frames = {"persons": persons, "partnerships": partnerships, "events": events, "contacts": contacts}
+        tables: dict[str, Any] = {}
+        names: dict[str, str] = {}
+        for t, df in frames.items():
+            if df is None:
+                continue
+            tables[t] = frame_to_columns(t, df)
+            names[t] = (labels or {}).get(t, f"{t} (DataFrame)")
+        core = _core.build_from_columns(tables, names, missing_parents, max_errors)
+        return cls(core, origin="pandas")
+
+    @classmethod
+    def from_parquet(
+        cls,
+        path: PathLike | None = None,
+        *,
+        persons: PathLike | None = None,
+        partnerships: PathLike | None = None,
+        events: PathLike | None = None,
+        contacts: PathLike | None = None,
+        missing_parents: MissingParents = "strict",
+        max_errors: int = 100,
+    ) -> Dataset:
+        """Load the tables from Parquet files (a folder with ``persons.parquet`` etc., or explicit files)."""
+        import pyarrow.parquet as pq
+
+        _check_missing_parents(missing_parents)
+        files = _resolve_paths(
+            path,
+            "parquet",
+            {"persons": persons, "partnerships": partnerships, "events": events, "contacts": contacts},
+        )
+        frames = {t: pq.read_table(f).to_pandas() for t, f in files.items()}
+        labels = {t: Path(f).name for t, f in files.items()}
+        ds = cls.from_pandas(
+            frames["persons"],
+            frames.get("partnerships"),
+            frames.get("events"),
+            frames.get("contacts"),
+            missing_parents=missing_parents,
+            max_errors=max_errors,
+            labels=labels,
+        )
+        ds.origin = str(path if path is not None else files["persons"])
+        return ds
+
+    # ------------------------------------------------------------------ exports
+    def to_csv(self, folder: PathLike) -> Path:
+        """Write the four tables as CSV into ``folder`` (created; each file written atomically)."""
+        return self._write(folder, "csv")
+
+    def to_parquet(self, folder: PathLike) -> Path:
+        """Write the four tables as Parquet into ``folder`` (created; each file written atomically)."""
+        return self._write(folder, "parquet")
+
+    def _write(self, folder: PathLike, fmt: str) -> Path:
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        for t in TABLES:
+            df: pd.DataFrame = getattr(self, t)
+            target = out / f"{t}.{fmt}"
+            tmp = out / f".{t}.{fmt}.tmp-{os.getpid()}"
+            try:
+                if fmt == "csv":
+                    df.to_csv(tmp, index=False)
+                else:
+                    df.to_parquet(tmp, index=False)
+                os.replace(tmp, target)
+            finally:
+                if tmp.exists():
+                    tmp.unlink()
+        return out
+
+    # ------------------------------------------------------------------ tables
+    def _ids(self, idx: np.ndarray) -> pd.Series:
+        ids = self._core.persons_columns()["person_id"]
+        none = idx == np.iinfo(np.uint32).max
+        out = pd.array(np.where(none, 0, ids[np.where(none, 0, idx)]), dtype="Int64")
+        out[none] = pd.NA
+        return pd.Series(out)
+
+    @cached_property
+    def persons(self) -> pd.DataFrame:
+        """The persons table (sorted by ``person_id``); dates as ISO text at their recorded precision."""
+        c = self._core.persons_columns()
+        return pd.DataFrame(
+            {
+                "person_id": c["person_id"],
+                "sex": _SEX[c["sex"]],
+                "birth_date": _core.format_dates(c["birth_day"], c["birth_precision"]),
+                "exit_date": _core.format_dates(c["exit_day"], c["exit_precision"]),
+                "mother_id": self._ids(c["mother"]),
+                "father_id": self._ids(c["father"]),
+            }
+        )
+
+    @cached_property
+    def partnerships(self) -> pd.DataFrame:
+        """The partnerships table."""
+        c = self._core.partnerships_columns()
+        ids = self._core.persons_columns()["person_id"]
+        return pd.DataFrame(
+            {
+                "person_a": ids[c["a"]],
+                "person_b": ids[c["b"]],
+                "start_date": _core.format_dates(c["start_day"], c["start_precision"]),
+                "end_date": _core.format_dates(c["end_day"], c["end_precision"]),
+            },
+            columns=list(TABLE_COLUMNS["partnerships"]),
+        )
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """One row per participant of an incident, sorted by person and date."""
+        c = self._core.events_columns()
+        ids = self._core.persons_columns()["person_id"]
+        kinds = np.array(self._core.kinds, dtype=object)
+        sources = np.array(self._core.sources, dtype=object)
+        return pd.DataFrame(
+            {
+                "incident_id": c["incident_id"][c["incident"]]
+                if len(c["incident"])
+                else np.empty(0, np.int64),
+                "person_id": ids[c["person"]],
+                "role": _ROLES[c["role"]],
+                "date": _core.format_dates(c["day"], c["precision"]),
+                "kind": kinds[c["kind"]] if len(kinds) else np.empty(0, object),
+                "source": sources[c["source"]] if len(sources) else np.empty(0, object),
+            },
+            columns=list(TABLE_COLUMNS["events"]),
+        )
+
+    @cached_property
+    def contacts(self) -> pd.DataFrame:
+        """Contacts with organisations, sorted by person and start date."""
+        c = self._core.contacts_columns()
+        ids = self._core.persons_columns()["person_id"]
+        kinds = np.array(self._core.kinds, dtype=object)
+        sources = np.array(self._core.sources, dtype=object)
+        return pd.DataFrame(
+            {
+                "person_id": ids[c["person"]],
+                "source": sources[c["source"]] if len(sources) else np.empty(0, object),
+                "start_date": _core.format_dates(c["start_day"], c["start_precision"]),
+                "end_date": _core.format_dates(c["end_day"], c["end_precision"]),
+                "kind": kinds[c["kind"]] if len(kinds) else np.empty(0, object),
+            },
+            columns=list(TABLE_COLUMNS["contacts"]),
+        )
+
+    # ------------------------------------------------------------------ graph & metadata
+    @cached_property
+    def graph(self) -> FamilyGraph:
+        """The family graph over the persons (built on first use)."""
+        from .graph import FamilyGraph
+
+        return FamilyGraph(self)
+
+    @property
+    def n_persons(self) -> int:
+        return int(self._core.n_persons)
+
+    @property
+    def n_events(self) -> int:
+        return int(self._core.n_events)
+
+    @property
+    def n_incidents(self) -> int:
+        return int(self._core.n_incidents)
+
+    @property
+    def organisations(self) -> list[str]:
+        """Organisation codes found in events and contacts, in order of first appearance."""
+        return list(self._core.sources)
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        """Examples of each warning found while loading (the first 100 per rule)."""
+        cols = ["severity", "rule", "file", "line", "column", "value", "message"]
+        return pd.DataFrame([w.to_dict() for w in self._core.warnings], columns=cols)
+
+    @property
+    def warning_counts(self) -> dict[str, int]:
+        """Number of occurrences of each warning rule."""
+        return dict(self._core.warning_counts)
+
+    def memory_bytes(self) -> int:
+        """Bytes held by the C++ tables."""
+        return int(self._core.memory_bytes())
+
+    def summary(self) -> dict[str, Any]:
+        """Descriptive counts: persons, generations, components, inbreeding, incidents by role.
+
+        These describe the data for its holder; they are not disclosure-controlled indicator cells.
+        """
+        return dict(self.graph._core.summary())
+
+    def __len__(self) -> int:
+        return self.n_persons
+
+    def __repr__(self) -> str:
+        return (
+            f"<famgraph.Dataset: {self.n_persons} persons, {self.n_incidents} incidents "
+            f"({self.n_events} event rows), {len(self.organisations)} organisations>"
+        )

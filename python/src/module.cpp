@@ -1,0 +1,11 @@
+// famgraph._core: the thin pybind11 layer over the C++ core. Conversions to pandas live in Python.
+#include "famgraph/version.hpp"
+#include "register.hpp"
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "famgraph C++ core (internal; use the famgraph package)";
+  m.attr("__version__") = famgraph::version;
+  famgraph::python::register_errors(m);
+  famgraph::python::register_dataset(m);
+  famgraph::python::register_graph(m);
+}

@@ -1,0 +1,360 @@
+// Dataset loading (CSV, in-memory columns) and column access as numpy arrays.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+
+#include "famgraph/dataset.hpp"
+#include "famgraph/io/csv.hpp"
+#include "register.hpp"
+
+namespace py = pybind11;
+
+namespace famgraph::python {
+
+py::list issues_to_python(const std::vector<DataIssue>& issues);
+
+using io::FieldParser;
+
+namespace {
+
+MissingParents parse_missing(const std::string& s) {
+  if (s == "strict") return MissingParents::strict;
+  if (s == "add") return MissingParents::add;
+  throw py::value_error("missing_parents='" + s + "' (expected 'strict' or 'add')");
+}
+
+template <class T>
+py::array_t<T> to_array(const std::vector<T>& v) {
+  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+
+template <class E>
+py::array_t<std::uint8_t> enum_array(const std::vector<E>& v) {
+  py::array_t<std::uint8_t> a(static_cast<py::ssize_t>(v.size()));
+  auto* p = a.mutable_data();
+  for (std::size_t k = 0; k < v.size(); ++k) p[k] = static_cast<std::uint8_t>(v[k]);
+  return a;
+}
+
+// A column handed over from pandas: ("int", int64 values, bool present), ("days", int32 days,
+// uint8 precision) or ("str", list of str|None) — the last is parsed row by row, reporting errors.
+struct Column {
+  enum Kind { ints, days, strs } kind = strs;
+  py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> i64;
+  py::array_t<bool, py::array::c_style | py::array::forcecast> present;
+  py::array_t<std::int32_t, py::array::c_style | py::array::forcecast> day;
+  py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast> prec;
+  std::vector<std::string> text;
+  std::size_t size = 0;
+};
+
+Column to_column(const py::tuple& t) {
+  Column c;
+  const auto kind = t[0].cast<std::string>();
+  if (kind == "int") {
+    c.kind = Column::ints;
+    c.i64 = t[1].cast<decltype(c.i64)>();
+    c.present = t[2].cast<decltype(c.present)>();
+    c.size = static_cast<std::size_t>(c.i64.size());
+    if (static_cast<std::size_t>(c.present.size()) != c.size) throw py::value_error("mask length differs");
+  } else if (kind == "days") {
+    c.kind = Column::days;
+    c.day = t[1].cast<decltype(c.day)>();
+    c.prec = t[2].cast<decltype(c.prec)>();
+    c.size = static_cast<std::size_t>(c.day.size());
+    if (static_cast<std::size_t>(c.prec.size()) != c.size) throw py::value_error("precision length differs");
+  } else if (kind == "str") {
+    c.kind = Column::strs;
+    for (auto item : t[1]) c.text.push_back(item.is_none() ? std::string() : item.cast<std::string>());
+    c.size = c.text.size();
+  } else {
+    throw py::value_error("unknown column kind '" + kind + "'");
+  }
+  return c;
+}
+
+class ColumnReader {
+ public:
+  ColumnReader(const py::dict& table, const std::vector<std::string>& required, const std::string& label,
+               IssueLog& log) {
+    for (const auto& name : required) {
+      if (!table.contains(name)) {
+        std::string have;
+        for (auto item : table) have += (have.empty() ? "" : ", ") + py::str(item.first).cast<std::string>();
+        log.error("header.missing_column", label, 0, name, "",
+                  "required column '" + name + "' is missing (table has: " + have + ")");
+        ok_ = false;
+        continue;
+      }
+      cols_.push_back(to_column(table[name.c_str()].cast<py::tuple>()));
+    }
+    if (!ok_) return;
+    n_ = cols_.empty() ? 0 : cols_[0].size;
+    for (const auto& c : cols_)
+      if (c.size != n_) throw py::value_error(label + ": columns have different lengths");
+  }
+  [[nodiscard]] bool ok() const noexcept { return ok_; }
+  [[nodiscard]] std::size_t size() const noexcept { return n_; }
+
+  PersonId id(FieldParser& fp, std::size_t c, std::size_t row, const char* col, bool required) {
+    const auto& k = cols_[c];
+    if (k.kind == Column::ints) {
+      if (!k.present.data()[row]) {
+        if (required)
+          fp.record_error(row, col, "", "missing.required", std::string("missing value: ") + col + " is required");
+        return io::NO_ID;
+      }
+      const auto x = k.i64.data()[row];
+      if (x == io::NO_ID) {
+        fp.record_error(row, col, std::to_string(x), "parse.int",
+                        "'" + std::to_string(x) + "' is reserved (expected an id > -2^63)");
+        return io::NO_ID;
+      }
+      return x;
+    }
+    return fp.id(str(c, row), row, col, required);
+  }
+  Date date(FieldParser& fp, std::size_t c, std::size_t row, const char* col, bool required) {
+    const auto& k = cols_[c];
+    if (k.kind == Column::days) {
+      const auto prec = static_cast<DatePrecision>(k.prec.data()[row]);
+      if (prec == DatePrecision::missing) {
+        if (required)
+          fp.record_error(row, col, "", "missing.required", std::string("missing value: ") + col + " is required");
+        return {};
+      }
+      const Date out{k.day.data()[row], prec};
+      const int y = civil_from_days(out.day).year;
+      if (y < min_year || y > max_year) {
+        fp.record_error(row, col, format_date(out), "parse.date",
+                        "'" + format_date(out) + "' is outside the accepted years " +
+                            std::to_string(min_year) + "-" + std::to_string(max_year));
+        return {};
+      }
+      return out;
+    }
+    return fp.date(str(c, row), row, col, required);
+  }
+  std::string_view str(std::size_t c, std::size_t row) const {
+    const auto& k = cols_[c];
+    if (k.kind != Column::strs) throw py::type_error("internal: column must be given as strings");
+    return k.text[row];
+  }
+
+ private:
+  std::vector<Column> cols_;
+  std::size_t n_ = 0;
+  bool ok_ = true;
+};
+
+void read_table(io::RawTables& raw, const std::string& name, const py::dict& table,
+                const std::string& label, IssueLog& log) {
+  if (name == "persons") {
+    auto& p = raw.persons;
+    p.source.file = label;
+    ColumnReader r(table, io::persons_columns(), label, log);
+    if (!r.ok()) return;
+    FieldParser fp(log, p.source);
+    for (std::size_t row = 0; row < r.size() && !log.full(); ++row) {
+      p.source.line.push_back(static_cast<std::uint32_t>(row + 2));
+      p.id.push_back(r.id(fp, 0, row, "person_id", true));
+      p.sex.push_back(fp.sex(r.str(1, row), row));
+      p.birth.push_back(r.date(fp, 2, row, "birth_date", false));
+      p.exit.push_back(r.date(fp, 3, row, "exit_date", false));
+      p.mother.push_back(r.id(fp, 4, row, "mother_id", false));
+      p.father.push_back(r.id(fp, 5, row, "father_id", false));
+    }
+  } else if (name == "partnerships") {
+    auto& p = raw.partnerships;
+    p.source.file = label;
+    ColumnReader r(table, io::partnerships_columns(), label, log);
+    if (!r.ok()) return;
+    FieldParser fp(log, p.source);
+    for (std::size_t row = 0; row < r.size() && !log.full(); ++row) {
+      p.source.line.push_back(static_cast<std::uint32_t>(row + 2));
+      p.a.push_back(r.id(fp, 0, row, "person_a", true));
+      p.b.push_back(r.id(fp, 1, row, "person_b", true));
+      p.start.push_back(r.date(fp, 2, row, "start_date", false));
+      p.end.push_back(r.date(fp, 3, row, "end_date", false));
+    }
+  } else if (name == "events") {
+    auto& e = raw.events;
+    e.source.file = label;
+    ColumnReader r(table, io::events_columns(), label, log);
+    if (!r.ok()) return;
+    FieldParser fp(log, e.source);
+    for (std::size_t row = 0; row < r.size() && !log.full(); ++row) {
+      e.source.line.push_back(static_cast<std::uint32_t>(row + 2));
+      e.incident.push_back(r.id(fp, 0, row, "incident_id", true));
+      e.person.push_back(r.id(fp, 1, row, "person_id", true));
+      e.role.push_back(fp.role(r.str(2, row), row));
+      e.date.push_back(r.date(fp, 3, row, "date", true));
+      e.kind.push_back(fp.category(raw.kinds, r.str(4, row), row, "kind", false));
+      e.src.push_back(fp.category(raw.sources, r.str(5, row), row, "source", true));
+    }
+  } else if (name == "contacts") {
+    auto& c = raw.contacts;
+    c.source.file = label;
+    ColumnReader r(table, io::contacts_columns(), label, log);
+    if (!r.ok()) return;
+    FieldParser fp(log, c.source);
+    for (std::size_t row = 0; row < r.size() && !log.full(); ++row) {
+      c.source.line.push_back(static_cast<std::uint32_t>(row + 2));
+      c.person.push_back(r.id(fp, 0, row, "person_id", true));
+      c.src.push_back(fp.category(raw.sources, r.str(1, row), row, "source", true));
+      c.start.push_back(r.date(fp, 2, row, "start_date", true));
+      c.end.push_back(r.date(fp, 3, row, "end_date", false));
+      c.kind.push_back(fp.category(raw.kinds, r.str(4, row), row, "kind", false));
+    }
+  } else {
+    throw py::value_error("unknown table '" + name + "'");
+  }
+}
+
+}  // namespace
+
+void register_dataset(py::module_& m) {
+  py::class_<Dataset, std::shared_ptr<Dataset>>(m, "Dataset")
+      .def_property_readonly("n_persons", [](const Dataset& d) { return d.persons.size(); })
+      .def_property_readonly("n_events", [](const Dataset& d) { return d.events.size(); })
+      .def_property_readonly("n_incidents", [](const Dataset& d) { return d.events.n_incidents(); })
+      .def_property_readonly("n_added_parents", [](const Dataset& d) { return d.persons.n_added_parents; })
+      .def("memory_bytes", &Dataset::memory_bytes)
+      .def_property_readonly("kinds", [](const Dataset& d) { return d.kinds; })
+      .def_property_readonly("sources", [](const Dataset& d) { return d.sources; })
+      .def_property_readonly("warnings", [](const Dataset& d) { return issues_to_python(d.report.warnings); })
+      .def_property_readonly("warning_counts", [](const Dataset& d) { return d.report.warning_counts; })
+      .def("index_of", [](const Dataset& d, py::array_t<std::int64_t> ids) {
+        auto in = ids.unchecked<1>();
+        py::array_t<std::int64_t> out(in.shape(0));
+        auto o = out.mutable_unchecked<1>();
+        for (py::ssize_t k = 0; k < in.shape(0); ++k) {
+          const Index i = d.persons.index_of(in(k));
+          o(k) = i == NONE ? -1 : static_cast<std::int64_t>(i);
+        }
+        return out;
+      }, "Dense indices of external ids (-1 where unknown).")
+      .def("persons_columns", [](const Dataset& d) {
+        const auto& P = d.persons;
+        py::dict c;
+        c["person_id"] = to_array(P.id);
+        c["sex"] = enum_array(P.sex);
+        c["birth_day"] = to_array(P.birth);
+        c["birth_precision"] = enum_array(P.birth_precision);
+        c["exit_day"] = to_array(P.exit);
+        c["exit_precision"] = enum_array(P.exit_precision);
+        c["mother"] = to_array(P.mother);
+        c["father"] = to_array(P.father);
+        return c;
+      })
+      .def("partnerships_columns", [](const Dataset& d) {
+        const auto& T = d.partnerships;
+        py::dict c;
+        c["a"] = to_array(T.a);
+        c["b"] = to_array(T.b);
+        c["start_day"] = to_array(T.start);
+        c["start_precision"] = enum_array(T.start_precision);
+        c["end_day"] = to_array(T.end);
+        c["end_precision"] = enum_array(T.end_precision);
+        return c;
+      })
+      .def("events_columns", [](const Dataset& d) {
+        const auto& E = d.events;
+        py::dict c;
+        c["person"] = to_array(E.person);
+        c["day"] = to_array(E.date);
+        c["precision"] = enum_array(E.date_precision);
+        c["role"] = enum_array(E.role);
+        c["incident"] = to_array(E.incident);
+        c["kind"] = to_array(E.kind);
+        c["source"] = to_array(E.source);
+        c["incident_id"] = to_array(E.incident_id);
+        return c;
+      })
+      .def("contacts_columns", [](const Dataset& d) {
+        const auto& C = d.contacts;
+        py::dict c;
+        c["person"] = to_array(C.person);
+        c["source"] = to_array(C.source);
+        c["kind"] = to_array(C.kind);
+        c["start_day"] = to_array(C.start);
+        c["start_precision"] = enum_array(C.start_precision);
+        c["end_day"] = to_array(C.end);
+        c["end_precision"] = enum_array(C.end_precision);
+        return c;
+      });
+
+  m.def(
+      "load_csv",
+      [](const std::string& persons, std::optional<std::string> partnerships,
+         std::optional<std::string> events, std::optional<std::string> contacts,
+         const std::string& missing_parents, std::size_t max_errors) {
+        LoadOptions opt{parse_missing(missing_parents), max_errors};
+        io::CsvPaths paths{persons, {}, {}, {}};
+        if (partnerships) paths.partnerships = *partnerships;
+        if (events) paths.events = *events;
+        if (contacts) paths.contacts = *contacts;
+        std::shared_ptr<Dataset> ds;
+        {
+          py::gil_scoped_release release;
+          IssueLog log(max_errors);
+          auto raw = io::read_csv_tables(paths, log);
+          ds = std::make_shared<Dataset>(build_dataset(std::move(raw), opt, log));
+        }
+        return ds;
+      },
+      py::arg("persons"), py::arg("partnerships") = py::none(), py::arg("events") = py::none(),
+      py::arg("contacts") = py::none(), py::arg("missing_parents") = "strict",
+      py::arg("max_errors") = 100);
+
+  m.def(
+      "build_from_columns",
+      [](const py::dict& tables, const py::dict& labels, const std::string& missing_parents,
+         std::size_t max_errors) {
+        LoadOptions opt{parse_missing(missing_parents), max_errors};
+        IssueLog log(max_errors);
+        io::RawTables raw;
+        for (const char* name : {"persons", "partnerships", "events", "contacts"}) {
+          if (!tables.contains(name)) continue;
+          read_table(raw, name, tables[name].cast<py::dict>(), labels[name].cast<std::string>(), log);
+        }
+        std::shared_ptr<Dataset> ds;
+        {
+          py::gil_scoped_release release;
+          ds = std::make_shared<Dataset>(build_dataset(std::move(raw), opt, log));
+        }
+        return ds;
+      },
+      py::arg("tables"), py::arg("labels"), py::arg("missing_parents") = "strict",
+      py::arg("max_errors") = 100,
+      "Builds a dataset from column tuples prepared by famgraph._convert (internal).");
+
+  m.def("format_dates", [](py::array_t<std::int32_t> days, py::array_t<std::uint8_t> precision) {
+    auto d = days.unchecked<1>();
+    auto p = precision.unchecked<1>();
+    py::list out(d.shape(0));
+    for (py::ssize_t k = 0; k < d.shape(0); ++k) {
+      const Date x{d(k), static_cast<DatePrecision>(p(k))};
+      if (x.known()) out[static_cast<std::size_t>(k)] = py::str(format_date(x));
+      else out[static_cast<std::size_t>(k)] = py::none();
+    }
+    return out;
+  }, "ISO text of dates at their own precision (None when missing).");
+
+  m.def("parse_dates", [](const std::vector<std::string>& text) {
+    py::array_t<std::int32_t> days(static_cast<py::ssize_t>(text.size()));
+    py::array_t<std::uint8_t> prec(static_cast<py::ssize_t>(text.size()));
+    auto d = days.mutable_unchecked<1>();
+    auto p = prec.mutable_unchecked<1>();
+    for (std::size_t k = 0; k < text.size(); ++k) {
+      auto x = text[k].empty() ? std::optional<Date>(Date{}) : parse_date(text[k]);
+      if (!x) throw py::value_error("'" + text[k] + "' is not a valid date (expected YYYY-MM-DD, YYYY-MM or YYYY)");
+      d(static_cast<py::ssize_t>(k)) = x->day;
+      p(static_cast<py::ssize_t>(k)) = static_cast<std::uint8_t>(x->precision);
+    }
+    return py::make_tuple(days, prec);
+  }, "Day numbers and precisions of ISO date strings (empty = missing).");
+}
+
+}  // namespace famgraph::python

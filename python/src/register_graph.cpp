@@ -1,0 +1,144 @@
+// FamilyGraph, relations and kinship. Indices are dense person indices; famgraph.graph maps ids.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <mutex>
+
+#include "famgraph/graph.hpp"
+#include "famgraph/kinship.hpp"
+#include "famgraph/relations.hpp"
+#include "famgraph/summary.hpp"
+#include "register.hpp"
+
+namespace py = pybind11;
+
+namespace famgraph::python {
+
+namespace {
+
+/// Keeps the dataset alive for as long as the graph (and its kinship cache) exist.
+class Graph {
+ public:
+  explicit Graph(std::shared_ptr<const Dataset> ds) : ds_(std::move(ds)), g_(ds_->persons) {}
+  const FamilyGraph& graph() const { return g_; }
+  const Dataset& dataset() const { return *ds_; }
+  const KinshipCalculator& kinship() const {
+    std::call_once(once_, [&] {
+      py::gil_scoped_release release;
+      k_ = std::make_unique<KinshipCalculator>(g_);
+    });
+    return *k_;
+  }
+  void check(Index i) const {
+    if (i >= g_.size()) throw py::index_error("person index " + std::to_string(i) + " out of range");
+  }
+
+ private:
+  std::shared_ptr<const Dataset> ds_;
+  FamilyGraph g_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<KinshipCalculator> k_;
+};
+
+template <class T>
+py::array_t<T> to_array(std::span<const T> v) {
+  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+template <class T>
+py::array_t<T> to_array(const std::vector<T>& v) {
+  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+}
+
+}  // namespace
+
+void register_graph(py::module_& m) {
+  py::class_<Graph>(m, "FamilyGraph")
+      .def(py::init<std::shared_ptr<const Dataset>>(), py::arg("dataset"))
+      .def_property_readonly("n_persons", [](const Graph& g) { return g.graph().size(); })
+      .def_property_readonly("n_components", [](const Graph& g) { return g.graph().n_components(); })
+      .def_property_readonly("max_generation", [](const Graph& g) { return g.graph().max_generation(); })
+      .def("generation", [](const Graph& g) { return to_array(g.graph().generation()); })
+      .def("topological_order", [](const Graph& g) { return to_array(g.graph().topological_order()); })
+      .def("component", [](const Graph& g) { return to_array(g.graph().component()); })
+      .def("ancestors", [](const Graph& g, Index i, int depth) {
+        g.check(i);
+        return to_array(g.graph().ancestors(i, depth));
+      }, py::arg("i"), py::arg("max_depth") = -1)
+      .def("descendants", [](const Graph& g, Index i, int depth) {
+        g.check(i);
+        return to_array(g.graph().descendants(i, depth));
+      }, py::arg("i"), py::arg("max_depth") = -1)
+      .def("relatives", [](const Graph& g, Index i, const std::string& r) {
+        g.check(i);
+        return to_array(g.graph().relatives(i, parse_relation(r)));
+      }, py::arg("i"), py::arg("relation"))
+      .def("pairs", [](const Graph& g, const std::string& r) {
+        const Relation rel = parse_relation(r);
+        std::vector<std::pair<Index, Index>> p;
+        {
+          py::gil_scoped_release release;
+          p = g.graph().pairs(rel);
+        }
+        py::array_t<Index> a(static_cast<py::ssize_t>(p.size())), b(static_cast<py::ssize_t>(p.size()));
+        auto* pa = a.mutable_data();
+        auto* pb = b.mutable_data();
+        for (std::size_t k = 0; k < p.size(); ++k) {
+          pa[k] = p[k].first;
+          pb[k] = p[k].second;
+        }
+        return py::make_tuple(a, b);
+      }, py::arg("relation"))
+      .def("inbreeding", [](const Graph& g) { return to_array(g.kinship().inbreeding()); })
+      .def("kinship", [](const Graph& g, Index i, Index j) {
+        g.check(i);
+        g.check(j);
+        return g.kinship().kinship(i, j);
+      }, py::arg("i"), py::arg("j"))
+      .def("kinship_pairs", [](const Graph& g, py::array_t<Index, py::array::c_style | py::array::forcecast> a,
+                               py::array_t<Index, py::array::c_style | py::array::forcecast> b) {
+        std::span<const Index> sa(a.data(), static_cast<std::size_t>(a.size()));
+        std::span<const Index> sb(b.data(), static_cast<std::size_t>(b.size()));
+        const auto& k = g.kinship();
+        std::vector<double> out;
+        {
+          py::gil_scoped_release release;
+          out = k.kinship(sa, sb);
+        }
+        return to_array(out);
+      }, py::arg("a"), py::arg("b"))
+      .def("relationship_times", [](const Graph& g, py::array_t<double, py::array::c_style | py::array::forcecast> x) {
+        std::span<const double> sx(x.data(), static_cast<std::size_t>(x.size()));
+        return to_array(g.kinship().relationship_times(sx));
+      }, py::arg("x"))
+      .def("summary", [](const Graph& g) {
+        const auto s = summarise(g.dataset(), g.graph(), g.kinship());
+        py::dict d;
+        d["persons"] = s.persons;
+        d["founders"] = s.founders;
+        d["added_parents"] = s.added_parents;
+        d["without_birth_date"] = s.without_birth_date;
+        d["generations"] = s.generations;
+        d["family_components"] = s.family_components;
+        d["largest_component"] = s.largest_component;
+        d["partnerships"] = s.partnerships;
+        d["event_rows"] = s.event_rows;
+        d["incidents"] = s.incidents;
+        d["contacts"] = s.contacts;
+        d["organisations"] = s.organisations;
+        py::dict roles;
+        for (int r = 0; r < n_roles; ++r)
+          roles[py::str(std::string(to_string(static_cast<Role>(r))))] = s.events_by_role[static_cast<std::size_t>(r)];
+        d["events_by_role"] = roles;
+        d["inbred"] = s.inbred;
+        d["mean_inbreeding"] = s.mean_inbreeding;
+        d["max_inbreeding"] = s.max_inbreeding;
+        d["warnings"] = s.warnings;
+        return d;
+      });
+  py::list rels;
+  for (auto r : all_relations) rels.append(py::str(std::string(to_string(r))));
+  m.attr("RELATIONS") = py::tuple(rels);
+}
+
+}  // namespace famgraph::python

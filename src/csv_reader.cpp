@@ -1,0 +1,217 @@
+#include "famgraph/io/csv_reader.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace famgraph::io {
+
+CsvReader::CsvReader(const std::string& path, std::size_t block_size) : block_(block_size) {
+  file_ = std::fopen(path.c_str(), "rb");
+  if (!file_)
+    throw std::runtime_error(path + ": cannot open for reading: " + std::strerror(errno));
+}
+
+CsvReader CsvReader::from_string(std::string data) {
+  CsvReader r;
+  r.buf_ = std::move(data);
+  r.end_ = r.buf_.size();
+  r.eof_ = true;
+  return r;
+}
+
+CsvReader::CsvReader(CsvReader&& o) noexcept { *this = std::move(o); }
+
+CsvReader& CsvReader::operator=(CsvReader&& o) noexcept {
+  if (this != &o) {
+    if (file_) std::fclose(file_);
+    file_ = o.file_;
+    o.file_ = nullptr;
+    buf_ = std::move(o.buf_);
+    pos_ = o.pos_;
+    end_ = o.end_;
+    block_ = o.block_;
+    eof_ = o.eof_;
+    at_start_ = o.at_start_;
+    line_ = o.line_;
+    record_line_ = o.record_line_;
+    error_ = std::move(o.error_);
+    unescaped_ = std::move(o.unescaped_);
+  }
+  return *this;
+}
+
+CsvReader::~CsvReader() {
+  if (file_) std::fclose(file_);
+}
+
+bool CsvReader::fill() {
+  if (eof_) return false;
+  // Keep the unread tail, then append a block. Records longer than a block grow the buffer.
+  if (pos_ > 0) {
+    buf_.erase(0, pos_);
+    end_ -= pos_;
+    pos_ = 0;
+  }
+  buf_.resize(end_ + block_);
+  const std::size_t got = std::fread(buf_.data() + end_, 1, block_, file_);
+  end_ += got;
+  buf_.resize(end_);
+  if (got < block_) eof_ = true;
+  return got > 0;
+}
+
+bool CsvReader::next(std::vector<std::string_view>& fields) {
+  fields.clear();
+  error_.clear();
+  std::size_t used_unescaped = 0;
+  for (;;) {
+    // Parse one record starting at pos_. If the buffer ends before the record does, refill and
+    // restart the record from the same position (fill() moves the tail to the front).
+    if (at_start_) {
+      if (end_ - pos_ < 3 && !eof_) {
+        fill();
+        continue;
+      }
+      if (end_ - pos_ >= 3 && std::memcmp(buf_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
+      at_start_ = false;
+    }
+    // Skip blank lines (LF or CRLF only).
+    while (pos_ < end_ && (buf_[pos_] == '\n' || buf_[pos_] == '\r')) {
+      if (buf_[pos_] == '\r' && pos_ + 1 >= end_ && !eof_) break;
+      if (buf_[pos_] == '\n') ++line_;
+      ++pos_;
+    }
+    if (pos_ >= end_) {
+      if (!fill()) return false;
+      continue;
+    }
+    fields.clear();
+    used_unescaped = 0;
+    error_.clear();
+    const char* b = buf_.data();
+    std::size_t i = pos_;
+    std::size_t lines_in_record = 0;
+    bool complete = false;
+    while (true) {
+      if (i >= end_) break;  // need more input (or EOF after last field)
+      if (b[i] == '"') {
+        // Quoted field.
+        std::size_t j = i + 1;
+        bool has_escape = false;
+        bool closed = false;
+        std::size_t nl = 0;
+        while (j < end_) {
+          if (b[j] == '"') {
+            if (j + 1 < end_ && b[j + 1] == '"') {
+              has_escape = true;
+              j += 2;
+              continue;
+            }
+            if (j + 1 >= end_ && !eof_) break;  // cannot tell yet
+            closed = true;
+            break;
+          }
+          if (b[j] == '\n') ++nl;
+          ++j;
+        }
+        if (!closed) {
+          if (!eof_) break;  // need more input
+          error_ = "unterminated quoted field (a \" opened here is never closed)";
+          record_line_ = line_;
+          line_ += lines_in_record + nl;
+          pos_ = end_;
+          fields.clear();
+          return true;
+        }
+        std::string_view raw(b + i + 1, j - i - 1);
+        if (has_escape) {
+          if (used_unescaped == unescaped_.size()) unescaped_.emplace_back();
+          std::string& s = unescaped_[used_unescaped++];
+          s.clear();
+          for (std::size_t k = 0; k < raw.size(); ++k) {
+            s.push_back(raw[k]);
+            if (raw[k] == '"') ++k;
+          }
+          fields.emplace_back(s);
+        } else {
+          fields.push_back(raw);
+        }
+        lines_in_record += nl;
+        i = j + 1;
+        if (i >= end_) {
+          if (!eof_) break;
+          complete = true;
+          break;
+        }
+        if (b[i] == ',') {
+          ++i;
+          if (i >= end_ && eof_) {
+            fields.emplace_back();
+            complete = true;
+            break;
+          }
+          continue;
+        }
+        if (b[i] == '\n' || b[i] == '\r') {
+          if (b[i] == '\r') {
+            if (i + 1 >= end_ && !eof_) break;
+            if (i + 1 < end_ && b[i + 1] == '\n') ++i;
+          }
+          ++i;
+          ++lines_in_record;
+          complete = true;
+          break;
+        }
+        if (error_.empty())
+          error_ = std::string("unexpected character '") + b[i] +
+                   "' after a closing quote (expected a comma or the end of the line)";
+        // Skip to the next separator to resynchronise.
+        while (i < end_ && b[i] != ',' && b[i] != '\n') ++i;
+        if (i < end_ && b[i] == ',') ++i;
+        continue;
+      }
+      // Unquoted field.
+      std::size_t j = i;
+      while (j < end_ && b[j] != ',' && b[j] != '\n' && b[j] != '\r') {
+        if (b[j] == '"' && error_.empty())
+          error_ = "stray double quote inside an unquoted field (quote the whole field)";
+        ++j;
+      }
+      if (j >= end_ && !eof_) break;
+      fields.emplace_back(b + i, j - i);
+      if (j >= end_) {
+        complete = true;
+        i = j;
+        break;
+      }
+      if (b[j] == ',') {
+        i = j + 1;
+        if (i >= end_ && eof_) {
+          fields.emplace_back();
+          complete = true;
+          break;
+        }
+        continue;
+      }
+      if (b[j] == '\r') {
+        if (j + 1 >= end_ && !eof_) break;
+        if (j + 1 < end_ && b[j + 1] == '\n') ++j;
+      }
+      i = j + 1;
+      ++lines_in_record;
+      complete = true;
+      break;
+    }
+    if (!complete) {
+      fill();
+      continue;
+    }
+    record_line_ = line_;
+    line_ += lines_in_record;
+    pos_ = i;
+    return true;
+  }
+}
+
+}  // namespace famgraph::io
