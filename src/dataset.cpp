@@ -199,7 +199,6 @@ class Builder {
     P.mother.assign(n, NONE);
     P.father.assign(n, NONE);
     IdIndex idx(P.id);
-    std::size_t no_birth = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t r = row_of_[i];
       if (r == SIZE_MAX) {
@@ -215,8 +214,9 @@ class Builder {
       P.exit_precision[i] = rp.exit[r].precision;
       if (rp.mother[r] != io::NO_ID) P.mother[i] = idx.find(rp.mother[r]);
       if (rp.father[r] != io::NO_ID) P.father[i] = idx.find(rp.father[r]);
-      if (!rp.birth[r].known()) {
-        ++no_birth;
+      if (!rp.birth[r].known() && !log_.keeps_example("person.no_birth_date")) {
+        log_.count_warning("person.no_birth_date");
+      } else if (!rp.birth[r].known()) {
         log_.warning("person.no_birth_date", rp.source.file, rp.source.line_of(r), "birth_date", "",
                      "person " + id_str(P.id[i]) +
                          " has no birth date (excluded from age-based indicators)");
@@ -226,7 +226,6 @@ class Builder {
             "exit date " + format_date(rp.exit[r]) + " is before the birth date " +
                 format_date(rp.birth[r]));
     }
-    (void)no_birth;
     for (std::size_t i = 0; i < n && !log_.full(); ++i) check_parents(static_cast<Index>(i));
 
     // Children CSR (children ascending because i ascends).

@@ -27,9 +27,9 @@ struct DataIssue {
   /// `persons.csv:17:mother_id: 1234 is not a person_id in persons.csv`
   [[nodiscard]] std::string to_string() const {
     std::string s = file;
-    if (line) s += ":" + std::to_string(line);
-    if (!column.empty()) s += ":" + column;
-    s += ": " + message;
+    if (line) s.append(":").append(std::to_string(line));
+    if (!column.empty()) s.append(":").append(column);
+    s.append(": ").append(message);
     return s;
   }
 };
@@ -56,7 +56,7 @@ class DataError : public std::runtime_error {
         s += "\n  ... and " + std::to_string(errors.size() - 20) + " more";
         break;
       }
-      s += "\n  " + e.to_string();
+      s.append("\n  ").append(e.to_string());
     }
     return s;
   }
@@ -87,6 +87,13 @@ class IssueLog {
       warnings_.push_back({Severity::warning, std::move(rule), std::move(file), line,
                            std::move(column), clip(std::move(value)), std::move(message)});
   }
+  /// True while examples of `rule` are still kept: callers skip building messages otherwise.
+  [[nodiscard]] bool keeps_example(const std::string& rule) const {
+    auto it = warning_counts_.find(rule);
+    return it == warning_counts_.end() || it->second < max_examples_;
+  }
+  /// Counts a warning without keeping an example.
+  void count_warning(const std::string& rule) { ++warning_counts_[rule]; }
   [[nodiscard]] bool full() const noexcept { return errors_.size() >= max_errors_; }
   [[nodiscard]] bool has_errors() const noexcept { return !errors_.empty(); }
   [[nodiscard]] const std::vector<DataIssue>& errors() const noexcept { return errors_; }

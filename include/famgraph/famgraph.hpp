@@ -9,5 +9,7 @@
 #include "famgraph/kinship.hpp"
 #include "famgraph/relations.hpp"
 #include "famgraph/summary.hpp"
+#include "famgraph/synth/generator.hpp"
+#include "famgraph/synth/params.hpp"
 #include "famgraph/types.hpp"
 #include "famgraph/version.hpp"

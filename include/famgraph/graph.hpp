@@ -113,7 +113,7 @@ struct undirected_view_traversal_tag : boost::incidence_graph_tag,
 /// Directed family graph: parent→child edges and partner edges (a partnership is stored as two
 /// arcs, one each way). Holds a reference to the PersonTable, which must outlive it.
 /// Derived structure (generations, topological order, components) is computed on construction:
-/// O(n + links) time, 10 bytes per person.
+/// O(n + links) time, 14 bytes per person.
 class FamilyGraph {
  public:
   // Boost.Graph associated types.

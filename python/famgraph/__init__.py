@@ -7,9 +7,10 @@
 
 from __future__ import annotations
 
+from . import synth
 from ._core import __version__
 from ._errors import DataError, DataIssue
 from .dataset import Dataset
 from .graph import RELATIONS, FamilyGraph
 
-__all__ = ["RELATIONS", "DataError", "DataIssue", "Dataset", "FamilyGraph", "__version__"]
+__all__ = ["RELATIONS", "synth", "DataError", "DataIssue", "Dataset", "FamilyGraph", "__version__"]

@@ -61,6 +61,28 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_sets(items: list[str]) -> dict[str, float]:
+    params: dict[str, float] = {}
+    for item in items:
+        name, eq, value = item.partition("=")
+        if not eq or not name:
+            raise ValueError(f"--set {item!r}: expected name=value")
+        try:
+            params[name.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"--set {item!r}: {value!r} is not a number") from None
+    return params
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from . import synth
+
+    params = _parse_sets(args.set or [])
+    out = synth.write(args.out, args.persons, args.seed, format=args.format, threads=args.threads, **params)
+    print(f"wrote {args.persons:,} persons to {out} ({args.format}, with truth.json)")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     folder = Path(args.data) if args.data else EXAMPLE_DATA
     print(f"famgraph {__version__} demo: loading {folder}")
@@ -87,6 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
             help="parent ids not in persons: an error (strict) or new founders (add)",
         )
         s.set_defaults(fn=fn)
+    sy = sub.add_parser("synth", help="generate a synthetic population with planted truth")
+    sy.add_argument("--persons", type=int, required=True, help="exact number of persons")
+    sy.add_argument("--seed", type=int, default=1, help="random seed (same seed, same bytes)")
+    sy.add_argument("--out", required=True, help="new output folder (must not exist)")
+    sy.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    sy.add_argument("--threads", type=int, default=0, help="worker threads (0 = all); never changes the output")
+    sy.add_argument("--set", action="append", metavar="NAME=VALUE",
+                    help="override a model parameter (see famgraph.synth.parameters())")
+    sy.set_defaults(fn=cmd_synth)
     d = sub.add_parser("demo", help="load the bundled example dataset and print its summary")
     d.add_argument("--data", help="another dataset folder to use instead of the bundled example")
     d.set_defaults(fn=cmd_demo)
@@ -100,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as e:
         print(str(e), file=sys.stderr)
         return 1
-    except (FileNotFoundError, ValueError) as e:
+    except (FileNotFoundError, FileExistsError, ValueError, TypeError) as e:
         print(f"famgraph: {e}", file=sys.stderr)
         return 2
 

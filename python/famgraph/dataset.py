@@ -63,13 +63,15 @@ class Dataset:
     -------
     >>> import famgraph as fg
     >>> ds = fg.Dataset.from_csv("examples/data")          # doctest: +SKIP
-    >>> ds.graph.kinship(101, 102)                          # doctest: +SKIP
+    >>> ds.graph.kinship(201, 202)                          # doctest: +SKIP
     0.25
     """
 
     def __init__(self, core: _core.Dataset, *, origin: str = "") -> None:
         self._core = core
         self.origin = origin
+        #: For synthetic datasets: planted parameters and complete-data values (truth.json).
+        self.truth: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ constructors
     @classmethod

@@ -25,7 +25,7 @@ class FamilyGraph:
     Example
     -------
     >>> g = ds.graph                                  # doctest: +SKIP
-    >>> g.kinship(101, 102), g.relatives(103, "first_cousin")   # doctest: +SKIP
+    >>> g.kinship(201, 202), g.relatives(403, "first_cousin")   # doctest: +SKIP
     """
 
     def __init__(self, dataset: Dataset) -> None:
@@ -93,8 +93,8 @@ class FamilyGraph:
     def relatives(self, person_id: int, relation: str) -> np.ndarray:
         """Relatives of one person by a named relation (see ``famgraph.RELATIONS``), sorted ids.
 
-        >>> ds.graph.relatives(103, "first_cousin")     # doctest: +SKIP
-        array([107, 108])
+        >>> ds.graph.relatives(403, "first_cousin")     # doctest: +SKIP
+        array([401, 402])
         """
         self._check_relation(relation)
         return self._ids[self._core.relatives(self._index(person_id), relation)]

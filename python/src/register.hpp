@@ -6,4 +6,5 @@ namespace famgraph::python {
 void register_errors(pybind11::module_& m);
 void register_dataset(pybind11::module_& m);
 void register_graph(pybind11::module_& m);
+void register_synth(pybind11::module_& m);
 }  // namespace famgraph::python
