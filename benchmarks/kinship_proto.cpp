@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <iostream>
 #include <map>
 #include <vector>
@@ -81,17 +82,60 @@ class ProtoKinship {
     }
   };
 
-  explicit ProtoKinship(const fg::FamilyGraph& g) : g_(g) {
+  /// `locality`: instead of FamilyGraph's topological order (generation, then index = id order,
+  /// which scatters a family over the whole array), number persons generation by generation sorted
+  /// by their parents' new numbers, so siblings are adjacent and relatives are close in memory.
+  ProtoKinship(const fg::FamilyGraph& g, bool locality) : g_(g) {
     const auto& P = g.persons();
     const std::size_t n = P.size();
-    const auto topo = g.topological_order();
-    const auto rank = g.topological_rank();
-    par_.resize(n);
-    for (std::size_t q = 0; q < n; ++q) {
-      const Index i = topo[q];
-      par_[q] = {P.mother[i] == NONE ? NONE : rank[P.mother[i]], P.father[i] == NONE ? NONE : rank[P.father[i]]};
+    const auto gen = g.generation();
+    topo_.assign(g.topological_order().begin(), g.topological_order().end());
+    if (locality) {
+      // Two passes: founders first keyed by index, then by the new number of their first child.
+      std::vector<Index> nr(n);
+      std::vector<std::uint64_t> key(n);
+      for (int pass = 0; pass < 2; ++pass) {
+        for (std::size_t i = 0; i < n; ++i) {
+          const Index m = P.mother[i], f = P.father[i];
+          if (gen[i] == 0) {
+            std::uint64_t k = i;
+            if (pass == 1) {
+              k = UINT64_MAX;
+              for (Index c : P.children_of(static_cast<Index>(i))) k = std::min<std::uint64_t>(k, nr[c]);
+            }
+            key[i] = k;
+          } else {
+            key[i] = 0;  // filled once the parents are numbered
+          }
+          (void)m;
+          (void)f;
+        }
+        // topo_ groups persons by generation; sort each generation by key, numbering as we go.
+        std::size_t b = 0;
+        while (b < n) {
+          std::size_t e = b;
+          while (e < n && gen[topo_[e]] == gen[topo_[b]]) ++e;
+          if (gen[topo_[b]] > 0)
+            for (std::size_t q = b; q < e; ++q) {
+              const Index i = topo_[q];
+              const std::uint64_t m = P.mother[i] == NONE ? 0xFFFFFFFFu : nr[P.mother[i]];
+              const std::uint64_t f = P.father[i] == NONE ? 0xFFFFFFFFu : nr[P.father[i]];
+              key[i] = (std::min(m, f) << 32) | std::max(m, f);
+            }
+          std::stable_sort(topo_.begin() + static_cast<std::ptrdiff_t>(b), topo_.begin() + static_cast<std::ptrdiff_t>(e),
+                           [&](Index x, Index y) { return key[x] < key[y]; });
+          for (std::size_t q = b; q < e; ++q) nr[topo_[q]] = static_cast<Index>(q);
+          b = e;
+        }
+      }
     }
-    D_.assign(n, 1.0);
+    rank_.resize(n);
+    for (std::size_t q = 0; q < n; ++q) rank_[topo_[q]] = static_cast<Index>(q);
+    node_.resize(n);
+    for (std::size_t q = 0; q < n; ++q) {
+      const Index i = topo_[q];
+      node_[q] = {P.mother[i] == NONE ? NONE : rank_[P.mother[i]], P.father[i] == NONE ? NONE : rank_[P.father[i]], 1.0};
+    }
     F_.assign(n, 0.0);
   }
 
@@ -99,12 +143,10 @@ class ProtoKinship {
   /// a person is final when the person is reached).
   void inbreeding() {
     const auto& P = g_.persons();
-    const auto topo = g_.topological_order();
-    const auto rank = g_.topological_rank();
     Scratch s;
-    for (std::size_t q = 0; q < par_.size(); ++q) {
-      const Index i = topo[q];
-      const auto [m, f] = par_[q];
+    for (std::size_t q = 0; q < node_.size(); ++q) {
+      const Index i = topo_[q];
+      const Index m = node_[q].m, f = node_[q].f;
       if (m != NONE && f != NONE) {
         // Full siblings share F: reuse the lowest-index child of the couple (as the library does).
         Index rep = i;
@@ -113,22 +155,21 @@ class ProtoKinship {
             rep = c;
             break;
           }
-        F_[q] = rep != i ? F_[rank[rep]] : 0.5 * a(m, f, s);
-        D_[q] = 0.5 - 0.25 * (F_[m] + F_[f]);
+        F_[q] = rep != i ? F_[rank_[rep]] : 0.5 * a(m, f, s);
+        node_[q].D = 0.5 - 0.25 * (F_[m] + F_[f]);
       } else if (m != NONE) {
-        D_[q] = 0.75 - 0.25 * F_[m];
+        node_[q].D = 0.75 - 0.25 * F_[m];
       } else if (f != NONE) {
-        D_[q] = 0.75 - 0.25 * F_[f];
+        node_[q].D = 0.75 - 0.25 * F_[f];
       }
     }
   }
 
-  [[nodiscard]] double F_of(Index i) const { return F_[g_.topological_rank()[i]]; }
+  [[nodiscard]] double F_of(Index i) const { return F_[rank_[i]]; }
 
   double kinship(Index i, Index j, Scratch& s) const {
-    const auto rank = g_.topological_rank();
-    if (i == j) return 0.5 * (1.0 + F_[rank[i]]);
-    return 0.5 * a(rank[i], rank[j], s);
+    if (i == j) return 0.5 * (1.0 + F_[rank_[i]]);
+    return 0.5 * a(rank_[i], rank_[j], s);
   }
 
   std::vector<double> kinship(const std::vector<Index>& a, const std::vector<Index>& b, int threads) const {
@@ -173,8 +214,9 @@ class ProtoKinship {
       const double c1 = s.ci[h], c2 = s.cj[h];
       open_i -= c1 != 0.0;
       open_j -= c2 != 0.0;
-      if (c1 != 0.0 && c2 != 0.0) sum += c1 * c2 * D_[k];
-      for (Index p : par_[k]) {
+      const Node& nd = node_[k];
+      if (c1 != 0.0 && c2 != 0.0) sum += c1 * c2 * nd.D;
+      for (Index p : {nd.m, nd.f}) {
         if (p == NONE) continue;
         const auto hp = touch(p);
         if (c1 != 0.0) {
@@ -191,9 +233,14 @@ class ProtoKinship {
     return sum;
   }
 
+  struct Node {
+    Index m, f;  // parents' numbers
+    double D;    // Mendelian sampling variance
+  };
   const fg::FamilyGraph& g_;
-  std::vector<std::array<Index, 2>> par_;  // by rank: parents' ranks
-  std::vector<double> D_, F_;              // by rank
+  std::vector<Index> topo_, rank_;  // number -> person, person -> number
+  std::vector<Node> node_;          // by number: parents and D in one 16-byte record
+  std::vector<double> F_;           // by number
 };
 
 }  // namespace
@@ -218,49 +265,66 @@ int main(int argc, char** argv) {
     out.integer("persons", static_cast<long long>(ds.persons.size()));
     out.fixed("load_and_graph_s", fg::bench::now_s() - t0, 3);
 
-    // Inbreeding, one thread: library vs prototype.
+    // Library: inbreeding (one thread) and the pair sample (same seed and mix as bench_core).
     double t = fg::bench::now_s(), c = fg::bench::cpu_s();
     fg::KinshipCalculator lib(g, fg::KinshipOptions{1});
     const double lib_inb = fg::bench::now_s() - t, lib_inb_cpu = fg::bench::cpu_s() - c;
-    t = fg::bench::now_s();
-    c = fg::bench::cpu_s();
-    ProtoKinship proto(g);
-    proto.inbreeding();
-    const double pro_inb = fg::bench::now_s() - t, pro_inb_cpu = fg::bench::cpu_s() - c;
-    std::size_t f_diff = 0;
-    for (Index i = 0; i < ds.persons.size(); ++i) f_diff += lib.inbreeding()[i] != proto.F_of(i);
-    fg::bench::Json inb;
-    inb.fixed("library_s", lib_inb, 3).fixed("library_cpu_s", lib_inb_cpu, 3);
-    inb.fixed("prototype_s", pro_inb, 3).fixed("prototype_cpu_s", pro_inb_cpu, 3);
-    inb.num("speedup_cpu", lib_inb_cpu / pro_inb_cpu);
-    inb.integer("persons_with_different_F", static_cast<long long>(f_diff));
-    out.obj("inbreeding_threads_1", inb);
-
-    // The benchmark's pair sample (same seed and mix as famgraph_bench_core).
     std::map<fg::Relation, std::vector<std::pair<Index, Index>>> by_rel;
     for (auto r : fg::bench::sampled_relations()) by_rel[r] = fg::relative_pairs(ds.persons, r);
     const auto s = fg::bench::sample_pairs(ds.persons, by_rel, n_pairs, seed);
     by_rel.clear();
     out.integer("pairs", static_cast<long long>(s.a.size()));
+    fg::bench::Json libj;
+    libj.fixed("inbreeding_threads_1_s", lib_inb, 3).fixed("inbreeding_threads_1_cpu_s", lib_inb_cpu, 3);
+    std::vector<double> ref;
     for (int threads : {1, 2}) {
       fg::KinshipCalculator libt(g, fg::KinshipOptions{threads});
       (void)libt.kinship(std::span<const Index>(s.a.data(), 1000), std::span<const Index>(s.b.data(), 1000));  // warm the scratch pool
       t = fg::bench::now_s();
       c = fg::bench::cpu_s();
-      const auto ref = libt.kinship(s.a, s.b);
-      const double lt = fg::bench::now_s() - t, lc = fg::bench::cpu_s() - c;
+      ref = libt.kinship(s.a, s.b);
+      libj.fixed("kinship_threads_" + std::to_string(threads) + "_s", fg::bench::now_s() - t, 3);
+      libj.fixed("kinship_threads_" + std::to_string(threads) + "_cpu_s", fg::bench::cpu_s() - c, 3);
+    }
+    out.obj("library", libj);
+
+    for (bool locality : {false, true}) {
+      fg::bench::Json pj;
       t = fg::bench::now_s();
       c = fg::bench::cpu_s();
-      const auto got = proto.kinship(s.a, s.b, threads);
-      const double pt = fg::bench::now_s() - t, pc = fg::bench::cpu_s() - c;
-      std::size_t diff = 0;
-      for (std::size_t k = 0; k < ref.size(); ++k) diff += ref[k] != got[k];
-      fg::bench::Json q;
-      q.fixed("library_s", lt, 3).fixed("library_cpu_s", lc, 3);
-      q.fixed("prototype_s", pt, 3).fixed("prototype_cpu_s", pc, 3);
-      q.num("speedup_wall", lt / pt).num("speedup_cpu", lc / pc);
-      q.integer("pairs_with_different_phi", static_cast<long long>(diff));
-      out.obj("kinship_threads_" + std::to_string(threads), q);
+      ProtoKinship proto(g, locality);
+      pj.fixed("setup_s", fg::bench::now_s() - t, 3);
+      t = fg::bench::now_s();
+      c = fg::bench::cpu_s();
+      proto.inbreeding();
+      pj.fixed("inbreeding_threads_1_s", fg::bench::now_s() - t, 3);
+      pj.fixed("inbreeding_threads_1_cpu_s", fg::bench::cpu_s() - c, 3);
+      std::size_t f_diff = 0;
+      double f_max = 0;
+      for (Index i = 0; i < ds.persons.size(); ++i) {
+        f_diff += lib.inbreeding()[i] != proto.F_of(i);
+        f_max = std::max(f_max, std::abs(lib.inbreeding()[i] - proto.F_of(i)));
+      }
+      pj.integer("persons_with_bitwise_different_F", static_cast<long long>(f_diff));
+      pj.num("max_abs_diff_F", f_max);
+      for (int threads : {1, 2}) {
+        t = fg::bench::now_s();
+        c = fg::bench::cpu_s();
+        const auto got = proto.kinship(s.a, s.b, threads);
+        pj.fixed("kinship_threads_" + std::to_string(threads) + "_s", fg::bench::now_s() - t, 3);
+        pj.fixed("kinship_threads_" + std::to_string(threads) + "_cpu_s", fg::bench::cpu_s() - c, 3);
+        std::size_t diff = 0;
+        double mx = 0;
+        for (std::size_t k = 0; k < ref.size(); ++k) {
+          diff += ref[k] != got[k];
+          mx = std::max(mx, std::abs(ref[k] - got[k]));
+        }
+        if (threads == 1) {
+          pj.integer("pairs_with_bitwise_different_phi", static_cast<long long>(diff));
+          pj.num("max_abs_diff_phi", mx);
+        }
+      }
+      out.obj(locality ? "prototype_packed_family_order" : "prototype_packed_topological_order", pj);
     }
     out.str("loadavg_end", [] {
       std::ifstream f("/proc/loadavg");

@@ -94,7 +94,10 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
     std::size_t lines_in_record = 0;
     bool complete = false;
     while (true) {
-      if (i >= end_) break;  // need more input (or EOF after last field)
+      if (i >= end_) {  // need more input, or the input ended right after a field's junk
+        complete = eof_;
+        break;
+      }
       if (b[i] == '"') {
         // Quoted field.
         std::size_t j = i + 1;

@@ -163,6 +163,9 @@ RawTables read_csv_tables(const CsvPaths& paths, IssueLog& log) {
 
 void read_csv_table_from_string(RawTables& out, const std::string& table, std::string text,
                                 const std::string& file_label, IssueLog& log) {
+  if (table != "persons" && table != "partnerships" && table != "events" && table != "contacts")
+    throw std::invalid_argument("unknown table '" + table +
+                                "' (expected persons, partnerships, events or contacts)");
   CsvReader r = CsvReader::from_string(std::move(text));
   RowSource* src = table == "persons"        ? &out.persons.source
                    : table == "partnerships" ? &out.partnerships.source

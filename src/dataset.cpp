@@ -2,6 +2,7 @@
 #include "famgraph/dataset.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
 #include <string>
 #include <tuple>
@@ -60,16 +61,29 @@ class IdIndex {
 std::string id_str(PersonId v) { return std::to_string(v); }
 
 /// CSR from (key, value) pairs: offsets of size n+1, values grouped by key, sorted and unique.
-void build_csr(std::size_t n, std::vector<std::pair<Index, Index>>& pairs,
+/// Counting sort by key, then a small sort per key: linear in the number of pairs.
+void build_csr(std::size_t n, const std::vector<std::pair<Index, Index>>& pairs,
                std::vector<std::uint32_t>& offsets, std::vector<Index>& values) {
-  std::sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  std::vector<std::uint32_t> start(n + 1, 0);
+  for (const auto& [k, v] : pairs) ++start[k + 1];
+  std::partial_sum(start.begin(), start.end(), start.begin());
+  std::vector<Index> grouped(pairs.size());
+  {
+    std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+    for (const auto& [k, v] : pairs) grouped[fill[k]++] = v;
+  }
   offsets.assign(n + 1, 0);
-  for (auto& [k, v] : pairs) ++offsets[k + 1];
-  std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
-  values.resize(pairs.size());
-  for (std::size_t k = 0; k < pairs.size(); ++k) values[k] = pairs[k].second;
-  values.shrink_to_fit();
+  std::size_t out = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    auto b = grouped.begin() + start[k], e = grouped.begin() + start[k + 1];
+    std::sort(b, e);
+    e = std::unique(b, e);
+    for (auto it = b; it != e; ++it) grouped[out++] = *it;
+    offsets[k + 1] = static_cast<std::uint32_t>(out);
+  }
+  grouped.resize(out);
+  grouped.shrink_to_fit();
+  values = std::move(grouped);
 }
 
 class Builder {
@@ -98,6 +112,7 @@ class Builder {
   IssueLog& log_;
   Dataset ds_;
   std::vector<std::size_t> row_of_;  // person index -> raw row (SIZE_MAX for added parents)
+  std::unique_ptr<IdIndex> index_;    // id -> index for the other tables, built once
 
   bool err(const io::RowSource& src, std::size_t row, const char* rule, const char* column,
            const std::string& value, std::string message) {
@@ -158,8 +173,7 @@ class Builder {
           } else {
             const char* col = k == 0 ? "mother_id" : "father_id";
             err(rp.source, r, "ref.unknown_id", col, id_str(pid),
-                id_str(pid) + " is not a person_id in " + rp.source.file +
-                    " (use missing_parents=\"add\" to add unknown parents as founders)");
+                id_str(pid) + " is not a person_id in " + rp.source.file);
           }
         }
       }
@@ -339,7 +353,8 @@ class Builder {
   // ---------------------------------------------------------------- partnerships
   Index resolve(const io::RowSource& src, std::size_t row, const char* column, PersonId pid) {
     if (pid == io::NO_ID) return NONE;
-    const Index i = ds_.persons.index_of(pid);
+    if (!index_) index_ = std::make_unique<IdIndex>(ds_.persons.id);
+    const Index i = index_->find(pid);
     if (i == NONE)
       err(src, row, "ref.unknown_id", column, id_str(pid),
           id_str(pid) + " is not a person_id in " + raw_.persons.source.file);
@@ -377,7 +392,7 @@ class Builder {
     std::vector<std::tuple<Index, Index, Day, Day, std::size_t>> rows;
     rows.reserve(order.size());
     for (auto r : order)
-      rows.emplace_back(ds_.persons.index_of(rp.a[r]), ds_.persons.index_of(rp.b[r]),
+      rows.emplace_back(index_->find(rp.a[r]), index_->find(rp.b[r]),
                         rp.start[r].day, rp.end[r].day, r);
     std::sort(rows.begin(), rows.end());
     for (auto& [a, b, s, e, r] : rows) {

@@ -78,7 +78,7 @@ PersonId FieldParser::id(std::string_view text, std::size_t row, const char* col
   PersonId v = 0;
   const char* b = t.data();
   const char* e = b + t.size();
-  if (*b == '+') ++b;
+  if (*b == '+' && (t.size() == 1 || t[1] != '-')) ++b;  // "+5" is 5, "+-5" is not a number
   auto [p, ec] = std::from_chars(b, e, v);
   if (ec == std::errc::result_out_of_range) {
     record_error(row, column, t, "parse.int",

@@ -218,7 +218,7 @@ TEST_CASE("CsvReader: character after a closing quote is an error", "[csv]") {
 }
 
 TEST_CASE("CsvReader: junk after a closing quote on the last line ends the input",
-          "[csv][!mayfail]") {
+          "[csv]") {
   // Known bug (reported): with no newline after `"a"x`, next() loops forever. Run in a child
   // process with a time limit so the suite fails instead of hanging.
   const bool ok = finishes_within(3, [] {

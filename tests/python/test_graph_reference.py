@@ -256,7 +256,9 @@ def test_strategy_covers_the_interesting_shapes() -> None:
         moms = {ref.mother[p] for p in ref.persons} - {None}
         dads = {ref.father[p] for p in ref.persons} - {None}
         seen["single_parent"] += any(len(ref.parents(p)) == 1 for p in ref.persons)
-        seen["unknown_mother"] += any(ref.mother[p] is None and ref.father[p] is not None for p in ref.persons)
+        seen["unknown_mother"] += any(
+            ref.mother[p] is None and ref.father[p] is not None for p in ref.persons
+        )
         seen["half_sib"] += any(ref.relatives(p, "half_sibling") for p in ref.persons)
         seen["inbred"] += any(ref.inbreeding(p) > 0 for p in ref.persons)
         seen["u_both_roles"] += bool(moms & dads)
@@ -299,7 +301,7 @@ def test_pairs_match_reference(case: Case) -> None:
         got = list(zip(_ids(df["person_id"].to_numpy()), _ids(df["relative_id"].to_numpy()), strict=True))
         assert len(got) == len(set(got)), f"{relation}: duplicate pair rows"
         if relation in SYMMETRIC:
-            assert all(a < b for a, b in got), f"{relation}: symmetric pairs must have person_id < relative_id"
+            assert all(a < b for a, b in got), f"{relation}: symmetric pairs need person_id < relative_id"
         assert set(got) == case.ref.pairs(relation), relation
 
 
@@ -376,6 +378,7 @@ def test_inbreeding_and_kinship_match_exact_recursion(case: Case) -> None:
 
     pairs = _pairs_to_check(case)
     single = {}
+    g = _load(case)  # a fresh graph: kinship() before anything else has been computed
     for a, b in pairs:
         want = ref.kinship(a, b)
         got_ab, got_ba = g.kinship(a, b), g.kinship(b, a)
@@ -406,8 +409,10 @@ def test_relationship_times_is_two_phi_x(case: Case, data: st.DataObject) -> Non
     g = _load(case)
     ref = case.ref
     # x on a random subset of persons, in random order; persons left out count as 0
-    chosen = data.draw(st.lists(st.sampled_from(ref.persons), unique=True, max_size=len(ref.persons)), label="x support")
-    values = data.draw(st.lists(st.integers(-4, 4), min_size=len(chosen), max_size=len(chosen)), label="x values")
+    n = len(ref.persons)
+    chosen = data.draw(st.lists(st.sampled_from(ref.persons), unique=True, max_size=n), label="x support")
+    k = len(chosen)
+    values = data.draw(st.lists(st.integers(-4, 4), min_size=k, max_size=k), label="x values")
     x = pd.Series(values, index=chosen, dtype=np.float64)
     want = ref.relationship_times(dict(zip(chosen, values, strict=True)))
     got = g.relationship_times(x)
@@ -464,3 +469,215 @@ def test_added_founders_give_the_same_graph(case: Case, data: st.DataObject) -> 
     rng = random.Random(case.seed)
     for a, b in rng.sample(_pairs_to_check(case), min(200, len(_pairs_to_check(case)))):
         assert abs(g.kinship(a, b) - float(ref.kinship(a, b))) < TOL, (a, b)
+
+
+# ---------------------------------------------------------------------------------------------
+# hand-written corner cases of §4.0 "Relations" (expected sets written out, not computed)
+# ---------------------------------------------------------------------------------------------
+def _graph(rows: list[tuple[int, str, int | None, int | None]], partnerships=()) -> fg.FamilyGraph:
+    """rows: (person_id, sex, mother_id, father_id); birth years from the depth in the table order."""
+    years: dict[int, int] = {}
+    for pid, _, m, f in rows:
+        years[pid] = 1900 + 20 * max([0] + [(years[q] - 1900) // 20 + 1 for q in (m, f) if q is not None])
+    persons = pd.DataFrame(
+        {
+            "person_id": [r[0] for r in rows],
+            "sex": [r[1] for r in rows],
+            "birth_date": [f"{years[r[0]]}-01-01" for r in rows],
+            "exit_date": [None] * len(rows),
+            "mother_id": pd.array([r[2] for r in rows], dtype="Int64"),
+            "father_id": pd.array([r[3] for r in rows], dtype="Int64"),
+        }
+    )
+    parts = None
+    if partnerships:
+        parts = pd.DataFrame(
+            {
+                "person_a": [a for a, _ in partnerships],
+                "person_b": [b for _, b in partnerships],
+                "start_date": [None] * len(partnerships),
+                "end_date": [None] * len(partnerships),
+            }
+        )
+    return fg.Dataset.from_pandas(persons, parts).graph
+
+
+def test_full_siblings_compare_parents_as_sets_not_roles() -> None:
+    # 1 and 2 (both sex U) are mother and father of 3 and, the other way round, of 4
+    g = _graph([(1, "U", None, None), (2, "U", None, None), (3, "F", 1, 2), (4, "M", 2, 1)])
+    assert _ids(g.relatives(3, "full_sibling")) == [4]
+    assert _ids(g.relatives(3, "half_sibling")) == []
+    assert _ids(g.relatives(1, "partner")) == [2]
+    assert sorted(g.pairs("partner").values.tolist()) == [[1, 2]]
+    assert abs(g.kinship(3, 4) - 0.25) < TOL
+
+
+def test_half_siblings_with_unknown_parents_and_swapped_roles() -> None:
+    g = _graph(
+        [(1, "U", None, None), (2, "M", None, None), (5, "F", None, None),
+         (3, "F", 1, 2),      # 1 as mother, 2 as father
+         (4, "M", 5, 1),      # 1 as father
+         (6, "F", 1, None),   # 1 alone, father unknown
+         (7, "F", None, 2),   # 2 alone, mother unknown
+         (8, "M", None, 1)]   # 1 alone as father
+    )
+    assert _ids(g.relatives(3, "half_sibling")) == [4, 6, 7, 8]
+    assert _ids(g.relatives(6, "half_sibling")) == [3, 4, 8]
+    assert _ids(g.relatives(7, "half_sibling")) == [3]
+    assert _ids(g.relatives(6, "full_sibling")) == []  # both parents must be known for both
+    assert _ids(g.relatives(8, "full_sibling")) == []
+    # the mother and father of a common child are partners; a single parent has none
+    assert _ids(g.relatives(1, "partner")) == [2, 5]
+    assert sorted(g.pairs("half_sibling").values.tolist()) == [
+        [3, 4], [3, 6], [3, 7], [3, 8], [4, 6], [4, 8], [6, 8]
+    ]
+
+
+def test_half_cousins_are_not_first_cousins_but_half_aunts_are_aunts() -> None:
+    g = _graph(
+        [(1, "F", None, None), (2, "M", None, None), (9, "F", None, None),
+         (3, "F", 1, 2), (4, "M", 9, 2),           # half sibs (common father 2)
+         (5, "F", 1, 2),                           # full sib of 3
+         (6, "F", 3, None), (7, "M", None, 4), (8, "F", 5, None)]
+    )
+    assert _ids(g.relatives(6, "first_cousin")) == [8]       # 7 is a half cousin only
+    assert _ids(g.relatives(6, "aunt_uncle")) == [4, 5]      # half and full siblings of the mother
+    assert _ids(g.relatives(4, "niece_nephew")) == [6, 8]
+    assert _ids(g.relatives(7, "aunt_uncle")) == [3, 5]
+    assert _ids(g.relatives(6, "grandparent")) == [1, 2]
+    assert _ids(g.relatives(2, "grandchild")) == [6, 7, 8]
+
+
+def test_partner_from_the_table_in_either_order_once_and_never_self() -> None:
+    g = _graph([(1, "F", None, None), (2, "M", None, None), (3, "U", None, None), (4, "F", 1, 2)],
+               partnerships=[(2, 1), (1, 2), (1, 3), (3, 1)])
+    assert _ids(g.relatives(1, "partner")) == [2, 3]
+    assert _ids(g.relatives(3, "partner")) == [1]
+    assert sorted(g.pairs("partner").values.tolist()) == [[1, 2], [1, 3]]
+
+
+def test_relatives_exclude_self_in_a_parent_child_mating() -> None:
+    # 4 is the child of 3 and 3's father 2: 4 is a half sibling of its own mother
+    g = _graph([(1, "F", None, None), (2, "M", None, None), (3, "F", 1, 2), (4, "M", 3, 2)])
+    assert _ids(g.relatives(4, "half_sibling")) == [3]
+    assert _ids(g.relatives(4, "aunt_uncle")) == []          # 4 itself is the only sibling of its mother
+    assert _ids(g.relatives(4, "grandparent")) == [1, 2]
+    assert _ids(g.relatives(2, "partner")) == [1, 3]
+    assert _ids(g.relatives(3, "niece_nephew")) == []        # child of half sib 4? 4 has none
+    assert _ids(g.relatives(2, "grandchild")) == [4]
+    assert abs(g.inbreeding()[4] - 0.25) < TOL
+
+
+def test_unknown_person_id_is_a_key_error() -> None:
+    g = _graph([(1, "F", None, None)])
+    for call in (lambda: g.relatives(2, "parent"), lambda: g.ancestors(2), lambda: g.kinship(1, 2),
+                 lambda: g.kinship_pairs(pd.DataFrame({"a": [1], "b": [2]}))):
+        with pytest.raises(KeyError):
+            call()
+
+
+# ---------------------------------------------------------------------------------------------
+# a larger pedigree (parallel / per-component code paths) against the dense tabular method
+# ---------------------------------------------------------------------------------------------
+def _big_pedigree(seed: int, n_generations: int = 9, per_generation: int = 350):
+    """A random multi-generation population with single parents, re-partnering and cousin matings."""
+    rng = random.Random(seed)
+    rows: list[tuple[int, str, int, int | None, int | None]] = []  # id, sex, year, mother, father
+    ids = rng.sample(range(-(10**12), 10**12), n_generations * per_generation * 2)
+    it = iter(ids)
+    layer = [
+        (next(it), rng.choice("FFMMU"), 1800 + rng.randrange(10), None, None) for _ in range(per_generation)
+    ]
+    rows += layer
+    for gen in range(1, n_generations):
+        moms = [r for r in layer if r[1] in "FU"]
+        dads = [r for r in layer if r[1] in "MU"]
+        new = []
+        while len(new) < per_generation:
+            m = rng.choice(moms) if rng.random() > 0.03 else None
+            f = rng.choice(dads) if rng.random() > 0.08 else None
+            if m is not None and f is not None and m[0] == f[0]:
+                continue
+            if m is None and f is None:
+                new.append((next(it), rng.choice("FFMMU"), 1800 + 25 * gen + rng.randrange(10), None, None))
+                continue
+            year = max(p[2] for p in (m, f) if p is not None) + 13 + rng.randrange(15)
+            for _ in range(rng.choice([1, 1, 2, 3])):
+                new.append((next(it), rng.choice("FFMMU"), year + rng.randrange(5),
+                            None if m is None else m[0], None if f is None else f[0]))
+        layer = new
+        rows += layer
+    return rows
+
+
+def _tabular_relationship_matrix(order: list[int], mother: dict, father: dict) -> np.ndarray:
+    """A = 2Φ by the tabular method (Emik & Terrill 1949) over a parents-first order."""
+    pos = {p: k for k, p in enumerate(order)}
+    n = len(order)
+    a = np.zeros((n, n))
+    for k, p in enumerate(order):
+        m, f = pos.get(mother[p]), pos.get(father[p])
+        row = np.zeros(k)
+        if m is not None:
+            row += 0.5 * a[m, :k]
+        if f is not None:
+            row += 0.5 * a[f, :k]
+        a[k, :k] = row
+        a[:k, k] = row
+        a[k, k] = 1.0 + (0.5 * a[m, f] if m is not None and f is not None else 0.0)
+    return a
+
+
+def test_large_pedigree_against_tabular_method() -> None:
+    rows = _big_pedigree(seed=20240501)
+    persons = pd.DataFrame(
+        {
+            "person_id": [r[0] for r in rows],
+            "sex": [r[1] for r in rows],
+            "birth_date": [f"{r[2]}-03-01" for r in rows],
+            "exit_date": [None] * len(rows),
+            "mother_id": pd.array([r[3] for r in rows], dtype="Int64"),
+            "father_id": pd.array([r[4] for r in rows], dtype="Int64"),
+        }
+    )
+    g = fg.Dataset.from_pandas(persons).graph
+    mother = {r[0]: r[3] for r in rows}
+    father = {r[0]: r[4] for r in rows}
+    order = [r[0] for r in rows]  # generated parents first
+    a = _tabular_relationship_matrix(order, mother, father)
+    pos = {p: k for k, p in enumerate(order)}
+
+    # the oracle itself agrees with the exact recursion on a sample
+    ref = Pedigree(mother, father)
+    rng = random.Random(7)
+    sample = [(rng.choice(order), rng.choice(order)) for _ in range(300)]
+    for x, y in sample[:100]:
+        assert abs(a[pos[x], pos[y]] / 2 - float(ref.kinship(x, y))) < TOL
+
+    f = g.inbreeding()
+    want_f = pd.Series({p: a[pos[p], pos[p]] - 1.0 for p in order}).reindex(f.index)
+    assert (want_f > 0).sum() > 50, "the test pedigree should be inbred"
+    np.testing.assert_allclose(f.to_numpy(), want_f.to_numpy(), rtol=0, atol=TOL)
+
+    # many pairs at once: every child-parent pair and 60,000 random pairs (parallel path)
+    pairs = [(p, q) for p in order for q in (mother[p], father[p]) if q is not None]
+    pairs += [(rng.choice(order), rng.choice(order)) for _ in range(60_000)]
+    firsts, seconds = [p for p, _ in pairs], [q for _, q in pairs]
+    bulk = g.kinship_pairs(np.array(firsts), np.array(seconds)).to_numpy()
+    want = a[[pos[p] for p in firsts], [pos[q] for q in seconds]] / 2
+    np.testing.assert_allclose(bulk, want, rtol=0, atol=TOL)
+    for x, y in sample:
+        assert abs(g.kinship(x, y) - a[pos[x], pos[y]] / 2) < TOL
+
+    xs = pd.Series(np.random.default_rng(3).normal(size=len(order)), index=order)
+    got = g.relationship_times(xs).reindex(order).to_numpy()
+    np.testing.assert_allclose(got, a @ xs.to_numpy(), rtol=1e-10, atol=1e-9)
+    # relatives, generation and ancestry of a sample of persons, against the reference
+    gen = g.generation()
+    for p in rng.sample(order, 60):
+        assert gen[p] == ref.generation(p)
+        for relation in REF_RELATIONS:
+            assert _ids(g.relatives(p, relation)) == sorted(ref.relatives(p, relation)), (relation, p)
+        for depth in (2, None):
+            assert _ids(g.ancestors(p, depth)) == sorted(ref.ancestors(p, depth)), (p, depth)
+            assert _ids(g.descendants(p, depth)) == sorted(ref.descendants(p, depth)), (p, depth)

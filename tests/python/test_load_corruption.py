@@ -143,7 +143,9 @@ def corruptions(draw: st.DrawFn) -> Corruption:
     elif kind == "non_utf8":
         # bytes in the header line: see test_non_utf8_header_raises_data_error (a known bug)
         at = draw(st.integers(len(lines[0]) + 1, len(raw)), label="at")
-        junk = draw(st.sampled_from([b"\xff", b"\xfe\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\x80", b"\xf0\x28\x8c"]))
+        junk = draw(st.sampled_from(
+            [b"\xff", b"\xfe\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\x80", b"\xf0\x28\x8c"]
+        ))
         files[f] = raw[:at] + junk + raw[at:]
     elif kind == "empty":
         files[f] = b""
@@ -298,7 +300,9 @@ def test_corrupted_csv_loads_or_raises_data_error(c: Corruption) -> None:
 # ---------------------------------------------------------------------------------------------
 def _read_frame(raw: bytes) -> pd.DataFrame | None:
     try:
-        return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+        return pd.read_csv(
+            io.BytesIO(raw), dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError):
         return None
 
@@ -315,7 +319,8 @@ def test_corrupted_tables_through_pandas_load_or_raise_data_error(c: Corruption)
     labels = {f: f"{TABLE[f]} (DataFrame)" for f in FILES}
     counts = {labels[f]: len(frames[TABLE[f]]) + 1 for f in FILES}
     out = load(lambda: fg.Dataset.from_pandas(**frames), counts)
-    if c.name in ("bad_typed_value", "huge", "duplicate_header", "header_only", "swap_columns", "delete_line"):
+    if c.name in ("bad_typed_value", "huge", "duplicate_header", "header_only", "swap_columns",
+                  "delete_line"):
         # pandas reads these files exactly as the CSV reader does, so the same expectations hold
         apply_expectations(c, out, labels)
     if c.name in ("bad_typed_value", "huge", "wrong_type", "duplicate_line", "delete_line", "swap_header",
@@ -421,3 +426,42 @@ def test_below_the_error_limit_nothing_is_truncated(tmp_path: Path) -> None:
         fg.Dataset.from_csv(tmp_path)
     assert [(e.line, e.column, e.value) for e in info.value.errors] == [(k, "sex", "X") for k in range(2, 7)]
     assert not info.value.truncated
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: unsigned id columns >= 2**63 wrap to negative int64 ids instead of a DataError "
+    "(_convert._id_column: s.to_numpy(dtype=np.int64) on a uint64/UInt64 column)",
+)
+@pytest.mark.parametrize("dtype", ["uint64", "UInt64"])
+def test_unsigned_ids_beyond_int64_raise_data_error(dtype: str) -> None:
+    persons = pd.DataFrame(
+        {
+            "person_id": pd.Series([2**63 + 5, 7], dtype=dtype),
+            "sex": ["F", "M"],
+            "birth_date": ["1950", "1950"],
+            "exit_date": [None, None],
+            "mother_id": [None, None],
+            "father_id": [None, None],
+        }
+    )
+    with pytest.raises(fg.DataError) as info:
+        fg.Dataset.from_pandas(persons)
+    assert ("persons (DataFrame)", 2, "person_id") in {(e.file, e.line, e.column) for e in info.value.errors}
+
+
+@pytest.mark.parametrize("dtype", ["uint64", "uint32", "UInt64", "int32"])
+def test_unsigned_and_narrow_ids_within_range_load(dtype: str) -> None:
+    persons = pd.DataFrame(
+        {
+            "person_id": pd.Series([3, 7], dtype=dtype),
+            "sex": ["F", "M"],
+            "birth_date": ["1950", "1970"],
+            "exit_date": [None, None],
+            "mother_id": pd.Series([None, 3], dtype="UInt64" if dtype.startswith(("u", "U")) else "Int64"),
+            "father_id": [None, None],
+        }
+    )
+    ds = fg.Dataset.from_pandas(persons)
+    assert ds.persons["person_id"].tolist() == [3, 7]
+    assert ds.graph.relatives(7, "parent").tolist() == [3]
