@@ -50,7 +50,7 @@ void read_table(CsvReader& reader, const std::vector<std::string>& required, Row
   }
   std::vector<std::size_t> pos(required.size(), SIZE_MAX);
   std::vector<std::string> header;
-  for (auto f : fields) header.emplace_back(trim(f));
+  for (auto f : fields) header.emplace_back(printable(trim(f)));
   for (std::size_t k = 0; k < required.size(); ++k) {
     auto it = std::find(header.begin(), header.end(), required[k]);
     if (it == header.end()) {

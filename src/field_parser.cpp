@@ -41,7 +41,6 @@ bool valid_utf8(std::string_view s) noexcept {
   return true;
 }
 
-namespace {
 std::string printable(std::string_view v) {
   // Values echoed in messages must themselves be valid text.
   if (valid_utf8(v)) return std::string(v);
@@ -58,7 +57,6 @@ std::string printable(std::string_view v) {
   }
   return out;
 }
-}  // namespace
 
 void FieldParser::record_error(std::size_t row, const char* column, std::string_view value,
                                std::string rule, std::string message) {

@@ -49,6 +49,12 @@ def _float_text(x: float) -> str | None:
 def _id_column(s: pd.Series) -> tuple[Any, ...]:
     if pd.api.types.is_bool_dtype(s.dtype):
         return _as_text(s)
+    if pd.api.types.is_unsigned_integer_dtype(s.dtype):
+        present = ~s.isna().to_numpy()
+        big = s.to_numpy(dtype=np.float64, na_value=0) >= _I64_MAX
+        if big[present].any():
+            # Ids beyond int64: hand them over as text so the loader reports each one.
+            return _as_text(s.astype("object"))
     if pd.api.types.is_integer_dtype(s.dtype):
         mask = ~s.isna().to_numpy()
         values = s.to_numpy(dtype=np.int64, na_value=0)

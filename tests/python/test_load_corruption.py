@@ -389,12 +389,6 @@ def test_missing_person_id_is_an_error_whatever_the_dtype(dtype: str) -> None:
     assert ("persons (DataFrame)", 6, "person_id") in {(e.file, e.line, e.column) for e in info.value.errors}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason="BUG: invalid UTF-8 in a CSV header escapes as UnicodeDecodeError instead of DataError "
-    "(src/csv_tables.cpp read_table copies raw header fields into the header.missing_column message)",
-)
 @pytest.mark.parametrize("junk", [b"\xff", b"\xc3\x28"])
 def test_non_utf8_header_raises_data_error(tmp_path: Path, junk: bytes) -> None:
     (tmp_path / "persons.csv").write_bytes(junk + ORIGINAL["persons.csv"])
@@ -428,11 +422,6 @@ def test_below_the_error_limit_nothing_is_truncated(tmp_path: Path) -> None:
     assert not info.value.truncated
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: unsigned id columns >= 2**63 wrap to negative int64 ids instead of a DataError "
-    "(_convert._id_column: s.to_numpy(dtype=np.int64) on a uint64/UInt64 column)",
-)
 @pytest.mark.parametrize("dtype", ["uint64", "UInt64"])
 def test_unsigned_ids_beyond_int64_raise_data_error(dtype: str) -> None:
     persons = pd.DataFrame(
