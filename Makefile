@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 JOBS ?= $(shell nproc)
 export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
+# cmake >= 3.24 and ninja come from .venv (requirements-dev.txt), whatever the system has.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: demo test setup build python ctest asan fuzz consumer pytest notebooks docs lint bench clean
 

@@ -78,7 +78,9 @@ class LineageSim {
     L_.persons.push_back(s);
     kids_.emplace_back();
     const auto idx = static_cast<std::int32_t>(L_.persons.size() - 1);
-    if (!lineage) inlaw_childhood(idx);
+    // Persons without parents in the data (founders, partners marrying in) still had a childhood:
+    // maltreatment by someone outside the data.
+    if (mother == none) parentless_childhood(idx);
     return idx;
   }
 
@@ -98,9 +100,9 @@ class LineageSim {
   }
   bool alive(std::int32_t i, Day d) { return P(i).birth <= d && d <= last_day(i); }
 
-  // Childhood maltreatment of a person married into the lineage: their parents are not in the
-  // data, so these incidents have a victim but no recorded perpetrator.
-  void inlaw_childhood(std::int32_t i) {
+  // Childhood maltreatment of a person whose parents are not in the data (a founder or a partner
+  // marrying in): these incidents have a victim but no recorded perpetrator.
+  void parentless_childhood(std::int32_t i) {
     for (int y = 0; y < 18; ++y) {
       const Day ys = add_years(P(i).birth, y), ye = add_years(P(i).birth, y + 1) - 1;
       if (ye > last_day(i)) break;
@@ -121,6 +123,7 @@ class LineageSim {
     double afb = std::clamp(p_.mean_age_first_birth + p_.sd_age_first_birth * demo_.normal(), 16.5, 44.0);
     Day next_birth = P(x).birth + years(afb);
     Day union_start = std::max(adult, next_birth - years(0.5 + 2.5 * demo_.uniform()));
+    // A man's first union is timed by his (about two years younger) partner's first birth.
     if (!woman) union_start = std::max(add_years(P(x).birth, 18), union_start + years(2.0));
     for (int k = 0; k < 4 && union_start <= std::min(end_, last_day(x)); ++k) {
       // The partner, married in: opposite sex, about two years' age difference (man older).
@@ -136,10 +139,9 @@ class LineageSim {
       const Day stop = std::min({union_end == NO_DAY ? end_ : union_end, last_day(w), last_day(m), end_});
       if (stop < union_start) break;
       L_.unions.push_back({w, m, union_start, union_end != NO_DAY && union_end <= end_ ? union_end : NO_DAY});
-      if (!woman) {  // an in-law woman brings her own schedule
+      if (!woman) {  // a woman marrying in brings her own schedule, starting with this union
         target = demo_.poisson(p_.fertility / std::max(p_.partnered, 1e-9));
-        afb = std::clamp(p_.mean_age_first_birth + p_.sd_age_first_birth * demo_.normal(), 16.5, 44.0);
-        next_birth = std::max(P(w).birth + years(afb), union_start + years(0.75));
+        next_birth = union_start + years(0.75 + 1.5 * demo_.uniform());
       }
       // Births during the union.
       const std::size_t first_kid = kids_[static_cast<std::size_t>(w)].size();

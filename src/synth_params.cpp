@@ -102,8 +102,11 @@ const std::vector<ParamInfo>& parameter_info() {
 
 void set_parameter(Params& p, std::string_view name, double value) {
   const Slot& s = find(name);
-  if (!std::isfinite(value) || value < s.info.lo || value > s.info.hi ||
-      (s.info.integer && value != std::floor(value)))
+  if (std::isfinite(value) && s.info.integer && value != std::floor(value))
+    throw std::invalid_argument("parameter " + s.info.name + " = " + fmt(value) +
+                                " is not a whole number (allowed: whole numbers in [" + fmt(s.info.lo) + ", " +
+                                fmt(s.info.hi) + "])");
+  if (!std::isfinite(value) || value < s.info.lo || value > s.info.hi)
     throw std::invalid_argument("parameter " + s.info.name + " = " + fmt(value) + " is outside the allowed range [" +
                                 fmt(s.info.lo) + ", " + fmt(s.info.hi) + "]" +
                                 (s.info.integer ? " (whole numbers only)" : ""));
@@ -136,9 +139,10 @@ void validate(const Params& p) {
     set_parameter(copy, s.info.name, get_parameter(p, s.info.name));  // range check
   }
   if (p.end_year < p.start_year + 50)
-    throw std::invalid_argument("parameter end_year = " + std::to_string(p.end_year) +
-                                " must be at least start_year + 50 = " + std::to_string(p.start_year + 50) +
-                                " (several generations are simulated)");
+    throw std::invalid_argument("parameters start_year = " + std::to_string(p.start_year) + " and end_year = " +
+                                std::to_string(p.end_year) +
+                                ": the simulation must span at least 50 years (end_year >= start_year + 50) "
+                                "so that several generations are simulated");
   if (p.window_years > p.end_year - p.start_year + 1)
     throw std::invalid_argument("parameter window_years = " + std::to_string(p.window_years) +
                                 " is outside the simulated years: allowed range [1, " +

@@ -198,7 +198,8 @@ Population generate(const Params& params, const Options& options) {
       L.push_back(std::move(lin));
     }
     if (options.progress) options.progress(0.7 * static_cast<double>(total) / static_cast<double>(N));
-    if (next > 50ULL * N + 1000) throw std::runtime_error("synth: lineages produce no persons");
+    if (total < N && next > 50ULL * N + 100000)
+      throw std::runtime_error("synth: the lineages produce too few persons for these parameters");
   }
 
   io::RawTables& T = pop.tables;

@@ -13,4 +13,4 @@ from ._errors import DataError, DataIssue
 from .dataset import Dataset
 from .graph import RELATIONS, FamilyGraph
 
-__all__ = ["RELATIONS", "synth", "DataError", "DataIssue", "Dataset", "FamilyGraph", "__version__"]
+__all__ = ["RELATIONS", "DataError", "DataIssue", "Dataset", "FamilyGraph", "__version__", "synth"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from ._errors import DataError
@@ -61,12 +62,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_sets(items: list[str]) -> dict[str, float]:
-    params: dict[str, float] = {}
+def _parse_sets(items: list[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
     for item in items:
         name, eq, value = item.partition("=")
         if not eq or not name:
             raise ValueError(f"--set {item!r}: expected name=value")
+        if name.strip() in ("persons", "seed"):
+            raise ValueError(f"--set {item!r}: use --{name.strip()} for this parameter")
         try:
             params[name.strip()] = float(value)
         except ValueError:
@@ -114,9 +117,15 @@ def build_parser() -> argparse.ArgumentParser:
     sy.add_argument("--seed", type=int, default=1, help="random seed (same seed, same bytes)")
     sy.add_argument("--out", required=True, help="new output folder (must not exist)")
     sy.add_argument("--format", choices=["csv", "parquet"], default="csv")
-    sy.add_argument("--threads", type=int, default=0, help="worker threads (0 = all); never changes the output")
-    sy.add_argument("--set", action="append", metavar="NAME=VALUE",
-                    help="override a model parameter (see famgraph.synth.parameters())")
+    sy.add_argument(
+        "--threads", type=int, default=0, help="worker threads (0 = all); never changes the output"
+    )
+    sy.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="override a model parameter (see famgraph.synth.parameters())",
+    )
     sy.set_defaults(fn=cmd_synth)
     d = sub.add_parser("demo", help="load the bundled example dataset and print its summary")
     d.add_argument("--data", help="another dataset folder to use instead of the bundled example")

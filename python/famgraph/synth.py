@@ -56,8 +56,14 @@ def _progress(progress: bool | Callable[[float], None] | None, label: str) -> Ca
 
 
 def _population(
-    persons: int, seed: int, threads: int, progress: bool | Callable[[float], None] | None, params: dict[str, Any]
+    persons: int,
+    seed: int,
+    threads: int,
+    progress: bool | Callable[[float], None] | None,
+    params: dict[str, Any],
 ) -> Any:
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
+        raise ValueError(f"threads = {threads!r}: expected a whole number >= 0 (0 = all cores)")
     return _core.synth_generate(
         _values(persons, seed, params), threads, 2048, _progress(progress, f"synth {persons:,} persons")
     )

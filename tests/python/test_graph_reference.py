@@ -109,18 +109,24 @@ def pedigrees(draw: st.DrawFn, min_persons: int = 10, max_persons: int = 80) -> 
             b: int | None = None
             if kind == "existing":
                 pool = [
-                    i for i, p in enumerate(people)
-                    if i != a and p.layer >= layer - 2 and abs(p.year - pa.year) <= 20
+                    i
+                    for i, p in enumerate(people)
+                    if i != a
+                    and p.layer >= layer - 2
+                    and abs(p.year - pa.year) <= 20
                     and _compatible(pa.sex, p.sex)
                 ]
                 b = draw(st.sampled_from(pool)) if pool else None
             elif kind == "relative":
                 ref = _internal_pedigree(people)
-                rel = draw(st.sampled_from(
-                    ["first_cousin", "half_sibling", "full_sibling", "aunt_uncle", "niece_nephew"]
-                ))
+                rel = draw(
+                    st.sampled_from(
+                        ["first_cousin", "half_sibling", "full_sibling", "aunt_uncle", "niece_nephew"]
+                    )
+                )
                 pool = sorted(
-                    i for i in ref.relatives(a, rel)
+                    i
+                    for i in ref.relatives(a, rel)
                     if abs(people[i].year - pa.year) <= 25 and _compatible(pa.sex, people[i].sex)
                 )
                 b = draw(st.sampled_from(pool)) if pool else None
@@ -246,8 +252,15 @@ def _ids(arr: np.ndarray) -> list[int]:
 # the strategy itself produces what it promises (so the properties below are not vacuous)
 # ---------------------------------------------------------------------------------------------
 def test_strategy_covers_the_interesting_shapes() -> None:
-    seen = {"single_parent": 0, "unknown_mother": 0, "half_sib": 0, "inbred": 0, "u_both_roles": 0,
-            "childless_partnership": 0, "depth3": 0}
+    seen = {
+        "single_parent": 0,
+        "unknown_mother": 0,
+        "half_sib": 0,
+        "inbred": 0,
+        "u_both_roles": 0,
+        "childless_partnership": 0,
+        "depth3": 0,
+    }
 
     @settings(SETTINGS, max_examples=60)
     @given(pedigrees())
@@ -391,8 +404,10 @@ def test_inbreeding_and_kinship_match_exact_recursion(case: Case) -> None:
     # bulk API: aligned with the input rows (shuffled, with a non-default index), equal to kinship()
     rng = random.Random(case.seed)
     rng.shuffle(pairs)
-    df = pd.DataFrame({"x": [a for a, _ in pairs], "y": [b for _, b in pairs]},
-                      index=pd.Index(range(1000, 1000 + len(pairs))))
+    df = pd.DataFrame(
+        {"x": [a for a, _ in pairs], "y": [b for _, b in pairs]},
+        index=pd.Index(range(1000, 1000 + len(pairs))),
+    )
     bulk = g.kinship_pairs(df)
     assert bulk.name == "kinship"
     assert list(bulk.index) == list(df.index)
@@ -428,8 +443,16 @@ def test_relationship_times_is_two_phi_x(case: Case, data: st.DataObject) -> Non
 
 @pytest.mark.parametrize("relation", ["cousin", "sibling", ""])
 def test_unknown_relation_is_rejected(relation: str) -> None:
-    persons = pd.DataFrame({"person_id": [1], "sex": ["F"], "birth_date": ["1950"], "exit_date": [None],
-                            "mother_id": [None], "father_id": [None]})
+    persons = pd.DataFrame(
+        {
+            "person_id": [1],
+            "sex": ["F"],
+            "birth_date": ["1950"],
+            "exit_date": [None],
+            "mother_id": [None],
+            "father_id": [None],
+        }
+    )
     g = fg.Dataset.from_pandas(persons).graph
     with pytest.raises(ValueError):
         g.relatives(1, relation)
@@ -448,8 +471,11 @@ def test_added_founders_give_the_same_graph(case: Case, data: st.DataObject) -> 
     droppable = sorted(
         p for p in ref.persons if not ref.parents(p) and ref.children(p) and p not in in_partnerships
     )
-    dropped = set(data.draw(st.lists(st.sampled_from(droppable), unique=True, min_size=1), label="dropped")
-                  if droppable else [])
+    dropped = set(
+        data.draw(st.lists(st.sampled_from(droppable), unique=True, min_size=1), label="dropped")
+        if droppable
+        else []
+    )
     persons = case.persons[~case.persons["person_id"].isin(dropped)].reset_index(drop=True)
     if dropped:
         with pytest.raises(fg.DataError):
@@ -514,12 +540,16 @@ def test_full_siblings_compare_parents_as_sets_not_roles() -> None:
 
 def test_half_siblings_with_unknown_parents_and_swapped_roles() -> None:
     g = _graph(
-        [(1, "U", None, None), (2, "M", None, None), (5, "F", None, None),
-         (3, "F", 1, 2),      # 1 as mother, 2 as father
-         (4, "M", 5, 1),      # 1 as father
-         (6, "F", 1, None),   # 1 alone, father unknown
-         (7, "F", None, 2),   # 2 alone, mother unknown
-         (8, "M", None, 1)]   # 1 alone as father
+        [
+            (1, "U", None, None),
+            (2, "M", None, None),
+            (5, "F", None, None),
+            (3, "F", 1, 2),  # 1 as mother, 2 as father
+            (4, "M", 5, 1),  # 1 as father
+            (6, "F", 1, None),  # 1 alone, father unknown
+            (7, "F", None, 2),  # 2 alone, mother unknown
+            (8, "M", None, 1),
+        ]  # 1 alone as father
     )
     assert _ids(g.relatives(3, "half_sibling")) == [4, 6, 7, 8]
     assert _ids(g.relatives(6, "half_sibling")) == [3, 4, 8]
@@ -529,19 +559,32 @@ def test_half_siblings_with_unknown_parents_and_swapped_roles() -> None:
     # the mother and father of a common child are partners; a single parent has none
     assert _ids(g.relatives(1, "partner")) == [2, 5]
     assert sorted(g.pairs("half_sibling").values.tolist()) == [
-        [3, 4], [3, 6], [3, 7], [3, 8], [4, 6], [4, 8], [6, 8]
+        [3, 4],
+        [3, 6],
+        [3, 7],
+        [3, 8],
+        [4, 6],
+        [4, 8],
+        [6, 8],
     ]
 
 
 def test_half_cousins_are_not_first_cousins_but_half_aunts_are_aunts() -> None:
     g = _graph(
-        [(1, "F", None, None), (2, "M", None, None), (9, "F", None, None),
-         (3, "F", 1, 2), (4, "M", 9, 2),           # half sibs (common father 2)
-         (5, "F", 1, 2),                           # full sib of 3
-         (6, "F", 3, None), (7, "M", None, 4), (8, "F", 5, None)]
+        [
+            (1, "F", None, None),
+            (2, "M", None, None),
+            (9, "F", None, None),
+            (3, "F", 1, 2),
+            (4, "M", 9, 2),  # half sibs (common father 2)
+            (5, "F", 1, 2),  # full sib of 3
+            (6, "F", 3, None),
+            (7, "M", None, 4),
+            (8, "F", 5, None),
+        ]
     )
-    assert _ids(g.relatives(6, "first_cousin")) == [8]       # 7 is a half cousin only
-    assert _ids(g.relatives(6, "aunt_uncle")) == [4, 5]      # half and full siblings of the mother
+    assert _ids(g.relatives(6, "first_cousin")) == [8]  # 7 is a half cousin only
+    assert _ids(g.relatives(6, "aunt_uncle")) == [4, 5]  # half and full siblings of the mother
     assert _ids(g.relatives(4, "niece_nephew")) == [6, 8]
     assert _ids(g.relatives(7, "aunt_uncle")) == [3, 5]
     assert _ids(g.relatives(6, "grandparent")) == [1, 2]
@@ -549,8 +592,10 @@ def test_half_cousins_are_not_first_cousins_but_half_aunts_are_aunts() -> None:
 
 
 def test_partner_from_the_table_in_either_order_once_and_never_self() -> None:
-    g = _graph([(1, "F", None, None), (2, "M", None, None), (3, "U", None, None), (4, "F", 1, 2)],
-               partnerships=[(2, 1), (1, 2), (1, 3), (3, 1)])
+    g = _graph(
+        [(1, "F", None, None), (2, "M", None, None), (3, "U", None, None), (4, "F", 1, 2)],
+        partnerships=[(2, 1), (1, 2), (1, 3), (3, 1)],
+    )
     assert _ids(g.relatives(1, "partner")) == [2, 3]
     assert _ids(g.relatives(3, "partner")) == [1]
     assert sorted(g.pairs("partner").values.tolist()) == [[1, 2], [1, 3]]
@@ -560,18 +605,22 @@ def test_relatives_exclude_self_in_a_parent_child_mating() -> None:
     # 4 is the child of 3 and 3's father 2: 4 is a half sibling of its own mother
     g = _graph([(1, "F", None, None), (2, "M", None, None), (3, "F", 1, 2), (4, "M", 3, 2)])
     assert _ids(g.relatives(4, "half_sibling")) == [3]
-    assert _ids(g.relatives(4, "aunt_uncle")) == []          # 4 itself is the only sibling of its mother
+    assert _ids(g.relatives(4, "aunt_uncle")) == []  # 4 itself is the only sibling of its mother
     assert _ids(g.relatives(4, "grandparent")) == [1, 2]
     assert _ids(g.relatives(2, "partner")) == [1, 3]
-    assert _ids(g.relatives(3, "niece_nephew")) == []        # child of half sib 4? 4 has none
+    assert _ids(g.relatives(3, "niece_nephew")) == []  # child of half sib 4? 4 has none
     assert _ids(g.relatives(2, "grandchild")) == [4]
     assert abs(g.inbreeding()[4] - 0.25) < TOL
 
 
 def test_unknown_person_id_is_a_key_error() -> None:
     g = _graph([(1, "F", None, None)])
-    for call in (lambda: g.relatives(2, "parent"), lambda: g.ancestors(2), lambda: g.kinship(1, 2),
-                 lambda: g.kinship_pairs(pd.DataFrame({"a": [1], "b": [2]}))):
+    for call in (
+        lambda: g.relatives(2, "parent"),
+        lambda: g.ancestors(2),
+        lambda: g.kinship(1, 2),
+        lambda: g.kinship_pairs(pd.DataFrame({"a": [1], "b": [2]})),
+    ):
         with pytest.raises(KeyError):
             call()
 
@@ -603,8 +652,15 @@ def _big_pedigree(seed: int, n_generations: int = 9, per_generation: int = 350):
                 continue
             year = max(p[2] for p in (m, f) if p is not None) + 13 + rng.randrange(15)
             for _ in range(rng.choice([1, 1, 2, 3])):
-                new.append((next(it), rng.choice("FFMMU"), year + rng.randrange(5),
-                            None if m is None else m[0], None if f is None else f[0]))
+                new.append(
+                    (
+                        next(it),
+                        rng.choice("FFMMU"),
+                        year + rng.randrange(5),
+                        None if m is None else m[0],
+                        None if f is None else f[0],
+                    )
+                )
         layer = new
         rows += layer
     return rows

@@ -123,11 +123,16 @@ def test_double_first_cousins() -> None:
     # two brothers (3, 4) marry two sisters (5, 6): their children 7 and 8 are double first cousins
     g = build(
         [
-            (1, "F", 1900, None, None), (2, "M", 1900, None, None),   # parents of the brothers
-            (9, "F", 1900, None, None), (10, "M", 1900, None, None),  # parents of the sisters
-            (3, "M", 1925, 1, 2), (4, "M", 1927, 1, 2),
-            (5, "F", 1926, 9, 10), (6, "F", 1928, 9, 10),
-            (7, "F", 1950, 5, 3), (8, "M", 1952, 6, 4),
+            (1, "F", 1900, None, None),
+            (2, "M", 1900, None, None),  # parents of the brothers
+            (9, "F", 1900, None, None),
+            (10, "M", 1900, None, None),  # parents of the sisters
+            (3, "M", 1925, 1, 2),
+            (4, "M", 1927, 1, 2),
+            (5, "F", 1926, 9, 10),
+            (6, "F", 1928, 9, 10),
+            (7, "F", 1950, 5, 3),
+            (8, "M", 1952, 6, 4),
         ]
     )
     assert close(g.kinship(7, 8), Fr(1, 8))
@@ -151,8 +156,13 @@ def test_inbreeding_offspring_of_full_sibs() -> None:
 
 def test_inbreeding_offspring_of_half_sibs() -> None:
     g = build(
-        [*_founders(), (9, "F", 1902, None, None),
-         (3, "F", 1925, 1, 2), (4, "M", 1926, 9, 2), (5, "M", 1950, 3, 4)]
+        [
+            *_founders(),
+            (9, "F", 1902, None, None),
+            (3, "F", 1925, 1, 2),
+            (4, "M", 1926, 9, 2),
+            (5, "M", 1950, 3, 4),
+        ]
     )
     assert close(g.inbreeding()[5], Fr(1, 8))
     assert close(g.kinship(5, 5), Fr(9, 16))
@@ -160,10 +170,16 @@ def test_inbreeding_offspring_of_half_sibs() -> None:
 
 def test_inbreeding_offspring_of_first_cousins() -> None:
     g = build(
-        [*_founders(), (10, "M", 1924, None, None), (11, "F", 1925, None, None),
-         (3, "F", 1925, 1, 2), (4, "M", 1926, 1, 2),
-         (5, "F", 1950, 3, 10), (6, "M", 1951, 11, 4),
-         (7, "F", 1975, 5, 6)]
+        [
+            *_founders(),
+            (10, "M", 1924, None, None),
+            (11, "F", 1925, None, None),
+            (3, "F", 1925, 1, 2),
+            (4, "M", 1926, 1, 2),
+            (5, "F", 1950, 3, 10),
+            (6, "M", 1951, 11, 4),
+            (7, "F", 1975, 5, 6),
+        ]
     )
     assert close(g.inbreeding()[7], Fr(1, 16))
     assert close(g.kinship(7, 7), Fr(17, 32))
@@ -172,10 +188,14 @@ def test_inbreeding_offspring_of_first_cousins() -> None:
 def test_inbreeding_offspring_of_uncle_and_niece() -> None:
     # 4 is the brother of 3; 5 is 3's daughter; 4 × 5 → 6
     g = build(
-        [*_founders(), (10, "M", 1924, None, None),
-         (3, "F", 1925, 1, 2), (4, "M", 1926, 1, 2),
-         (5, "F", 1950, 3, 10),
-         (6, "M", 1970, 5, 4)]
+        [
+            *_founders(),
+            (10, "M", 1924, None, None),
+            (3, "F", 1925, 1, 2),
+            (4, "M", 1926, 1, 2),
+            (5, "F", 1950, 3, 10),
+            (6, "M", 1970, 5, 4),
+        ]
     )
     assert close(g.kinship(4, 5), Fr(1, 8))
     assert close(g.inbreeding()[6], Fr(1, 8))
@@ -213,11 +233,16 @@ def test_self_kinship_of_inbred_person_is_half_one_plus_f() -> None:
     # double first cousins as parents: F = 1/8, φ(i, i) = 9/16
     g = build(
         [
-            (1, "F", 1900, None, None), (2, "M", 1900, None, None),
-            (9, "F", 1900, None, None), (10, "M", 1900, None, None),
-            (3, "M", 1925, 1, 2), (4, "M", 1927, 1, 2),
-            (5, "F", 1926, 9, 10), (6, "F", 1928, 9, 10),
-            (7, "F", 1950, 5, 3), (8, "M", 1952, 6, 4),
+            (1, "F", 1900, None, None),
+            (2, "M", 1900, None, None),
+            (9, "F", 1900, None, None),
+            (10, "M", 1900, None, None),
+            (3, "M", 1925, 1, 2),
+            (4, "M", 1927, 1, 2),
+            (5, "F", 1926, 9, 10),
+            (6, "F", 1928, 9, 10),
+            (7, "F", 1950, 5, 3),
+            (8, "M", 1952, 6, 4),
             (11, "U", 1975, 7, 8),
         ]
     )
@@ -228,8 +253,14 @@ def test_self_kinship_of_inbred_person_is_half_one_plus_f() -> None:
 def test_role_follows_the_column_not_the_sex() -> None:
     # a person of sex U is the mother of one child and the father of another: half-siblings
     g = build(
-        [(1, "U", 1900, None, None), (2, "M", 1900, None, None), (3, "F", 1901, None, None),
-         (4, "F", 1925, 1, 2), (5, "M", 1926, 3, 1), (6, "U", 1950, 4, 5)]
+        [
+            (1, "U", 1900, None, None),
+            (2, "M", 1900, None, None),
+            (3, "F", 1901, None, None),
+            (4, "F", 1925, 1, 2),
+            (5, "M", 1926, 3, 1),
+            (6, "U", 1950, 4, 5),
+        ]
     )
     assert close(g.kinship(4, 5), Fr(1, 8))
     assert close(g.inbreeding()[6], Fr(1, 8))

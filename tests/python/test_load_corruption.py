@@ -40,8 +40,26 @@ ENUM_COLUMNS = {"sex", "role"}
 BAD_ID = ["abc", "1.5", "12abc", "99999999999999999999", "-99999999999999999999", "2020-01-01", "--1"]
 BAD_DATE = ["abc", "2020-13-45", "2019-02-29", "1985-00", "99999999999999999999", "12abc", "2020-1-1x"]
 BAD_ENUM = ["X", "abc", "99999999999999999999", "boss", "1.5"]
-ANY_VALUE = ["", " ", "NaN", "null", "1e3", "+5", " 12 ", "0x10", "１２", "true", "-0", "é", "a b",
-             "99999999999999999999", "-1", "0", "1900", "2020-02-30"]
+ANY_VALUE = [
+    "",
+    " ",
+    "NaN",
+    "null",
+    "1e3",
+    "+5",
+    " 12 ",
+    "0x10",
+    "１２",
+    "true",
+    "-0",
+    "é",
+    "a b",
+    "99999999999999999999",
+    "-1",
+    "0",
+    "1900",
+    "2020-02-30",
+]
 
 SETTINGS = settings(
     max_examples=250,
@@ -98,10 +116,27 @@ def corruptions(draw: st.DrawFn) -> Corruption:
     files = dict(ORIGINAL)
     kind = draw(
         st.sampled_from(
-            ["truncate", "wrong_type", "bad_typed_value", "huge", "stray_quote", "non_utf8", "empty",
-             "header_only", "delete_line", "duplicate_line", "duplicate_header", "swap_header",
-             "swap_columns", "swap_fields_in_row", "crlf", "bom", "no_final_newline", "extra_field",
-             "missing_field"]
+            [
+                "truncate",
+                "wrong_type",
+                "bad_typed_value",
+                "huge",
+                "stray_quote",
+                "non_utf8",
+                "empty",
+                "header_only",
+                "delete_line",
+                "duplicate_line",
+                "duplicate_header",
+                "swap_header",
+                "swap_columns",
+                "swap_fields_in_row",
+                "crlf",
+                "bom",
+                "no_final_newline",
+                "extra_field",
+                "missing_field",
+            ]
         ),
         label="kind",
     )
@@ -127,8 +162,11 @@ def corruptions(draw: st.DrawFn) -> Corruption:
         col = draw(st.sampled_from(typed), label="column")
         name = header[col]
         if kind == "huge":
-            value = draw(st.sampled_from(["99999999999999999999", "-99999999999999999999",
-                                          "9223372036854775808", "1" * 40]))
+            value = draw(
+                st.sampled_from(
+                    ["99999999999999999999", "-99999999999999999999", "9223372036854775808", "1" * 40]
+                )
+            )
         elif name in ID_COLUMNS:
             value = draw(st.sampled_from(BAD_ID))
         elif name in DATE_COLUMNS:
@@ -143,9 +181,9 @@ def corruptions(draw: st.DrawFn) -> Corruption:
     elif kind == "non_utf8":
         # bytes in the header line: see test_non_utf8_header_raises_data_error (a known bug)
         at = draw(st.integers(len(lines[0]) + 1, len(raw)), label="at")
-        junk = draw(st.sampled_from(
-            [b"\xff", b"\xfe\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\x80", b"\xf0\x28\x8c"]
-        ))
+        junk = draw(
+            st.sampled_from([b"\xff", b"\xfe\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\x80", b"\xf0\x28\x8c"])
+        )
         files[f] = raw[:at] + junk + raw[at:]
     elif kind == "empty":
         files[f] = b""
@@ -159,7 +197,7 @@ def corruptions(draw: st.DrawFn) -> Corruption:
             c.expect_rows[TABLE[f]] = 0
     elif kind == "delete_line":
         k = draw(st.integers(0, len(lines) - 1), label="line index")
-        files[f] = _join(lines[:k] + lines[k + 1:])
+        files[f] = _join(lines[:k] + lines[k + 1 :])
         if k > 0:
             c.expect_rows = {TABLE[f]: data_rows - 1}
     elif kind == "duplicate_line":
@@ -252,8 +290,12 @@ def load(loader: Callable[[], fg.Dataset], line_counts: dict[str, int]) -> fg.Da
         return err
 
 
-def apply_expectations(c: Corruption, out: fg.Dataset | fg.DataError, labels: dict[str, str],
-                       line_of: Callable[[int], int] = lambda line: line) -> None:
+def apply_expectations(
+    c: Corruption,
+    out: fg.Dataset | fg.DataError,
+    labels: dict[str, str],
+    line_of: Callable[[int], int] = lambda line: line,
+) -> None:
     if c.must_fail or c.must_fail_at:
         assert isinstance(out, fg.DataError), f"{c.name} in {c.file} loaded without error"
     if c.must_fail_at and isinstance(out, fg.DataError):
@@ -319,12 +361,27 @@ def test_corrupted_tables_through_pandas_load_or_raise_data_error(c: Corruption)
     labels = {f: f"{TABLE[f]} (DataFrame)" for f in FILES}
     counts = {labels[f]: len(frames[TABLE[f]]) + 1 for f in FILES}
     out = load(lambda: fg.Dataset.from_pandas(**frames), counts)
-    if c.name in ("bad_typed_value", "huge", "duplicate_header", "header_only", "swap_columns",
-                  "delete_line"):
+    if c.name in (
+        "bad_typed_value",
+        "huge",
+        "duplicate_header",
+        "header_only",
+        "swap_columns",
+        "delete_line",
+    ):
         # pandas reads these files exactly as the CSV reader does, so the same expectations hold
         apply_expectations(c, out, labels)
-    if c.name in ("bad_typed_value", "huge", "wrong_type", "duplicate_line", "delete_line", "swap_header",
-                  "swap_fields_in_row", "header_only", "duplicate_header"):
+    if c.name in (
+        "bad_typed_value",
+        "huge",
+        "wrong_type",
+        "duplicate_line",
+        "delete_line",
+        "swap_header",
+        "swap_fields_in_row",
+        "header_only",
+        "duplicate_header",
+    ):
         # plain files without quoting or encoding issues: the CSV path must reach the same verdict
         with tempfile.TemporaryDirectory() as tmp:
             for name, raw in c.files.items():
@@ -347,8 +404,21 @@ def _comparable(err: fg.DataError, suffix: str) -> set[tuple[str, int, str, str]
 # ---------------------------------------------------------------------------------------------
 # pandas: values that only a DataFrame can hold
 # ---------------------------------------------------------------------------------------------
-BAD_OBJECTS = [1.5, float("inf"), -float("inf"), 1e20, -1e20, 2**70, "abc", b"\xff\xfe", True,
-               "99999999999999999999", complex(1, 2), [1, 2], {"a": 1}]
+BAD_OBJECTS = [
+    1.5,
+    float("inf"),
+    -float("inf"),
+    1e20,
+    -1e20,
+    2**70,
+    "abc",
+    b"\xff\xfe",
+    True,
+    "99999999999999999999",
+    complex(1, 2),
+    [1, 2],
+    {"a": 1},
+]
 
 
 @st.composite

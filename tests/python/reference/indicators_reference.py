@@ -151,7 +151,9 @@ def event_rows(events: Any) -> list[EventRow]:
         return []
     return [
         EventRow(inc, int(p), str(r), parse_date(d))
-        for inc, p, r, d in zip(events["incident_id"], events["person_id"], events["role"], events["date"], strict=True)
+        for inc, p, r, d in zip(
+            events["incident_id"], events["person_id"], events["role"], events["date"], strict=True
+        )
     ]
 
 
