@@ -22,13 +22,17 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$artifacts"
 
 # New inputs go to the scratch corpus (the first directory); the checked-in seeds stay untouched.
+# The fuzzer's progress lines go to a log; its last lines are shown on failure.
+log="$root/build/fuzz/fuzz_csv.log"
 set +e
 "$bin" -max_total_time="$run_seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
-  -artifact_prefix="$artifacts/" "$work" "$root/tests/fuzz/corpus"
+  -artifact_prefix="$artifacts/" "$work" "$root/tests/fuzz/corpus" >"$log" 2>&1
 status=$?
 set -e
+grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "$log" || true
 if [ "$status" -ne 0 ]; then
-  echo "fuzz_csv: FAILED (exit $status); reproducer(s) in $artifacts/" >&2
+  tail -n 60 "$log" >&2
+  echo "fuzz_csv: FAILED (exit $status); reproducer(s) in $artifacts/, full log $log" >&2
   exit "$status"
 fi
 echo "fuzz_csv: no findings in ${run_seconds}s"
