@@ -7,4 +7,5 @@ void register_errors(pybind11::module_& m);
 void register_dataset(pybind11::module_& m);
 void register_graph(pybind11::module_& m);
 void register_synth(pybind11::module_& m);
+void register_stats(pybind11::module_& m);
 }  // namespace famgraph::python
