@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
   famgraph::python::register_graph(m);
   famgraph::python::register_synth(m);
   famgraph::python::register_stats(m);
+  famgraph::python::register_indicators(m);
 }

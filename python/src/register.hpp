@@ -8,4 +8,5 @@ void register_dataset(pybind11::module_& m);
 void register_graph(pybind11::module_& m);
 void register_synth(pybind11::module_& m);
 void register_stats(pybind11::module_& m);
+void register_indicators(pybind11::module_& m);
 }  // namespace famgraph::python

@@ -1,0 +1,40 @@
+#pragma once
+// Indicator 4a, familial recurrence risk λ_R (Risch 1990) (DESIGN.md §4.1).
+#include <vector>
+
+#include "famgraph/indicators/common.hpp"
+#include "famgraph/relations.hpp"
+
+namespace famgraph::indicators {
+
+struct RecurrenceOptions {
+  Window window;
+  RoleSet case_roles = roles({Role::perpetrator});
+  std::vector<Relation> relations{Relation::parent, Relation::full_sibling, Relation::half_sibling};
+};
+
+struct RecurrenceCounts {
+  Relation relation;
+  std::uint64_t observed = 0, cases = 0;
+  std::uint64_t case_relatives = 0;  ///< Σ over observed case probands of observed relatives that are cases
+  std::uint64_t relatives = 0;       ///< Σ over observed case probands of observed relatives
+  [[nodiscard]] double K() const noexcept { return observed ? double(cases) / double(observed) : 0.0; }
+  [[nodiscard]] double K_R() const noexcept { return relatives ? double(case_relatives) / double(relatives) : 0.0; }
+  [[nodiscard]] double lambda() const noexcept { return K() > 0 && relatives ? K_R() / K() : 0.0; }
+};
+
+/// Case: an observed person with an in-window event whose role is in `case_roles`. Pairs are
+/// ordered (a case–case sibling pair counts twice), over observed persons only.
+struct RecurrenceResultCounts {
+  Window window;
+  std::vector<RecurrenceCounts> by_relation;
+};
+RecurrenceResultCounts recurrence_counts(const Dataset& ds, const RecurrenceOptions& options = {});
+
+/// Observed persons and cases (as defined above), shared with the bootstrap.
+struct CaseStatus {
+  std::vector<std::uint8_t> observed, is_case;
+};
+CaseStatus case_status(const Dataset& ds, Window w, RoleSet case_roles);
+
+}  // namespace famgraph::indicators

@@ -1,0 +1,222 @@
+"""The C++ counting rules of indicators 1, 3 and 4a agree exactly with the independent reference
+(tests/python/reference/indicators_reference.py) on many random synthetic populations, windows and
+hand-made edge cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import famgraph as fg
+from famgraph import _core
+from reference import indicators_reference as ref
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def day(d: dt.date) -> int:
+    return (d - EPOCH).days
+
+
+def default_window(ds: fg.Dataset) -> tuple[dt.date, dt.date]:
+    dates = [ref.parse_date(x) for x in ds.events.date]
+    return min(dates), max(dates)  # type: ignore[type-var]
+
+
+def tables(ds: fg.Dataset) -> tuple[pd.DataFrame, ...]:
+    return ds.persons, ds.partnerships, ds.events, ds.contacts
+
+
+def as_abcd(t: dict[str, dict[str, int]]) -> dict[str, int]:
+    return {
+        "a": t["exposed"]["outcome"],
+        "b": t["exposed"]["no_outcome"],
+        "c": t["unexposed"]["outcome"],
+        "d": t["unexposed"]["no_outcome"],
+    }
+
+
+def check_all(ds: fg.Dataset, window: tuple[dt.date, dt.date] | None) -> None:
+    w = window or default_window(ds)
+    args = (day(w[0]), day(w[1])) if window else (None, None)
+    t = tables(ds)
+    got = _core.indicators.victim_to_perpetrator(ds._core, *args)
+    assert got["window"] == (day(w[0]), day(w[1]))
+    assert got["overall"] == as_abcd(ref.victim_to_perpetrator(*t, w))
+    for roles in (["victim"], ["witness", "other"]):
+        g2 = _core.indicators.victim_to_perpetrator(ds._core, *args, roles)
+        assert g2["overall"] == as_abcd(ref.victim_to_perpetrator(*t, w, exposure_roles=roles))
+    ch = _core.indicators.chains(ds._core, *args)
+    want = ref.chains(*t, w)
+    assert (ch["ge1"], ch["ge2"], ch["ge3"]) == (want["ge1"], want["ge2"], want["ge3"])
+    assert len(ch["links"][0]) == want["links"]
+    assert ch["continuation"] == as_abcd(want["continuation"])
+    rr = _core.indicators.recurrence_risk(ds._core, *args)
+    for rel, got_r in rr["by_relation"].items():
+        want_r = ref.recurrence_risk(*t, w, rel)
+        for k in ("observed", "cases", "case_relatives", "relatives"):
+            assert got_r[k] == want_r[k], (rel, k)
+
+
+@settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    seed=st.integers(0, 10**6),
+    persons=st.integers(200, 3000),
+    window_years=st.integers(5, 60),
+    unknown_father=st.sampled_from([0.0, 0.03, 0.3]),
+    separation=st.sampled_from([0.0, 0.3, 0.8]),
+    transmission_or=st.sampled_from([1.0, 3.0, 10.0]),
+    own_window=st.booleans(),
+    shift=st.integers(-3000, 3000),
+)
+def test_counts_match_reference_on_synthetic_populations(
+    seed: int,
+    persons: int,
+    window_years: int,
+    unknown_father: float,
+    separation: float,
+    transmission_or: float,
+    own_window: bool,
+    shift: int,
+) -> None:
+    ds = fg.synth.generate(
+        persons,
+        seed,
+        progress=False,
+        window_years=window_years,
+        unknown_father=unknown_father,
+        separation=separation,
+        transmission_or=transmission_or,
+        maltreatment_rate=0.08,
+        partner_violence_rate=0.05,
+    )
+    if ds.n_events == 0:
+        return
+    window = None
+    if own_window:
+        ws, we = default_window(ds)
+        window = (ws + dt.timedelta(days=shift), we - dt.timedelta(days=abs(shift) // 2))
+        if window[1] < window[0]:
+            window = (window[1], window[0])
+    check_all(ds, window)
+
+
+def _edge_dataset() -> fg.Dataset:
+    """Hand-made edge cases of §4.0: 29 February, 18th birthday on the window ends, exit on an
+    event date, single known parent, unknown father, no victim, no birth date, partial dates."""
+    persons = pd.DataFrame(
+        {
+            "person_id": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            "sex": ["F", "M", "F", "M", "F", "M", "U", "F", "M", "F"],
+            "birth_date": [
+                "1960",
+                "1958-03",
+                "1992-02-29",
+                "1992-01-01",
+                "1994-06-30",
+                None,
+                "1990-07-01",
+                "2005-05-05",
+                "2006-02-28",
+                "1975",
+            ],
+            "exit_date": [None, "2015-06-01", None, "2012-01-01", None, None, "2011-01-01", None, None, None],
+            "mother_id": [None, None, 1, 1, 1, None, 10, 3, 3, None],
+            "father_id": [None, None, 2, None, 2, None, None, 4, None, None],
+        }
+    )
+    # Window 2010-01-01 .. 2012-12-31 (given explicitly); person 4 turns 18 on 2010-01-01 = ws
+    # (not eligible: ws < 18th birthday is strict); person 5 turns 18 on 2012-06-30.
+    events = pd.DataFrame(
+        {
+            "incident_id": [1, 1, 1, 2, 2, 3, 4, 4, 5, 6, 7, 7],
+            "person_id": [2, 3, 4, 1, 5, 3, 4, 8, 6, 7, 3, 9],
+            "role": [
+                "perpetrator",
+                "victim",
+                "witness",
+                "perpetrator",
+                "victim",
+                "perpetrator",
+                "perpetrator",
+                "victim",
+                "witness",
+                "perpetrator",
+                "perpetrator",
+                "victim",
+            ],
+            "date": [
+                "2009-12-31",
+                "2009-12-31",
+                "2009-12-31",
+                "2010-01",
+                "2010-01",
+                "2010-02-28",
+                "2012-01-01",
+                "2012-01-01",
+                "2011",
+                "2011-01-01",
+                "2012-12-31",
+                "2012-12-31",
+            ],
+            "kind": ["child_maltreatment"] * 12,
+            "source": ["police"] * 12,
+        }
+    )
+    return fg.Dataset.from_pandas(persons, events=events)
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        (dt.date(2010, 1, 1), dt.date(2012, 12, 31)),
+        (dt.date(2009, 12, 31), dt.date(2012, 6, 30)),
+        (dt.date(2010, 2, 28), dt.date(2010, 2, 28)),
+        None,
+    ],
+)
+def test_counts_match_reference_on_edge_cases(window: tuple[dt.date, dt.date] | None) -> None:
+    check_all(_edge_dataset(), window)
+
+
+def test_edge_case_values_by_hand() -> None:
+    """Window 2010-01-01..2012-12-31, derived by hand from the table above.
+
+    Eligible (ws < 18th birthday <= min(we, exit)): 3 (born 1992-02-29 -> 18 on 2010-02-28),
+    5 (2012-06-30); not 4 (18 on 2010-01-01 = ws), 7 (18 on 2008-07-01), 8, 9 (minors), 1, 2, 10
+    (adults before ws), 6 (no birth date). Person 3: exposed only by the 2009 incident (outside the
+    window) -> unexposed; perpetrator on 2012-12-31 (adult) -> outcome: cell c. Person 5: victim in
+    2010-01 (childhood, in window) -> exposed; no perpetration -> cell b.
+    """
+    ds = _edge_dataset()
+    got = _core.indicators.victim_to_perpetrator(
+        ds._core, day(dt.date(2010, 1, 1)), day(dt.date(2012, 12, 31))
+    )
+    assert got["overall"] == {"a": 0, "b": 1, "c": 1, "d": 0}
+    assert got["without_birth_date"] == 1
+    # Links in the window: (1 -> 5) incident 2 (1 is 5's mother, 5 a child); (4 -> 8) incident 4
+    # (4 is 8's father); (3 -> 9) incident 7 on 2012-12-31 = we (3 is 9's mother). Chains: 3 -> 9
+    # and 4 -> 8 each have length 1 (3 and 4 are not victims of a link in the window).
+    ch = _core.indicators.chains(ds._core, day(dt.date(2010, 1, 1)), day(dt.date(2012, 12, 31)))
+    assert (ch["ge1"], ch["ge2"], ch["ge3"]) == (3, 0, 0)
+
+
+def test_bad_options_are_rejected(example_dir: Path) -> None:
+    ds = fg.Dataset.from_csv(example_dir)
+    with pytest.raises(ValueError, match="end .* is before start"):
+        _core.indicators.victim_to_perpetrator(ds._core, day(dt.date(2020, 1, 1)), day(dt.date(2019, 1, 1)))
+    with pytest.raises(ValueError, match="exposure_roles: unknown role 'bystander'"):
+        _core.indicators.victim_to_perpetrator(ds._core, None, None, ["bystander"])
+    with pytest.raises(ValueError, match="unknown relation 'cousin'"):
+        _core.indicators.recurrence_risk(ds._core, None, None, ["perpetrator"], ["cousin"])
