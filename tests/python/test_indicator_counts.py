@@ -214,7 +214,7 @@ def test_edge_case_values_by_hand() -> None:
 
 def test_bad_options_are_rejected(example_dir: Path) -> None:
     ds = fg.Dataset.from_csv(example_dir)
-    with pytest.raises(ValueError, match="end .* is before start"):
+    with pytest.raises(ValueError, match=r"end .* is before start"):
         _core.indicators.victim_to_perpetrator(ds._core, day(dt.date(2020, 1, 1)), day(dt.date(2019, 1, 1)))
     with pytest.raises(ValueError, match="exposure_roles: unknown role 'bystander'"):
         _core.indicators.victim_to_perpetrator(ds._core, None, None, ["bystander"])
