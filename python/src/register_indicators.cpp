@@ -7,6 +7,8 @@
 
 #include "famgraph/graph.hpp"
 #include "famgraph/indicators/chains.hpp"
+#include "famgraph/indicators/overlap.hpp"
+#include "famgraph/indicators/signalling.hpp"
 #include "famgraph/indicators/recurrence.hpp"
 #include "famgraph/indicators/transmission.hpp"
 #include "register.hpp"
@@ -31,6 +33,32 @@ py::dict table(const indicators::Counts2x2& t) {
 }
 
 py::tuple window_tuple(indicators::Window w) { return py::make_tuple(w.start, w.end); }
+
+Role role_of(const std::string& name, const char* option) {
+  const auto set = indicators::parse_roles({name}, option);
+  for (int r = 0; r < n_roles; ++r)
+    if (indicators::contains(set, static_cast<Role>(r))) return static_cast<Role>(r);
+  throw py::value_error(option);
+}
+
+py::dict overlap(const indicators::OverlapCounts& oc, const Dataset& ds) {
+  py::dict d;
+  py::list combos;
+  for (const auto& [orgs, count] : oc.combinations) {
+    py::list names;
+    for (auto o : orgs) names.append(ds.sources[o]);
+    combos.append(py::make_tuple(py::tuple(names), count));
+  }
+  d["combinations"] = combos;
+  py::list pairs;
+  for (std::size_t x = 0; x < oc.both.size(); ++x)
+    for (std::size_t y = x + 1; y < oc.both.size(); ++y)
+      pairs.append(py::make_tuple(ds.sources[x], ds.sources[y], oc.both[x][y], oc.either[x][y]));
+  d["pairs"] = pairs;
+  d["known_1plus"] = oc.known_1plus;
+  d["known_2plus"] = oc.known_2plus;
+  return d;
+}
 
 }  // namespace
 
@@ -127,6 +155,88 @@ void register_indicators(py::module_& root) {
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
       py::arg("case_roles") = std::vector<std::string>{"perpetrator"},
       py::arg("relations") = std::vector<std::string>{"parent", "full_sibling", "half_sibling"});
+  m.def(
+      "relative_exposure",
+      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
+         const std::vector<std::string>& relations, const std::vector<std::pair<std::string, std::string>>& role_pairs) {
+        indicators::RelativeExposureOptions o;
+        o.window = window_of(ws, we);
+        o.relations.clear();
+        for (const auto& r : relations) o.relations.push_back(parse_relation(r));
+        o.role_pairs.clear();
+        for (const auto& [a, b] : role_pairs)
+          o.role_pairs.push_back({role_of(a, "role_pairs (relative role)"), role_of(b, "role_pairs (proband role)")});
+        std::vector<indicators::RelativeExposureCell> cells;
+        {
+          py::gil_scoped_release release;
+          cells = indicators::relative_exposure_counts(*ds, o);
+        }
+        py::list out;
+        for (const auto& c : cells)
+          out.append(py::make_tuple(std::string(to_string(c.relation)), std::string(to_string(c.roles.relative_role)),
+                                    std::string(to_string(c.roles.proband_role)), table(c.counts)));
+        return py::make_tuple(window_tuple(indicators::resolve_window(*ds, o.window)), out);
+      },
+      py::arg("dataset"), py::arg("window_start"), py::arg("window_end"), py::arg("relations"), py::arg("role_pairs"));
+  m.def(
+      "repeat_incidents",
+      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we, int T) {
+        indicators::RepeatIncidentsCounts c;
+        {
+          py::gil_scoped_release release;
+          c = indicators::repeat_incidents_counts(*ds, {window_of(ws, we), T});
+        }
+        py::dict d;
+        d["window"] = window_tuple(c.window);
+        d["T"] = c.T;
+        d["persons"] = py::dict(py::arg("n") = c.persons.n, py::arg("repeat") = c.persons.repeat);
+        d["families"] = py::dict(py::arg("n") = c.families.n, py::arg("repeat") = c.families.repeat);
+        return d;
+      },
+      py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(), py::arg("T") = 365);
+  m.def(
+      "early_signalling",
+      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we, std::vector<int> years) {
+        indicators::EarlySignallingCounts c;
+        {
+          py::gil_scoped_release release;
+          c = indicators::early_signalling_counts(*ds, {window_of(ws, we), years});
+        }
+        py::dict d;
+        d["window"] = window_tuple(c.window);
+        d["first_incidents"] = c.first_incidents;
+        d["minors"] = c.minors;
+        d["years"] = c.years;
+        py::list overall;
+        for (const auto& s : c.overall) overall.append(py::make_tuple(s.preceded, s.preceded_minor_self_or_parent));
+        d["overall"] = overall;
+        py::dict by_org;
+        for (std::size_t o = 0; o < c.by_org.size(); ++o) {
+          py::list l;
+          for (const auto& s : c.by_org[o]) l.append(py::make_tuple(s.preceded, s.preceded_minor_self_or_parent));
+          by_org[py::str(ds->sources[o])] = l;
+        }
+        d["by_org"] = by_org;
+        d["lead_times"] = py::array_t<std::int32_t>(static_cast<py::ssize_t>(c.lead_times.size()), c.lead_times.data());
+        return d;
+      },
+      py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
+      py::arg("years") = std::vector<int>{1, 2, 5});
+  m.def(
+      "agency_overlap",
+      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we) {
+        indicators::AgencyOverlapCounts c;
+        {
+          py::gil_scoped_release release;
+          c = indicators::agency_overlap_counts(*ds, {window_of(ws, we)});
+        }
+        py::dict d;
+        d["window"] = window_tuple(c.window);
+        d["persons"] = overlap(c.persons, *ds);
+        d["families"] = overlap(c.families, *ds);
+        return d;
+      },
+      py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none());
 }
 
 }  // namespace famgraph::python

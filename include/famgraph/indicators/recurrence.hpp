@@ -31,6 +31,26 @@ struct RecurrenceResultCounts {
 };
 RecurrenceResultCounts recurrence_counts(const Dataset& ds, const RecurrenceOptions& options = {});
 
+// Indicator 4b, repeat incidents within T days of the first.
+
+struct RepeatIncidentsOptions {
+  Window window;
+  int T = 365;  ///< days
+};
+
+struct RepeatCounts {
+  std::uint64_t n = 0;       ///< units in the denominator: t0 + T ≤ min(we, exit)
+  std::uint64_t repeat = 0;  ///< of which with a second distinct incident in [t0, t0 + T]
+};
+
+struct RepeatIncidentsCounts {
+  Window window;
+  int T = 365;
+  RepeatCounts persons, families;
+};
+
+RepeatIncidentsCounts repeat_incidents_counts(const Dataset& ds, const RepeatIncidentsOptions& options = {});
+
 /// Observed persons and cases (as defined above), shared with the bootstrap.
 struct CaseStatus {
   std::vector<std::uint8_t> observed, is_case;

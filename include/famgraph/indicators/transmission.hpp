@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "famgraph/indicators/common.hpp"
+#include "famgraph/relations.hpp"
 
 namespace famgraph::indicators {
 
@@ -31,5 +32,34 @@ struct VictimToPerpetratorCounts {
 /// adult.
 VictimToPerpetratorCounts victim_to_perpetrator_counts(const Dataset& ds,
                                                        const VictimToPerpetratorOptions& options = {});
+
+// Indicator 2, the relative-exposure transmission table.
+
+struct RolePair {
+  Role relative_role;  ///< a: the role of the relative
+  Role proband_role;   ///< b: the role of the proband
+};
+
+struct RelativeExposureOptions {
+  Window window;
+  std::vector<Relation> relations{Relation::parent,       Relation::grandparent, Relation::full_sibling,
+                                  Relation::half_sibling, Relation::aunt_uncle,  Relation::first_cousin,
+                                  Relation::partner};
+  std::vector<RolePair> role_pairs{{Role::victim, Role::victim},
+                                   {Role::victim, Role::perpetrator},
+                                   {Role::perpetrator, Role::victim},
+                                   {Role::perpetrator, Role::perpetrator}};
+};
+
+struct RelativeExposureCell {
+  Relation relation;
+  RolePair roles;
+  Counts2x2 counts;
+};
+
+/// Probands: observed persons. Exposed: some relative by R (observed or not) has an in-window event
+/// with role a; outcome: the proband has an in-window event with role b. One 2×2 per (R, a, b).
+std::vector<RelativeExposureCell> relative_exposure_counts(const Dataset& ds,
+                                                           const RelativeExposureOptions& options = {});
 
 }  // namespace famgraph::indicators

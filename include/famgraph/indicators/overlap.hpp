@@ -1,0 +1,34 @@
+#pragma once
+// Indicator 6, multi-agency overlap (DESIGN.md §4.1).
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "famgraph/indicators/common.hpp"
+
+namespace famgraph::indicators {
+
+struct AgencyOverlapOptions {
+  Window window;
+};
+
+struct OverlapCounts {
+  /// Exact combination (organisation codes, ascending) → number of units known to exactly those.
+  std::map<std::vector<std::uint16_t>, std::uint64_t> combinations;
+  /// both[i][j], either[i][j] over organisation codes (i < j used; symmetric).
+  std::vector<std::vector<std::uint64_t>> both, either;
+  std::uint64_t known_1plus = 0, known_2plus = 0;
+};
+
+struct AgencyOverlapCounts {
+  Window window;
+  std::size_t organisations = 0;
+  OverlapCounts persons, families;
+};
+
+/// A person is known to an organisation that is the source of one of their in-window event rows or
+/// of a contact overlapping the window (start ≤ we and (end empty or end ≥ ws)); a nuclear family
+/// is known to an organisation if any member is.
+AgencyOverlapCounts agency_overlap_counts(const Dataset& ds, const AgencyOverlapOptions& options = {});
+
+}  // namespace famgraph::indicators
