@@ -93,38 +93,35 @@ class ProtoKinship {
     if (locality) {
       // Two passes: founders first keyed by index, then by the new number of their first child.
       std::vector<Index> nr(n);
-      std::vector<std::uint64_t> key(n);
+      std::vector<std::pair<std::uint64_t, Index>> keyed;
       for (int pass = 0; pass < 2; ++pass) {
-        for (std::size_t i = 0; i < n; ++i) {
-          const Index m = P.mother[i], f = P.father[i];
-          if (gen[i] == 0) {
-            std::uint64_t k = i;
-            if (pass == 1) {
-              k = UINT64_MAX;
-              for (Index c : P.children_of(static_cast<Index>(i))) k = std::min<std::uint64_t>(k, nr[c]);
-            }
-            key[i] = k;
-          } else {
-            key[i] = 0;  // filled once the parents are numbered
-          }
-          (void)m;
-          (void)f;
-        }
         // topo_ groups persons by generation; sort each generation by key, numbering as we go.
         std::size_t b = 0;
         while (b < n) {
           std::size_t e = b;
           while (e < n && gen[topo_[e]] == gen[topo_[b]]) ++e;
-          if (gen[topo_[b]] > 0)
-            for (std::size_t q = b; q < e; ++q) {
-              const Index i = topo_[q];
+          keyed.clear();
+          for (std::size_t q = b; q < e; ++q) {
+            const Index i = topo_[q];
+            std::uint64_t k;
+            if (gen[i] == 0) {
+              k = i;
+              if (pass == 1) {
+                k = UINT64_MAX;
+                for (Index c : P.children_of(i)) k = std::min<std::uint64_t>(k, nr[c]);
+              }
+            } else {
               const std::uint64_t m = P.mother[i] == NONE ? 0xFFFFFFFFu : nr[P.mother[i]];
               const std::uint64_t f = P.father[i] == NONE ? 0xFFFFFFFFu : nr[P.father[i]];
-              key[i] = (std::min(m, f) << 32) | std::max(m, f);
+              k = (std::min(m, f) << 32) | std::max(m, f);
             }
-          std::stable_sort(topo_.begin() + static_cast<std::ptrdiff_t>(b), topo_.begin() + static_cast<std::ptrdiff_t>(e),
-                           [&](Index x, Index y) { return key[x] < key[y]; });
-          for (std::size_t q = b; q < e; ++q) nr[topo_[q]] = static_cast<Index>(q);
+            keyed.emplace_back(k, i);
+          }
+          std::sort(keyed.begin(), keyed.end());
+          for (std::size_t q = b; q < e; ++q) {
+            topo_[q] = keyed[q - b].second;
+            nr[topo_[q]] = static_cast<Index>(q);
+          }
           b = e;
         }
       }

@@ -96,7 +96,7 @@ def networkx_relatives(data_dir: str) -> dict:
     G.add_nodes_from(df["person_id"].tolist())
     for col in ("mother_id", "father_id"):
         known = df[df[col].notna()]
-        G.add_edges_from(zip(known[col].astype("int64").tolist(), known["person_id"].tolist()))
+        G.add_edges_from(zip(known[col].astype("int64").tolist(), known["person_id"].tolist(), strict=True))
     out["graph_build_s"] = round(time.perf_counter() - t, 4)
     out["graph_rss_delta_bytes_per_person"] = (rss_now() - base) / max(len(df), 1)
 
@@ -120,7 +120,7 @@ def networkx_relatives(data_dir: str) -> dict:
         k = df.loc[df[col].notna(), ["person_id", col]]
         m = k.merge(k, on=col, suffixes=("_a", "_b"))
         m = m[m["person_id_a"] < m["person_id_b"]]
-        shared.append(set(zip(m["person_id_a"].tolist(), m["person_id_b"].tolist())))
+        shared.append(set(zip(m["person_id_a"].tolist(), m["person_id_b"].tolist(), strict=True)))
     half = shared[0] ^ shared[1]
     rel["half_sibling"] = {"wall_s": round(time.perf_counter() - t, 4), "pairs": len(half)}
 
@@ -159,15 +159,17 @@ def python_kinship(data_dir: str, pairs_csv: str) -> dict:
 
     sys.setrecursionlimit(100_000)
     t = time.perf_counter()
-    df = pd.read_csv(Path(data_dir) / "persons.csv",
-                     usecols=["person_id", "birth_date", "mother_id", "father_id"],
-                     dtype={"birth_date": str})
+    df = pd.read_csv(
+        Path(data_dir) / "persons.csv",
+        usecols=["person_id", "birth_date", "mother_id", "father_id"],
+        dtype={"birth_date": str},
+    )
     ids = df["person_id"].tolist()
-    mo = dict(zip(ids, (None if pd.isna(x) else int(x) for x in df["mother_id"])))
-    fa = dict(zip(ids, (None if pd.isna(x) else int(x) for x in df["father_id"])))
+    mo = dict(zip(ids, (None if pd.isna(x) else int(x) for x in df["mother_id"]), strict=True))
+    fa = dict(zip(ids, (None if pd.isna(x) else int(x) for x in df["father_id"]), strict=True))
     # Ancestors are born at least 12 years earlier, so ISO birth strings order them (YYYY sorts
     # before YYYY-MM-DD of the same year, and partial dates are >= 12 years from any relative).
-    birth = dict(zip(ids, df["birth_date"].fillna("").tolist()))
+    birth = dict(zip(ids, df["birth_date"].fillna("").tolist(), strict=True))
     pairs = pd.read_csv(pairs_csv)
     setup_s = time.perf_counter() - t
 
@@ -191,10 +193,10 @@ def python_kinship(data_dir: str, pairs_csv: str) -> dict:
     a_list = pairs["id_a"].tolist()
     b_list = pairs["id_b"].tolist()
     t = time.perf_counter()
-    res = [phi(a, b) for a, b in zip(a_list, b_list)]
+    res = [phi(a, b) for a, b in zip(a_list, b_list, strict=True)]
     wall = time.perf_counter() - t
     ref = pairs["phi"].tolist()
-    max_diff = max((abs(x - y) for x, y in zip(res, ref)), default=0.0)
+    max_diff = max((abs(x - y) for x, y in zip(res, ref, strict=True)), default=0.0)
     n = len(res)
     return {
         "peer": "pure-Python kinship recursion with memoisation",
