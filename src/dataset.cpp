@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <memory>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <numeric>
 #include <string>
 #include <tuple>
@@ -99,8 +102,7 @@ class Builder {
     if (!log_.full()) build_contacts();
     log_.throw_if_errors();
     build_partner_csr();
-    ds_.kinds = raw_.kinds.values();
-    ds_.sources = raw_.sources.values();
+    compact_dictionaries();
     ds_.report.warnings = log_.warnings();
     ds_.report.warning_counts = log_.warning_counts();
     return std::move(ds_);
@@ -123,6 +125,31 @@ class Builder {
     const auto r = row_of_[i];
     if (r == SIZE_MAX) return "added as missing parent";
     return raw_.persons.source.file + ":" + std::to_string(raw_.persons.source.line_of(r));
+  }
+
+  // Keeps only the kinds and organisations that occur in the tables (a loader may have interned
+  // more), in their original order, so "every organisation in the data" means exactly that.
+  void compact_dictionaries() {
+    auto compact = [](const std::vector<std::string>& values, std::vector<std::uint16_t*> cols_begin,
+                      std::vector<std::size_t> cols_size, std::vector<std::string>& out) {
+      std::vector<std::uint8_t> used(values.size(), 0);
+      for (std::size_t c = 0; c < cols_begin.size(); ++c)
+        for (std::size_t k = 0; k < cols_size[c]; ++k) used[cols_begin[c][k]] = 1;
+      std::vector<std::uint16_t> remap(values.size(), 0);
+      out.clear();
+      for (std::size_t v = 0; v < values.size(); ++v)
+        if (used[v]) {
+          remap[v] = static_cast<std::uint16_t>(out.size());
+          out.push_back(values[v]);
+        }
+      for (std::size_t c = 0; c < cols_begin.size(); ++c)
+        for (std::size_t k = 0; k < cols_size[c]; ++k) cols_begin[c][k] = remap[cols_begin[c][k]];
+    };
+    auto& E = ds_.events;
+    auto& C = ds_.contacts;
+    compact(raw_.sources.values(), {E.source.data(), C.source.data()}, {E.source.size(), C.source.size()},
+            ds_.sources);
+    compact(raw_.kinds.values(), {E.kind.data(), C.kind.data()}, {E.kind.size(), C.kind.size()}, ds_.kinds);
   }
 
   // ---------------------------------------------------------------- persons
@@ -282,6 +309,11 @@ class Builder {
                 " (" + person_line(p) + "); expected " + (k == 0 ? "F or U" : "M or U"));
       const Date pb = P.birth_date(p);
       if (!cb.known() || !pb.known()) continue;
+      // Fast path: exact dates 12–70 years apart need no calendar arithmetic (12 years are at most
+      // 4383 days, 70 years at least 25566).
+      if (pb.precision == DatePrecision::day && cb.precision == DatePrecision::day &&
+          cb.day - pb.day >= 4383 && cb.day - pb.day <= 25566)
+        continue;
       // Partial dates fail only when every pair of days in their periods fails.
       if (pb.lo() > cb.hi()) {
         err(src, r, "parent.born_after_child", col, id_str(P.id[p]),
@@ -577,8 +609,16 @@ Dataset build_dataset(io::RawTables&& raw, const LoadOptions& options) {
 Dataset load_csv(const std::filesystem::path& dir, const LoadOptions& options) {
   IssueLog log(options.max_errors);
   auto paths = io::CsvPaths::in_directory(dir);
-  io::RawTables raw = io::read_csv_tables(paths, log);
-  return build_dataset(std::move(raw), options, log);
+  Dataset ds;
+  {
+    io::RawTables raw = io::read_csv_tables(paths, log);
+    ds = build_dataset(std::move(raw), options, log);
+  }
+#ifdef __GLIBC__
+  // Hand the parsing buffers back to the system so the resident size is the dataset's own.
+  malloc_trim(0);
+#endif
+  return ds;
 }
 
 }  // namespace famgraph

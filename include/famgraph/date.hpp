@@ -77,6 +77,7 @@ struct Date {
   /// First day of the period this date may denote.
   [[nodiscard]] constexpr Day lo() const noexcept {
     if (precision == DatePrecision::missing) return NO_DAY;
+    if (precision == DatePrecision::day) return day;  // the common case, without calendar arithmetic
     const YMD c = civil_from_days(day);
     if (precision == DatePrecision::year) return days_from_civil(c.year, 1, 1);
     if (precision == DatePrecision::month) return days_from_civil(c.year, c.month, 1);
@@ -85,6 +86,7 @@ struct Date {
   /// Last day of the period this date may denote.
   [[nodiscard]] constexpr Day hi() const noexcept {
     if (precision == DatePrecision::missing) return NO_DAY;
+    if (precision == DatePrecision::day) return day;
     const YMD c = civil_from_days(day);
     if (precision == DatePrecision::year) return days_from_civil(c.year, 12, 31);
     if (precision == DatePrecision::month)

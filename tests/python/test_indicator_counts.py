@@ -220,3 +220,108 @@ def test_bad_options_are_rejected(example_dir: Path) -> None:
         _core.indicators.victim_to_perpetrator(ds._core, None, None, ["bystander"])
     with pytest.raises(ValueError, match="unknown relation 'cousin'"):
         _core.indicators.recurrence_risk(ds._core, None, None, ["perpetrator"], ["cousin"])
+
+
+# --------------------------------------------------------------------------- items 2, 4b, 5, 6
+from reference import indicators_reference2 as ref2  # noqa: E402
+
+
+def check_more(ds: fg.Dataset, window: tuple[dt.date, dt.date] | None, relations: tuple[str, ...]) -> None:
+    w = window or default_window(ds)
+    args = (day(w[0]), day(w[1])) if window else (None, None)
+    t = tables(ds)
+    pairs = [
+        ("victim", "victim"),
+        ("victim", "perpetrator"),
+        ("perpetrator", "victim"),
+        ("witness", "perpetrator"),
+    ]
+    got_w, cells = _core.indicators.relative_exposure(ds._core, *args, list(relations), pairs)
+    assert got_w == (day(w[0]), day(w[1]))
+    for rel, a, b, counts in cells:
+        assert counts == ref2.relative_exposure(*t, w, rel, a, b), (rel, a, b)
+    for T in (0, 30, 365):
+        rep = _core.indicators.repeat_incidents(ds._core, *args, T)
+        want = ref2.repeat_incidents(*t, w, T=T)
+        assert rep["persons"] == want["persons"] and rep["families"] == want["families"], T
+    es = _core.indicators.early_signalling(ds._core, *args, [1, 2, 5])
+    want = ref2.early_signalling(*t, w, years=(1, 2, 5))
+    for k, N in enumerate((1, 2, 5)):
+        assert es["first_incidents"] == want[N]["n"] and es["minors"] == want[N]["n_minor"]
+        assert es["overall"][k] == (want[N]["preceded"], want[N]["preceded_minor_self_or_parent"])
+        assert set(es["by_org"]) == set(want[N]["by_org"])
+        for org, counts in want[N]["by_org"].items():
+            assert es["by_org"][org][k] == (counts["preceded"], counts["preceded_minor_self_or_parent"])
+    assert list(es["lead_times"]) == want["lead_times"]
+    ov = _core.indicators.agency_overlap(ds._core, *args)
+    want = ref2.agency_overlap(*t, w)
+    for unit in ("persons", "families"):
+        got_u, want_u = ov[unit], want[unit]
+        assert {frozenset(c): n for c, n in got_u["combinations"]} == want_u["combinations"]
+        assert (got_u["known_1plus"], got_u["known_2plus"]) == (want_u["known_1plus"], want_u["known_2plus"])
+        got_pairs = {tuple(sorted((x, y))): (both, either) for x, y, both, either in got_u["pairs"]}
+        assert got_pairs == want_u["jaccard"]
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    seed=st.integers(0, 10**6),
+    persons=st.integers(100, 400),
+    window_years=st.integers(3, 40),
+    contact_before=st.sampled_from([0.0, 0.35, 1.0]),
+    background_contact=st.sampled_from([0.0, 0.1, 0.5]),
+    own_window=st.booleans(),
+    shift=st.integers(-2000, 2000),
+    relations=st.sampled_from(
+        [
+            ("parent", "partner"),
+            ("full_sibling", "half_sibling"),
+            ("grandparent", "first_cousin"),
+            ("aunt_uncle", "child", "niece_nephew"),
+        ]
+    ),
+)
+def test_more_counts_match_reference(
+    seed: int,
+    persons: int,
+    window_years: int,
+    contact_before: float,
+    background_contact: float,
+    own_window: bool,
+    shift: int,
+    relations: tuple[str, ...],
+) -> None:
+    ds = fg.synth.generate(
+        persons,
+        seed,
+        progress=False,
+        window_years=window_years,
+        contact_before=contact_before,
+        background_contact=background_contact,
+        maltreatment_rate=0.1,
+        partner_violence_rate=0.08,
+    )
+    if ds.n_events == 0:
+        return
+    window = None
+    if own_window:
+        ws, we = default_window(ds)
+        window = (ws + dt.timedelta(days=shift), we - dt.timedelta(days=abs(shift) // 3))
+        if window[1] < window[0]:
+            window = (window[1], window[0])
+    check_more(ds, window, relations)
+
+
+@pytest.mark.parametrize("window", [None, (dt.date(2010, 1, 1), dt.date(2012, 12, 31))])
+def test_more_counts_match_reference_on_edge_cases(window: tuple[dt.date, dt.date] | None) -> None:
+    check_more(_edge_dataset(), window, ("parent", "child", "full_sibling", "half_sibling", "partner"))
+
+
+def test_more_counts_match_reference_on_example(example_dir: Path) -> None:
+    check_more(fg.Dataset.from_csv(example_dir), None, tuple(fg.RELATIONS))
