@@ -63,6 +63,15 @@ class IdIndex {
 
 std::string id_str(PersonId v) { return std::to_string(v); }
 
+/// CSR offsets (size n+1) of a column of keys in 0..n-1: key k owns rows offsets[k]..offsets[k+1]
+/// when the rows are grouped by key.
+std::vector<std::uint32_t> offsets_of(std::size_t n, const std::vector<std::uint32_t>& keys) {
+  std::vector<std::uint32_t> off(n + 1, 0);
+  for (auto k : keys) ++off[k + 1];
+  std::partial_sum(off.begin(), off.end(), off.begin());
+  return off;
+}
+
 /// CSR from (key, value) pairs: offsets of size n+1, values grouped by key, sorted and unique.
 /// Counting sort by key, then a small sort per key: linear in the number of pairs.
 void build_csr(std::size_t n, const std::vector<std::pair<Index, Index>>& pairs,
@@ -518,15 +527,10 @@ class Builder {
       E.kind[k] = re.kind[r];
       E.source[k] = re.src[r];
     }
-    const std::size_t n = ds_.persons.size();
-    E.person_offsets.assign(n + 1, 0);
-    for (auto p : E.person) ++E.person_offsets[p + 1];
-    std::partial_sum(E.person_offsets.begin(), E.person_offsets.end(), E.person_offsets.begin());
+    E.person_offsets = offsets_of(ds_.persons.size(), E.person);
     // Incident -> participant rows.
     const std::size_t ni = E.incident_id.size();
-    E.incident_offsets.assign(ni + 1, 0);
-    for (auto i : E.incident) ++E.incident_offsets[i + 1];
-    std::partial_sum(E.incident_offsets.begin(), E.incident_offsets.end(), E.incident_offsets.begin());
+    E.incident_offsets = offsets_of(ni, E.incident);
     E.incident_rows.resize(mk);
     std::vector<std::uint32_t> fill(E.incident_offsets.begin(), E.incident_offsets.end() - 1);
     for (std::size_t k = 0; k < mk; ++k) E.incident_rows[fill[E.incident[k]]++] = static_cast<std::uint32_t>(k);
@@ -570,10 +574,7 @@ class Builder {
       C.end.push_back(rc.end[r].day);
       C.end_precision.push_back(rc.end[r].precision);
     }
-    const std::size_t n = ds_.persons.size();
-    C.person_offsets.assign(n + 1, 0);
-    for (auto p : C.person) ++C.person_offsets[p + 1];
-    std::partial_sum(C.person_offsets.begin(), C.person_offsets.end(), C.person_offsets.begin());
+    C.person_offsets = offsets_of(ds_.persons.size(), C.person);
   }
 };
 

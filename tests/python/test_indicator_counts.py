@@ -28,6 +28,13 @@ def default_window(ds: fg.Dataset) -> tuple[dt.date, dt.date]:
     return min(dates), max(dates)  # type: ignore[type-var]
 
 
+def shifted_window(ds: fg.Dataset, shift: int, shrink: int) -> tuple[dt.date, dt.date]:
+    """The data's default window moved by `shift` days at the start and cut by |shift|/shrink at the end."""
+    ws, we = default_window(ds)
+    a, b = ws + dt.timedelta(days=shift), we - dt.timedelta(days=abs(shift) // shrink)
+    return (a, b) if a <= b else (b, a)
+
+
 def tables(ds: fg.Dataset) -> tuple[pd.DataFrame, ...]:
     return ds.persons, ds.partnerships, ds.events, ds.contacts
 
@@ -101,15 +108,8 @@ def test_counts_match_reference_on_synthetic_populations(
         maltreatment_rate=0.08,
         partner_violence_rate=0.05,
     )
-    if ds.n_events == 0:
-        return
-    window = None
-    if own_window:
-        ws, we = default_window(ds)
-        window = (ws + dt.timedelta(days=shift), we - dt.timedelta(days=abs(shift) // 2))
-        if window[1] < window[0]:
-            window = (window[1], window[0])
-    check_all(ds, window)
+    if ds.n_events:
+        check_all(ds, shifted_window(ds, shift, 2) if own_window else None)
 
 
 def _edge_dataset() -> fg.Dataset:
@@ -307,15 +307,8 @@ def test_more_counts_match_reference(
         maltreatment_rate=0.1,
         partner_violence_rate=0.08,
     )
-    if ds.n_events == 0:
-        return
-    window = None
-    if own_window:
-        ws, we = default_window(ds)
-        window = (ws + dt.timedelta(days=shift), we - dt.timedelta(days=abs(shift) // 3))
-        if window[1] < window[0]:
-            window = (window[1], window[0])
-    check_more(ds, window, relations)
+    if ds.n_events:
+        check_more(ds, shifted_window(ds, shift, 3) if own_window else None, relations)
 
 
 @pytest.mark.parametrize("window", [None, (dt.date(2010, 1, 1), dt.date(2012, 12, 31))])
