@@ -7,10 +7,20 @@
 
 from __future__ import annotations
 
-from . import synth
+from . import disclosure, stats, synth
 from ._core import __version__
 from ._errors import DataError, DataIssue
 from .dataset import Dataset
 from .graph import RELATIONS, FamilyGraph
 
-__all__ = ["RELATIONS", "DataError", "DataIssue", "Dataset", "FamilyGraph", "__version__", "synth"]
+__all__ = [
+    "RELATIONS",
+    "DataError",
+    "DataIssue",
+    "Dataset",
+    "FamilyGraph",
+    "__version__",
+    "disclosure",
+    "stats",
+    "synth",
+]
