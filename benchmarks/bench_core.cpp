@@ -406,7 +406,7 @@ int main(int argc, char** argv) {
       j.str("mean_phi_note",
             "classic_phi is the value for a non-inbred pedigree; aunt_uncle includes half aunts/uncles "
             "(1/16), so its mean lies between 1/16 and 1/8; random parent pairs are mostly unrelated");
-      // Single-pair API (mutex-protected scratch pool): latency over the first 100,000 pairs.
+      // Single-pair API (thread-local scratch table): latency over the first 100,000 pairs.
       {
         const auto& k = *calc.begin()->second;
         const std::size_t m = std::min<std::size_t>(100'000, s.a.size());
