@@ -148,18 +148,7 @@ struct Suppressed2x2 {
   Suppression total = Suppression::none;
 
   [[nodiscard]] constexpr Suppression at(Field2x2 f) const noexcept {
-    switch (f) {
-      case Field2x2::a: return a;
-      case Field2x2::b: return b;
-      case Field2x2::c: return c;
-      case Field2x2::d: return d;
-      case Field2x2::exposed: return exposed;
-      case Field2x2::unexposed: return unexposed;
-      case Field2x2::outcome: return outcome;
-      case Field2x2::no_outcome: return no_outcome;
-      case Field2x2::total: return total;
-    }
-    return Suppression::none;
+    return const_cast<Suppressed2x2*>(this)->at(f);  // the mutable overload only reads here
   }
   constexpr Suppression& at(Field2x2 f) noexcept {
     switch (f) {

@@ -19,6 +19,17 @@ from reference import indicators_reference as ref
 EPOCH = dt.date(1970, 1, 1)
 
 
+def _settings(examples: int) -> settings:
+    """Reproducible runs for CI: a fixed example sequence, no database, no deadline."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
 def day(d: dt.date) -> int:
     return (d - EPOCH).days
 
@@ -70,13 +81,7 @@ def check_all(ds: fg.Dataset, window: tuple[dt.date, dt.date] | None) -> None:
             assert got_r[k] == want_r[k], (rel, k)
 
 
-@settings(
-    max_examples=50,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@_settings(50)
 @given(
     seed=st.integers(0, 10**6),
     persons=st.integers(200, 3000),
@@ -263,13 +268,7 @@ def check_more(ds: fg.Dataset, window: tuple[dt.date, dt.date] | None, relations
         assert got_pairs == want_u["jaccard"]
 
 
-@settings(
-    max_examples=15,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@_settings(15)
 @given(
     seed=st.integers(0, 10**6),
     persons=st.integers(100, 400),
