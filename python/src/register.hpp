@@ -1,8 +1,23 @@
 #pragma once
 // Declarations shared by the register_<area>.cpp translation units of the extension module.
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <span>
+#include <vector>
+
 namespace famgraph::python {
+
+/// A NumPy copy of a C++ column (the C++ object may not outlive the call).
+template <class T>
+pybind11::array_t<T> to_array(std::span<const T> v) {
+  return pybind11::array_t<T>(static_cast<pybind11::ssize_t>(v.size()), v.data());
+}
+template <class T>
+pybind11::array_t<T> to_array(const std::vector<T>& v) {
+  return to_array(std::span<const T>(v));
+}
+
 void register_errors(pybind11::module_& m);
 void register_dataset(pybind11::module_& m);
 void register_graph(pybind11::module_& m);

@@ -24,10 +24,6 @@ MissingParents parse_missing(const std::string& s) {
   throw py::value_error("missing_parents='" + s + "' (expected 'strict' or 'add')");
 }
 
-template <class T>
-py::array_t<T> to_array(const std::vector<T>& v) {
-  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
-}
 
 template <class E>
 py::array_t<std::uint8_t> enum_array(const std::vector<E>& v) {

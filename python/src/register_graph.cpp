@@ -41,15 +41,6 @@ class Graph {
   mutable std::unique_ptr<KinshipCalculator> k_;
 };
 
-template <class T>
-py::array_t<T> to_array(std::span<const T> v) {
-  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
-}
-template <class T>
-py::array_t<T> to_array(const std::vector<T>& v) {
-  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
-}
-
 }  // namespace
 
 void register_graph(py::module_& m) {

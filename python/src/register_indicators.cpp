@@ -89,9 +89,9 @@ void register_indicators(py::module_& root) {
         for (const auto& [k, v] : c.by_decade) dec[py::int_(k)] = table(v);
         d["by_decade"] = dec;
         d["without_birth_date"] = c.without_birth_date;
-        d["time"] = py::array_t<std::int32_t>(static_cast<py::ssize_t>(c.time.size()), c.time.data());
-        d["event"] = py::array_t<std::uint8_t>(static_cast<py::ssize_t>(c.event.size()), c.event.data());
-        d["exposed"] = py::array_t<std::uint8_t>(static_cast<py::ssize_t>(c.exposed.size()), c.exposed.data());
+        d["time"] = to_array(c.time);
+        d["event"] = to_array(c.event);
+        d["exposed"] = to_array(c.exposed);
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
@@ -217,7 +217,7 @@ void register_indicators(py::module_& root) {
           by_org[py::str(ds->sources[o])] = l;
         }
         d["by_org"] = by_org;
-        d["lead_times"] = py::array_t<std::int32_t>(static_cast<py::ssize_t>(c.lead_times.size()), c.lead_times.data());
+        d["lead_times"] = to_array(c.lead_times);
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
