@@ -1,24 +1,28 @@
-"""The ``famgraph`` command line: validate, summary, demo."""
+"""The ``famgraph`` command line.
+
+The core subcommands (validate, summary, synth, demo) live here; every other subcommand lives in
+its own module under :mod:`famgraph._commands`, which has a ``register(subparsers)`` function
+adding its parser (listed in :data:`COMMAND_MODULES`, in the order ``--help`` shows them).
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from ._commands._shared import add_dataset_arguments
+from ._commands._shared import load as _load
 from ._errors import DataError
 from .dataset import Dataset
 
 EXAMPLE_DATA = Path(__file__).resolve().parent / "data" / "example"
 
-
-def _load(args: argparse.Namespace) -> Dataset:
-    folder = Path(args.dir)
-    if any(folder.glob("*.parquet")) and not (folder / "persons.csv").exists():
-        return Dataset.from_parquet(folder, missing_parents=args.missing_parents)
-    return Dataset.from_csv(folder, missing_parents=args.missing_parents)
+#: Modules of famgraph._commands that add a subcommand each (``register(subparsers)``).
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _print_summary(ds: Dataset) -> None:
@@ -104,13 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("summary", cmd_summary, "print descriptive counts of a dataset folder"),
     ):
         s = sub.add_parser(name, help=help_)
-        s.add_argument("dir", help="folder with persons.csv (or .parquet) and optional tables")
-        s.add_argument(
-            "--missing-parents",
-            choices=["strict", "add"],
-            default="strict",
-            help="parent ids not in persons: an error (strict) or new founders (add)",
-        )
+        add_dataset_arguments(s)
         s.set_defaults(fn=fn)
     sy = sub.add_parser("synth", help="generate a synthetic population with planted truth")
     sy.add_argument("--persons", type=int, required=True, help="exact number of persons")
@@ -130,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="load the bundled example dataset and print its summary")
     d.add_argument("--data", help="another dataset folder to use instead of the bundled example")
     d.set_defaults(fn=cmd_demo)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"famgraph._commands.{name}").register(sub)
     return p
 
 

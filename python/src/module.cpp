@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   famgraph::python::register_synth(m);
   famgraph::python::register_stats(m);
   famgraph::python::register_indicators(m);
+  famgraph::python::register_familiality(m);
 }

@@ -1,0 +1,27 @@
+"""Argument handling shared by the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..dataset import Dataset
+
+
+def add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
+    """The positional dataset folder and ``--missing-parents``."""
+    parser.add_argument("dir", help="folder with persons.csv (or .parquet) and optional tables")
+    parser.add_argument(
+        "--missing-parents",
+        choices=["strict", "add"],
+        default="strict",
+        help="parent ids not in persons: an error (strict) or new founders (add)",
+    )
+
+
+def load(args: argparse.Namespace) -> Dataset:
+    """The dataset named by :func:`add_dataset_arguments` (CSV, or Parquet when only that exists)."""
+    folder = Path(args.dir)
+    if any(folder.glob("*.parquet")) and not (folder / "persons.csv").exists():
+        return Dataset.from_parquet(folder, missing_parents=args.missing_parents)
+    return Dataset.from_csv(folder, missing_parents=args.missing_parents)
