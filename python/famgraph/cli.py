@@ -19,7 +19,10 @@ from ._commands._shared import load as _load
 from ._errors import DataError
 from .dataset import Dataset
 
+# Installed with the package; an editable development install reads it from the source tree.
 EXAMPLE_DATA = Path(__file__).resolve().parent / "data" / "example"
+if not EXAMPLE_DATA.is_dir():  # pragma: no cover - editable installs only
+    EXAMPLE_DATA = Path(__file__).resolve().parents[2] / "examples" / "data"
 
 #: Modules of famgraph._commands that add a subcommand each (``register(subparsers)``).
 COMMAND_MODULES: tuple[str, ...] = ()
