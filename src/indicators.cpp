@@ -101,6 +101,7 @@ VictimToPerpetratorCounts victim_to_perpetrator_counts(const Dataset& ds, const 
     out.time.push_back(outcome ? first_perp - a18 : censor - a18);
     out.event.push_back(outcome ? 1 : 0);
     out.exposed.push_back(exposed ? 1 : 0);
+    out.person.push_back(static_cast<Index>(i));
   }
   return out;
 }
@@ -193,28 +194,44 @@ CaseStatus case_status(const Dataset& ds, Window w, RoleSet case_roles) {
   return s;
 }
 
-RecurrenceResultCounts recurrence_counts(const Dataset& ds, const RecurrenceOptions& opt) {
-  RecurrenceResultCounts out;
-  const Window w = resolve_window(ds, opt.window);
-  out.window = w;
+RecurrencePersonCounts recurrence_person_counts(const Dataset& ds, const RecurrenceOptions& opt) {
+  RecurrencePersonCounts out;
+  out.window = resolve_window(ds, opt.window);
+  out.status = case_status(ds, out.window, opt.case_roles);
+  out.relations = opt.relations;
   const auto& P = ds.persons;
-  const CaseStatus s = case_status(ds, w, opt.case_roles);
-  std::uint64_t observed_n = 0, cases = 0;
-  for (std::size_t i = 0; i < P.size(); ++i) {
-    observed_n += s.observed[i];
-    cases += s.is_case[i];
-  }
+  const auto& s = out.status;
   std::vector<Index> rel;
   for (Relation r : opt.relations) {
-    RecurrenceCounts c{r, observed_n, cases, 0, 0};
+    auto& cr = out.case_relatives.emplace_back(P.size(), 0);
+    auto& rr = out.relatives.emplace_back(P.size(), 0);
     for (std::size_t i = 0; i < P.size(); ++i) {
       if (!s.is_case[i]) continue;
       relatives(P, static_cast<Index>(i), r, rel);
       for (Index j : rel) {
         if (!s.observed[j]) continue;
-        ++c.relatives;
-        c.case_relatives += s.is_case[j];
+        ++rr[i];
+        cr[i] += s.is_case[j];
       }
+    }
+  }
+  return out;
+}
+
+RecurrenceResultCounts recurrence_counts(const Dataset& ds, const RecurrenceOptions& opt) {
+  const RecurrencePersonCounts pc = recurrence_person_counts(ds, opt);
+  RecurrenceResultCounts out;
+  out.window = pc.window;
+  std::uint64_t observed_n = 0, cases = 0;
+  for (std::size_t i = 0; i < pc.status.observed.size(); ++i) {
+    observed_n += pc.status.observed[i];
+    cases += pc.status.is_case[i];
+  }
+  for (std::size_t k = 0; k < pc.relations.size(); ++k) {
+    RecurrenceCounts c{pc.relations[k], observed_n, cases, 0, 0};
+    for (std::size_t i = 0; i < pc.status.observed.size(); ++i) {
+      c.relatives += pc.relatives[k][i];
+      c.case_relatives += pc.case_relatives[k][i];
     }
     out.by_relation.push_back(c);
   }

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from . import disclosure, stats, synth
+from . import disclosure, indicators, stats, synth
 from ._core import __version__
 from ._errors import DataError, DataIssue
 from .dataset import Dataset
@@ -21,6 +21,7 @@ __all__ = [
     "FamilyGraph",
     "__version__",
     "disclosure",
+    "indicators",
     "stats",
     "synth",
 ]

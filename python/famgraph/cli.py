@@ -25,7 +25,7 @@ if not EXAMPLE_DATA.is_dir():  # pragma: no cover - editable installs only
     EXAMPLE_DATA = Path(__file__).resolve().parents[2] / "examples" / "data"
 
 #: Modules of famgraph._commands that add a subcommand each (``register(subparsers)``).
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("indicators",)
 
 
 def _print_summary(ds: Dataset) -> None:

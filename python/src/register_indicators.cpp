@@ -92,10 +92,22 @@ void register_indicators(py::module_& root) {
         d["time"] = to_array(c.time);
         d["event"] = to_array(c.event);
         d["exposed"] = to_array(c.exposed);
+        d["person"] = to_array(c.person);
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
       py::arg("exposure_roles") = std::vector<std::string>{"victim", "witness"});
+  m.def(
+      "person_dates",
+      [](std::shared_ptr<const Dataset> ds) {
+        const indicators::PersonDates pd = indicators::person_dates(ds->persons);
+        py::dict d;
+        d["birth"] = to_array(pd.birth);
+        d["adult"] = to_array(pd.adult);
+        d["last"] = to_array(pd.last);
+        return d;
+      },
+      py::arg("dataset"), "birth day, 18th birthday (NO_DAY when unknown) and last observed day per person");
   m.def(
       "chains",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we) {
@@ -149,6 +161,38 @@ void register_indicators(py::module_& root) {
           x["lambda"] = r.lambda();
           rel[py::str(std::string(to_string(r.relation)))] = x;
         }
+        d["by_relation"] = rel;
+        return d;
+      },
+      py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
+      py::arg("case_roles") = std::vector<std::string>{"perpetrator"},
+      py::arg("relations") = std::vector<std::string>{"parent", "full_sibling", "half_sibling"});
+  m.def(
+      "recurrence_person_counts",
+      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
+         const std::vector<std::string>& case_roles, const std::vector<std::string>& relations) {
+        indicators::RecurrenceOptions o;
+        o.window = window_of(ws, we);
+        o.case_roles = indicators::parse_roles(case_roles, "case_roles");
+        o.relations.clear();
+        for (const auto& r : relations) o.relations.push_back(parse_relation(r));
+        indicators::RecurrencePersonCounts c;
+        std::vector<Index> component;
+        {
+          py::gil_scoped_release release;
+          c = indicators::recurrence_person_counts(*ds, o);
+          const FamilyGraph g(ds->persons);
+          component.assign(g.component().begin(), g.component().end());
+        }
+        py::dict d;
+        d["window"] = window_tuple(c.window);
+        d["observed"] = to_array(c.status.observed);
+        d["is_case"] = to_array(c.status.is_case);
+        d["component"] = to_array(component);
+        py::dict rel;
+        for (std::size_t k = 0; k < c.relations.size(); ++k)
+          rel[py::str(std::string(to_string(c.relations[k])))] =
+              py::make_tuple(to_array(c.case_relatives[k]), to_array(c.relatives[k]));
         d["by_relation"] = rel;
         return d;
       },

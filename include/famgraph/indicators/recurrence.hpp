@@ -57,4 +57,16 @@ struct CaseStatus {
 };
 CaseStatus case_status(const Dataset& ds, Window w, RoleSet case_roles);
 
+/// The per-proband terms of K_R, kept apart so that a cluster bootstrap can resample family
+/// components without recounting relatives: for relation k and every observed case proband i,
+/// relatives[k][i] observed relatives by the relation, case_relatives[k][i] of them cases (0 for
+/// every other person). Summing them over persons gives recurrence_counts().
+struct RecurrencePersonCounts {
+  Window window;
+  CaseStatus status;
+  std::vector<Relation> relations;
+  std::vector<std::vector<std::uint32_t>> case_relatives, relatives;
+};
+RecurrencePersonCounts recurrence_person_counts(const Dataset& ds, const RecurrenceOptions& options = {});
+
 }  // namespace famgraph::indicators

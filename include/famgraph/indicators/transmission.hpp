@@ -25,6 +25,7 @@ struct VictimToPerpetratorCounts {
   /// in the window (event = 1) or to min(we, exit) (event = 0), and whether exposed.
   std::vector<std::int32_t> time;
   std::vector<std::uint8_t> event, exposed;
+  std::vector<Index> person;  ///< the eligible person of each entry
 };
 
 /// Eligible: birth date known and ws < 18th birthday ≤ min(we, exit). Exposed: an in-window event

@@ -1,0 +1,96 @@
+"""``famgraph indicators DIR``: every published indicator as one JSON document."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .. import indicators
+from .._progress import terminal_progress
+from ._shared import add_dataset_arguments, load
+
+
+def write_json_atomic(doc: Any, path: Path) -> Path:
+    """Write JSON to a temporary file next to ``path`` and rename it into place."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"{path}: the folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(doc, f, indent=2, allow_nan=False, ensure_ascii=False)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def run(args: argparse.Namespace) -> int:
+    ds = load(args)
+    include = args.only.split(",") if args.only else None
+    bar = terminal_progress("indicators")
+
+    def progress(name: str, i: int, n: int) -> None:
+        if bar is not None:
+            bar(i / n)
+
+    results = indicators.suite(
+        ds,
+        window=args.window,
+        min_cell=args.min_cell,
+        level=args.level,
+        n_boot=args.n_boot,
+        n_sim=args.n_sim,
+        seed=args.seed,
+        include=include,
+        progress=progress,
+    )
+    if bar is not None:
+        bar(1.0)
+    s = ds.summary()
+    dataset = {
+        k: s[k] for k in ("persons", "generations", "incidents", "event_rows", "contacts", "organisations")
+    }
+    doc = indicators.to_json(results, dataset=dataset)
+    if args.json:
+        out = write_json_atomic(doc, Path(args.json))
+        print(f"wrote {len(results)} indicators to {out}", file=sys.stderr)
+    else:
+        json.dump(doc, sys.stdout, indent=2, allow_nan=False, ensure_ascii=False)
+        sys.stdout.write("\n")
+    return 0
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "indicators",
+        help="compute every indicator (disclosure-controlled) and write one JSON document",
+        description="Compute every published indicator of DESIGN.md §4 with disclosure control and write "
+        "them as one JSON document (layout: docs/indicators_json.md).",
+    )
+    add_dataset_arguments(p)
+    p.add_argument(
+        "--window",
+        help="START:END, ISO dates (YYYY, YYYY-MM or YYYY-MM-DD), both ends inclusive; "
+        "default: first to last event date",
+    )
+    p.add_argument(
+        "--min-cell",
+        type=int,
+        default=10,
+        help="suppress counts below this (default 10); 0 turns disclosure control off",
+    )
+    p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
+    p.add_argument("--n-boot", type=int, default=1000, help="bootstrap replicates for lambda_R (0: none)")
+    p.add_argument("--n-sim", type=int, default=1000, help="permutations for the GIF test (0: none)")
+    p.add_argument("--seed", type=int, default=1, help="seed of the bootstrap and permutations")
+    p.add_argument("--only", help="comma-separated subset of: " + ", ".join(indicators.NAMES))
+    p.add_argument("--json", metavar="OUT", help="write the JSON here (atomically) instead of to stdout")
+    p.set_defaults(fn=run)

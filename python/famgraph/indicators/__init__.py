@@ -1,0 +1,50 @@
+"""Published indicators of transmission and recurrence (DESIGN.md §4), mirroring
+``famgraph::indicators``.
+
+Every function takes a :class:`famgraph.Dataset` and keyword options (window, roles, relations,
+``min_cell``, ``level``, …), validates them (one clear error naming the option and the allowed
+values), counts in C++ and returns a :class:`Result` whose tables are disclosure-controlled
+(``min_cell=10`` by default; ``min_cell=0`` turns it off and says so on every output).
+
+Example
+-------
+>>> import famgraph as fg
+>>> ds = fg.synth.generate(persons=5000, seed=1)
+>>> r = fg.indicators.victim_to_perpetrator(ds)
+>>> r.table.columns[:6].tolist()
+['stratum', 'level', 'a', 'b', 'c', 'd']
+"""
+
+from ._options import RELATIONS, ROLES, parse_window
+from ._result import Result
+from .chains import chains
+from .familiality import fir, gif
+from .features import adjusted_association, feature_table
+from .overlap import agency_overlap
+from .recurrence import bootstrap_lambda, recurrence_risk, repeat_incidents
+from .signalling import early_signalling
+from .suite import NAMES, SCHEMA_VERSION, suite, to_json
+from .transmission import relative_exposure, victim_to_perpetrator
+
+__all__ = [
+    "NAMES",
+    "RELATIONS",
+    "ROLES",
+    "SCHEMA_VERSION",
+    "Result",
+    "adjusted_association",
+    "agency_overlap",
+    "bootstrap_lambda",
+    "chains",
+    "early_signalling",
+    "feature_table",
+    "fir",
+    "gif",
+    "parse_window",
+    "recurrence_risk",
+    "relative_exposure",
+    "repeat_incidents",
+    "suite",
+    "to_json",
+    "victim_to_perpetrator",
+]

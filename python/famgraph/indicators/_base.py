@@ -1,0 +1,53 @@
+"""What every indicator function does first: validate the options, call the counting core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .. import _core
+from ._options import WindowLike, check_level, check_min_cell, day_to_iso, parse_window
+
+if TYPE_CHECKING:
+    from ..dataset import Dataset
+
+__all__ = ["Context", "context", "core", "core_call"]
+
+_core_any: Any = _core
+#: famgraph._core.indicators (no type stub: the counts are plain dicts).
+core: Any = _core_any.indicators
+
+
+@dataclass(frozen=True)
+class Context:
+    """Validated common options of one indicator call."""
+
+    dataset: Any  # the compiled dataset (famgraph._core.Dataset)
+    window_start: int | None
+    window_end: int | None
+    min_cell: int
+    level: float
+
+    def parameters(self, window: tuple[int, int], **more: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"window": [day_to_iso(window[0]), day_to_iso(window[1])]}
+        out.update(more)
+        out["min_cell"] = self.min_cell
+        out["level"] = self.level
+        return out
+
+
+def context(ds: Dataset, window: WindowLike, min_cell: Any, level: Any = 0.95) -> Context:
+    from ..dataset import Dataset
+
+    if not isinstance(ds, Dataset):
+        raise TypeError(f"expected a famgraph.Dataset, got {type(ds).__name__}")
+    ws, we = parse_window(window)
+    return Context(ds._core, ws, we, check_min_cell(min_cell), check_level(level))
+
+
+def core_call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a counting function; a bad window in the data's terms becomes a clear ValueError."""
+    try:
+        return fn(*args, **kwargs)
+    except ValueError as e:
+        raise ValueError(str(e)) from None

@@ -1,0 +1,188 @@
+"""Validation of the options every indicator shares (DESIGN.md §4.0): one clear error per bad
+option, naming the option, the value and what is allowed."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import numbers
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .. import disclosure
+
+__all__ = [
+    "RELATIONS",
+    "ROLES",
+    "WindowLike",
+    "check_int",
+    "check_level",
+    "check_min_cell",
+    "check_relations",
+    "check_roles",
+    "day_to_iso",
+    "parse_window",
+]
+
+ROLES: tuple[str, ...] = ("victim", "perpetrator", "witness", "other")
+RELATIONS: tuple[str, ...] = (
+    "parent",
+    "child",
+    "full_sibling",
+    "half_sibling",
+    "grandparent",
+    "grandchild",
+    "aunt_uncle",
+    "niece_nephew",
+    "first_cousin",
+    "partner",
+)
+
+_EPOCH = _dt.date(1970, 1, 1).toordinal()
+_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+DateLike = str | _dt.date | None
+WindowLike = str | Sequence[DateLike] | None
+
+
+def _day(d: _dt.date) -> int:
+    return d.toordinal() - _EPOCH
+
+
+def day_to_iso(day: int) -> str:
+    """A day number (days since 1970-01-01) as ``YYYY-MM-DD``."""
+    return _dt.date.fromordinal(int(day) + _EPOCH).isoformat()
+
+
+def _end_of_month(year: int, month: int) -> _dt.date:
+    nxt = _dt.date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - _dt.timedelta(days=1)
+
+
+def _parse_end(value: DateLike, which: str, text: str) -> int | None:
+    """One end of a window. A partial date covers its whole period: ``2010`` as a start is
+    2010-01-01, as an end 2010-12-31 (unlike a partial date *in the data*, which is imputed to the
+    middle of its period; see docs/decisions.md)."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    if isinstance(value, _dt.datetime):
+        return _day(value.date())
+    if isinstance(value, _dt.date):
+        return _day(value)
+    if not isinstance(value, str):
+        raise TypeError(
+            f"window {which} must be a date, an ISO date string (YYYY, YYYY-MM or YYYY-MM-DD) or None, "
+            f"got {value!r} in window={text}"
+        )
+    m = _PARTIAL.match(value.strip())
+    if not m:
+        raise ValueError(
+            f"window {which} {value!r} is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD (window={text})"
+        )
+    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if d is not None:
+            return _day(_dt.date(y, int(mo or 1), int(d)))
+        if mo is not None:
+            month = int(mo)
+            return _day(_dt.date(y, month, 1) if which == "start" else _end_of_month(y, month))
+        return _day(_dt.date(y, 1, 1) if which == "start" else _dt.date(y, 12, 31))
+    except ValueError:
+        raise ValueError(f"window {which} {value!r} is not a valid calendar date (window={text})") from None
+
+
+def parse_window(window: WindowLike) -> tuple[int | None, int | None]:
+    """``None`` (first to last event date), ``"START:END"`` or a ``(start, end)`` pair.
+
+    Either end may be empty/None (taken from the data). Both ends are inclusive. Returns day numbers
+    (days since 1970-01-01) or None.
+
+    >>> parse_window("2010:2019-06")
+    (14610, 18078)
+    >>> parse_window(None)
+    (None, None)
+    """
+    if window is None:
+        return None, None
+    text = repr(window)
+    if isinstance(window, str):
+        parts = window.split(":")
+        if len(parts) != 2:
+            raise ValueError(
+                f"window {window!r}: expected START:END (ISO dates, either may be empty), e.g. "
+                f"2010-01-01:2020-12-31"
+            )
+        start_v: DateLike = parts[0]
+        end_v: DateLike = parts[1]
+    elif isinstance(window, Sequence) and len(window) == 2:
+        start_v, end_v = window[0], window[1]
+    else:
+        raise TypeError(f"window must be None, 'START:END' or a (start, end) pair of dates, got {window!r}")
+    start = _parse_end(start_v, "start", text)
+    end = _parse_end(end_v, "end", text)
+    if start is not None and end is not None and end < start:
+        raise ValueError(
+            f"window end {day_to_iso(end)} is before window start {day_to_iso(start)}: the window "
+            f"[start, end] includes both ends, so end must be on or after start"
+        )
+    return start, end
+
+
+def _names(value: Any, option: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, Iterable):
+        raise TypeError(f"{option} must be a name or a list of names, got {value!r}")
+    out = list(value)
+    for v in out:
+        if not isinstance(v, str):
+            raise TypeError(f"{option} must hold names (strings), got {v!r}")
+    return out
+
+
+def check_roles(value: Any, option: str) -> list[str]:
+    """A non-empty list of role names (duplicates removed, order kept)."""
+    names = _names(value, option)
+    if not names:
+        raise ValueError(f"{option} must name at least one role; allowed: {', '.join(ROLES)}")
+    bad = [n for n in names if n not in ROLES]
+    if bad:
+        raise ValueError(f"{option}: unknown role {bad[0]!r}; allowed: {', '.join(ROLES)}")
+    return list(dict.fromkeys(names))
+
+
+def check_relations(value: Any, option: str = "relations") -> list[str]:
+    """A non-empty list of relation names (duplicates removed, order kept)."""
+    names = _names(value, option)
+    if not names:
+        raise ValueError(f"{option} must name at least one relation; allowed: {', '.join(RELATIONS)}")
+    bad = [n for n in names if n not in RELATIONS]
+    if bad:
+        raise ValueError(f"{option}: unknown relation {bad[0]!r}; allowed: {', '.join(RELATIONS)}")
+    return list(dict.fromkeys(names))
+
+
+def check_level(level: Any) -> float:
+    """A confidence level strictly between 0 and 1."""
+    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not math.isfinite(float(level)):
+        raise TypeError(f"level must be a number strictly between 0 and 1 (e.g. 0.95), got {level!r}")
+    if not 0.0 < float(level) < 1.0:
+        raise ValueError(f"level must be strictly between 0 and 1 (e.g. 0.95), got {level!r}")
+    return float(level)
+
+
+def check_int(value: Any, option: str, minimum: int, maximum: int | None = None) -> int:
+    """An integer in [minimum, maximum]."""
+    allowed = f"an integer >= {minimum}" + (f" and <= {maximum}" if maximum is not None else "")
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{option} must be {allowed}, got {value!r}")
+    v = int(value)
+    if v < minimum or (maximum is not None and v > maximum):
+        raise ValueError(f"{option} must be {allowed}, got {v}")
+    return v
+
+
+def check_min_cell(min_cell: Any) -> int:
+    """``min_cell``: an integer >= 0; 0 turns disclosure control off (and is stamped)."""
+    return disclosure.check_min_cell(min_cell)

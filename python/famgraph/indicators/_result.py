@@ -1,0 +1,209 @@
+"""The result object every indicator returns."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import disclosure
+from .._core import __version__
+from ..disclosure import FLAG_SUFFIX
+
+__all__ = ["Result", "frame_records"]
+
+#: Tables whose rows are 2×2 tables, written in the JSON layout of DESIGN.md §8.
+_TWO_BY_TWO = ("a", "b", "c", "d")
+
+
+def _plain(v: Any) -> Any:
+    """A JSON-ready scalar: NaN → None, numpy → Python."""
+    if v is None:
+        return None
+    if isinstance(v, np.bool_ | bool):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, float | np.floating):
+        f = float(v)
+        if math.isnan(f):
+            return None
+        return int(f) if f.is_integer() and abs(f) < 2**53 else f
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat()
+    return v
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a published frame as dicts; each row lists its suppressed columns.
+
+    A 2×2 row is written as DESIGN.md §8 prescribes: ``{"exposed": {"outcome": a, "no_outcome": b},
+    "unexposed": {...}, "margins": {...}, "suppressed": [...]}`` plus its key columns and estimates.
+    """
+    flags = [c for c in frame.columns if str(c).endswith(FLAG_SUFFIX)]
+    values = [c for c in frame.columns if c not in flags]
+    is_2x2 = all(c in frame.columns for c in _TWO_BY_TWO)
+    records: list[dict[str, Any]] = []
+    for _, row in frame.iterrows():
+        hidden = [str(c)[: -len(FLAG_SUFFIX)] for c in flags if bool(row[c])]
+        rec: dict[str, Any] = {}
+        if is_2x2:
+            names = {
+                "a": "exposed.outcome",
+                "b": "exposed.no_outcome",
+                "c": "unexposed.outcome",
+                "d": "unexposed.no_outcome",
+                "n_exposed": "margins.exposed",
+                "n_unexposed": "margins.unexposed",
+                "n_outcome": "margins.outcome",
+                "n_no_outcome": "margins.no_outcome",
+                "n": "margins.total",
+            }
+            for c in values:
+                if c not in names:
+                    rec[str(c)] = _plain(row[c])
+            rec["exposed"] = {"outcome": _plain(row["a"]), "no_outcome": _plain(row["b"])}
+            rec["unexposed"] = {"outcome": _plain(row["c"]), "no_outcome": _plain(row["d"])}
+            rec["margins"] = {
+                k: _plain(row[col])
+                for k, col in (
+                    ("exposed", "n_exposed"),
+                    ("unexposed", "n_unexposed"),
+                    ("outcome", "n_outcome"),
+                    ("no_outcome", "n_no_outcome"),
+                    ("total", "n"),
+                )
+            }
+            rec["suppressed"] = [names.get(h, h) for h in hidden]
+        else:
+            for c in values:
+                rec[str(c)] = _plain(row[c])
+            rec["suppressed"] = hidden
+        records.append(rec)
+    return records
+
+
+@dataclass
+class Result:
+    """A published indicator: tables after disclosure control, with definitions and parameters.
+
+    Attributes
+    ----------
+    name
+        The indicator's name (DESIGN.md §8), e.g. ``"victim_to_perpetrator"``.
+    tables
+        Every published table; the main one is ``"table"``. Suppressed values are NaN with a
+        ``<column>_suppressed`` flag column; ``attrs`` carries ``min_cell`` and the stamp.
+    parameters
+        Everything the result depends on: window (ISO dates), roles, relations, ``min_cell``,
+        ``level``, seeds, …
+    definition
+        The definition in words (see the documentation page "Definitions").
+    note
+        Why a result is empty, or other caveats; empty when there is nothing to say.
+    """
+
+    name: str
+    tables: dict[str, pd.DataFrame]
+    parameters: dict[str, Any]
+    definition: str
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The main published table."""
+        return self.tables["table"]
+
+    @property
+    def min_cell(self) -> int:
+        return int(self.parameters["min_cell"])
+
+    @property
+    def stamp(self) -> str:
+        """The disclosure-control statement carried by every output."""
+        return disclosure.stamp(self.min_cell)
+
+    @property
+    def empty(self) -> bool:
+        """True when no person was eligible (the main table has no rows or only zero counts)."""
+        return bool(self.extra.get("empty", len(self.table) == 0))
+
+    def display(self, table: str = "table") -> pd.DataFrame:
+        """A table as text, every suppressed value shown as ``<10`` (flag columns dropped)."""
+        return disclosure.display(self.tables[table], self.min_cell)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: name, definition, parameters, the stamp, and every table as records."""
+        return {
+            "name": self.name,
+            "definition": self.definition,
+            "parameters": {
+                k: _plain(v) if not isinstance(v, list | tuple | dict) else v
+                for k, v in self.parameters.items()
+            },
+            "disclosure_control": self.stamp,
+            "empty": self.empty,
+            "note": self.note,
+            "tables": {k: frame_records(v) for k, v in self.tables.items()},
+            "famgraph_version": __version__,
+        }
+
+    def summary(self) -> str:
+        """Plain text: definition, parameters, stamp and every table (suppressed as ``<10``)."""
+        lines = [f"{self.name}: {self.definition}"]
+        params = ", ".join(f"{k}={v}" for k, v in self.parameters.items())
+        lines.append(f"parameters: {params}")
+        lines.append(self.stamp)
+        if self.note:
+            lines.append(f"note: {self.note}")
+        for key, frame in self.tables.items():
+            lines.append("")
+            lines.append(f"[{key}]" if key != "table" else "[table]")
+            lines.append(self.display(key).to_string(index=False) if len(frame) else "(no rows)")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(f"{k}: {len(v)} rows" for k, v in self.tables.items())
+        return f"<famgraph.indicators.Result {self.name} ({shapes}; min_cell={self.min_cell})>"
+
+    def _repr_html_(self) -> str:
+        parts = [
+            f"<div class='famgraph-result'><h4>{html.escape(self.name)}</h4>",
+            f"<p>{html.escape(self.definition)}</p>",
+            "<p><small>"
+            + html.escape(", ".join(f"{k}={v}" for k, v in self.parameters.items()))
+            + "</small></p>",
+            f"<p><em>{html.escape(self.stamp)}</em></p>",
+        ]
+        if self.note:
+            parts.append(f"<p><strong>Note:</strong> {html.escape(self.note)}</p>")
+        for key, frame in self.tables.items():
+            if key != "table":
+                parts.append(f"<h5>{html.escape(key)}</h5>")
+            parts.append(self.display(key).to_html(index=False) if len(frame) else "<p>(no rows)</p>")
+        parts.append("</div>")
+        return "".join(parts)
+
+    def plot(self, **kwargs: Any) -> Any:
+        """The standard figure of this indicator (see :mod:`famgraph.plot`); needs matplotlib."""
+        from .. import plot as _plot
+
+        fn = getattr(_plot, self.name, None)
+        if fn is None:
+            raise NotImplementedError(f"no standard plot for {self.name}")
+        return fn(self, **kwargs)
+
+
+def parameters_with(base: Mapping[str, Any], **more: Any) -> dict[str, Any]:
+    out = dict(base)
+    out.update(more)
+    return out

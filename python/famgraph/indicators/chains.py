@@ -1,0 +1,82 @@
+"""Indicator 3: intergenerational chains and their continuation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .. import disclosure
+from ..disclosure import FLAG_SUFFIX
+from ._base import context, core
+from ._options import WindowLike
+from ._result import Result
+from ._tables import _finish, nested_status, two_by_two_frame
+
+if TYPE_CHECKING:
+    from ..dataset import Dataset
+
+__all__ = ["chains"]
+
+DEFINITION = (
+    "A link (p, c): in one incident p is perpetrator and c victim, p is c's recorded mother or "
+    "father, c's birth date is known, both rows are in the window and the victim row is in c's "
+    "childhood. The chain ending at c is the longest path of links ending at c. Continuation: among "
+    "persons whose childhood overlaps the window and who have a recorded child observed in that "
+    "child's childhood, exposed = victim of a link, outcome = perpetrator of a link."
+)
+
+
+def chains(
+    ds: Dataset,
+    *,
+    window: WindowLike = None,
+    min_cell: int = disclosure.DEFAULT_MIN_CELL,
+    level: float = 0.95,
+) -> Result:
+    """Indicator 3: how many persons stand at the end of a chain of ≥ 1, ≥ 2, ≥ 3 links.
+
+    ``.table`` has one row per ``measure``: ``links`` (number of links), ``chain_ge1``,
+    ``chain_ge2``, ``chain_ge3`` (persons whose longest incoming chain has at least that many
+    links); ``.tables["continuation"]`` is the 2×2 table of continuation. Counts carry no
+    confidence interval (DESIGN.md §4.0).
+
+    Example
+    -------
+    >>> import famgraph as fg
+    >>> r = fg.indicators.chains(fg.synth.generate(persons=5000, seed=1))
+    >>> r.table["measure"].tolist()
+    ['links', 'chain_ge1', 'chain_ge2', 'chain_ge3']
+    """
+    ctx = context(ds, window, min_cell, level)
+    c = core.chains(ctx.dataset, ctx.window_start, ctx.window_end)
+    m = ctx.min_cell
+    n_links = len(c["links"][0])
+    # ge3 ≤ ge2 ≤ ge1: nested counts with total ge1 (exactly 1 and exactly 2 are differences).
+    hide_ge1, hide_nested = nested_status([int(c["ge3"]), int(c["ge2"])], int(c["ge1"]), m)
+    table = pd.DataFrame(
+        {
+            "measure": ["links", "chain_ge1", "chain_ge2", "chain_ge3"],
+            "count": pd.Series([n_links, c["ge1"], c["ge2"], c["ge3"]], dtype="int64"),
+        }
+    )
+    hide = [m > 0 and n_links < m, hide_ge1, hide_nested[1], hide_nested[0]]
+    table["count"] = table["count"].astype("float64").mask(pd.Series(hide), float("nan"))
+    table = _finish(table, {"count": hide}, m, ["count"])
+    t = c["continuation"]
+    cont = two_by_two_frame(
+        pd.DataFrame({"population": ["continuation"]}),
+        [(int(t["a"]), int(t["b"]), int(t["c"]), int(t["d"]))],
+        level=ctx.level,
+        min_cell=m,
+    )
+    assert f"count{FLAG_SUFFIX}" in table.columns
+    note = "" if n_links else "no links: no parent-to-child incident inside the window"
+    return Result(
+        "chains",
+        {"table": table, "continuation": cont},
+        ctx.parameters(c["window"]),
+        DEFINITION,
+        note,
+        {"empty": n_links == 0 and sum(int(t[x]) for x in "abcd") == 0},
+    )

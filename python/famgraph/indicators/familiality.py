@@ -1,0 +1,153 @@
+"""Indicators 4c (GIF with the matched permutation test) and 4d (FIR)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .. import disclosure, stats
+from ._base import context, core
+from ._options import WindowLike, check_int, check_roles
+from ._result import Result
+from ._tables import _finish, _flagged
+
+if TYPE_CHECKING:
+    from ..dataset import Dataset
+
+__all__ = ["fir", "gif"]
+
+DEFINITION_GIF = (
+    "GIF = 100,000 x the mean kinship coefficient over all unordered pairs of distinct observed "
+    "cases (Hill 1975). p-value: the share of n_sim control sets of the same size, drawn from observed "
+    "persons matched on birth decade x sex, whose GIF is at least the observed one: "
+    "p = (1 + #{GIF_sim >= GIF_obs}) / (n_sim + 1)."
+)
+
+DEFINITION_FIR = (
+    "FIR_i = sum over j != i of kinship(i, j) x case_j / sum over j != i of kinship(i, j) x observed_j "
+    "(Kerber 1995), for observed persons with at least one observed relative; published as its "
+    "distribution among cases and non-cases."
+)
+
+
+def gif(
+    ds: Dataset,
+    *,
+    window: WindowLike = None,
+    case_roles: Sequence[str] = ("perpetrator",),
+    n_sim: int = 1000,
+    seed: int = 1,
+    threads: int = 0,
+    min_cell: int = disclosure.DEFAULT_MIN_CELL,
+) -> Result:
+    """Indicator 4c: the genealogical index of familiality with its matched permutation test.
+
+    ``.table``: gif, n_cases, n_pairs, p_value, n_sim, mean_sim; ``.tables["null"]``: the simulated
+    GIF values (``gif_sim``). The same seed gives the same simulations for any ``threads``.
+
+    Example
+    -------
+    >>> import famgraph as fg
+    >>> r = fg.indicators.gif(fg.synth.generate(persons=5000, seed=1), n_sim=99)
+    >>> int(r.table["n_sim"].iloc[0])
+    99
+    """
+    ctx = context(ds, window, min_cell)
+    roles = check_roles(case_roles, "case_roles")
+    n_sim = check_int(n_sim, "n_sim", 0, 10**7)
+    seed = check_int(seed, "seed", 0, 2**63 - 1)
+    threads = check_int(threads, "threads", 0, 4096)
+    c = core.gif(ctx.dataset, ctx.window_start, ctx.window_end, roles, n_sim, seed, threads)
+    sims = np.asarray(c["sims"], dtype=np.float64)
+    n_cases = int(c["n_cases"])
+    table = pd.DataFrame(
+        {
+            "gif": [float(c["gif"])],
+            "n_cases": pd.Series([n_cases], dtype="int64"),
+            "n_pairs": [float(c["n_pairs"])],
+            "p_value": [float(c["p_value"]) if n_sim and n_cases >= 2 else np.nan],
+            "n_sim": pd.Series([n_sim], dtype="int64"),
+            "mean_sim": [float(sims.mean()) if len(sims) else np.nan],
+        }
+    )
+    m = ctx.min_cell
+    hide = [m > 0 and n_cases < m]
+    flags: dict[str, list[bool]] = {}
+    for col in ("gif", "n_cases", "n_pairs", "p_value", "mean_sim"):
+        _flagged(table, col, hide, flags)
+    table = _finish(table, flags, m, ["n_cases"])
+    null = pd.DataFrame({"gif_sim": sims if not hide[0] else np.zeros(0)})
+    null.attrs.update(table.attrs)
+    params = ctx.parameters(
+        c["window"], case_roles=roles, n_sim=n_sim, seed=seed, matched_on="birth decade x sex"
+    )
+    params.pop("level")
+    note = "" if n_cases >= 2 else "fewer than two cases: the GIF is undefined"
+    return Result(
+        "gif",
+        {"table": table, "null": null},
+        params,
+        DEFINITION_GIF,
+        note,
+        {"empty": n_cases < 2, "strata": c.get("strata")},
+    )
+
+
+def fir(
+    ds: Dataset,
+    *,
+    window: WindowLike = None,
+    case_roles: Sequence[str] = ("perpetrator",),
+    min_cell: int = disclosure.DEFAULT_MIN_CELL,
+) -> Result:
+    """Indicator 4d: the familial incidence rate of every observed person (Kerber 1995).
+
+    The per-person values are individual-level data: they are in ``.values`` (a Series indexed by
+    person_id, for the secure environment only), never in the published tables. ``.table``: group
+    (case, non_case), n, mean, q1, median, q3 of FIR.
+
+    Example
+    -------
+    >>> import famgraph as fg
+    >>> r = fg.indicators.fir(fg.synth.generate(persons=5000, seed=1))
+    >>> r.table["group"].tolist()
+    ['case', 'non_case']
+    """
+    ctx = context(ds, window, min_cell)
+    roles = check_roles(case_roles, "case_roles")
+    c = core.fir(ctx.dataset, ctx.window_start, ctx.window_end, roles)
+    values = np.asarray(c["fir"], dtype=np.float64)
+    is_case = np.asarray(c["is_case"], dtype=bool)
+    observed = np.asarray(c["observed"], dtype=bool)
+    rows = []
+    for group, sel in (("case", observed & is_case), ("non_case", observed & ~is_case)):
+        v = values[sel]
+        v = v[np.isfinite(v)]
+        q = stats.quartiles(v)
+        rows.append(
+            (
+                group,
+                len(v),
+                float(v.mean()) if len(v) else np.nan,
+                *((q["q1"], q["median"], q["q3"]) if q else (np.nan,) * 3),
+            )
+        )
+    table = pd.DataFrame(rows, columns=["group", "n", "mean", "q1", "median", "q3"])
+    m = ctx.min_cell
+    hide = [m > 0 and int(n) < m for n in table["n"]]
+    flags: dict[str, list[bool]] = {}
+    for col in ("n", "mean", "q1", "median", "q3"):
+        _flagged(table, col, hide, flags)
+    table = _finish(table, flags, m, ["n"])
+    ids = np.asarray(ds._core.persons_columns()["person_id"], dtype=np.int64)
+    series = pd.Series(values[observed], index=pd.Index(ids[observed], name="person_id"), name="fir")
+    params = ctx.parameters(c["window"], case_roles=roles)
+    params.pop("level")
+    n_with = int(np.isfinite(values[observed]).sum())
+    note = "" if n_with else "nobody observed has an observed relative"
+    return Result(
+        "fir", {"table": table}, params, DEFINITION_FIR, note, {"empty": n_with == 0, "values": series}
+    )

@@ -1,0 +1,109 @@
+"""Indicator 5: early signalling — was the first incident preceded by a contact?"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .. import disclosure, stats
+from ._base import context, core
+from ._options import WindowLike, check_int
+from ._result import Result
+from ._tables import _finish, _flagged, share_frame
+
+if TYPE_CHECKING:
+    from ..dataset import Dataset
+
+__all__ = ["early_signalling"]
+
+DEFINITION = (
+    "The first incident of a person is their earliest in-window event row (any role), at t0. A "
+    "contact precedes it within N years if the contact starts in [t0 - 365 N days, t0 - 1 day] "
+    "(contacts are not cut by the window). Shares of first incidents preceded by a contact of the "
+    "person; for persons who were minors at t0 also by a contact of the person or a recorded "
+    "parent; per organisation counting only its contacts. Lead time: t0 minus the start of the "
+    "person's earliest contact before t0."
+)
+
+
+def early_signalling(
+    ds: Dataset,
+    *,
+    window: WindowLike = None,
+    years: Sequence[int] = (1, 2, 5),
+    min_cell: int = disclosure.DEFAULT_MIN_CELL,
+    level: float = 0.95,
+) -> Result:
+    """Indicator 5: could it have been seen earlier?
+
+    ``.table``: organisation (``all`` or a code), years, population (``first_incidents`` or
+    ``minors_self_or_parent``), n, preceded, share with a Wilson interval. Every organisation that
+    is a source anywhere in the data is listed, also with zero counts. ``.tables["lead_time"]``: n,
+    q1, median, q3 in days.
+
+    Example
+    -------
+    >>> import famgraph as fg
+    >>> r = fg.indicators.early_signalling(fg.synth.generate(persons=5000, seed=1))
+    >>> sorted(set(r.table["years"]))
+    [1, 2, 5]
+    """
+    ctx = context(ds, window, min_cell, level)
+    if isinstance(years, int | str) or not isinstance(years, Sequence) or not years:
+        raise TypeError(f"years must be a non-empty list of whole years, e.g. [1, 2, 5], got {years!r}")
+    ys = sorted({check_int(y, "years", 1, 200) for y in years})
+    c = core.early_signalling(ctx.dataset, ctx.window_start, ctx.window_end, ys)
+    keys: list[tuple[str, int, str]] = []
+    k: list[int] = []
+    n: list[int] = []
+    nested: list[list[int]] = []
+    groups = [("all", c["overall"])] + [(org, c["by_org"][org]) for org in ds._core.sources]
+    for org, per_year in groups:
+        for pop, idx, total in (
+            ("first_incidents", 0, c["first_incidents"]),
+            ("minors_self_or_parent", 1, c["minors"]),
+        ):
+            rows = []
+            for y, counts in zip(ys, per_year, strict=True):
+                rows.append(len(keys))
+                keys.append((org, y, pop))
+                k.append(int(counts[idx]))
+                n.append(int(total))
+            nested.append(rows)
+    table = share_frame(
+        pd.DataFrame(keys, columns=["organisation", "years", "population"]),
+        k,
+        n,
+        level=ctx.level,
+        min_cell=ctx.min_cell,
+        count_name="preceded",
+        nested=nested,
+    )
+    lead = np.asarray(c["lead_times"], dtype=np.float64)
+    q = stats.quartiles(lead)
+    lt = pd.DataFrame(
+        {
+            "n": [len(lead)],
+            "q1": [q["q1"] if q else np.nan],
+            "median": [q["median"] if q else np.nan],
+            "q3": [q["q3"] if q else np.nan],
+        }
+    )
+    hide = [ctx.min_cell > 0 and len(lead) < ctx.min_cell]
+    flags: dict[str, list[bool]] = {}
+    for col in ("n", "q1", "median", "q3"):
+        _flagged(lt, col, hide, flags)
+    lt = _finish(lt, flags, ctx.min_cell, ["n"])
+    n_first = int(c["first_incidents"])
+    note = "" if n_first else "no first incidents inside the window"
+    return Result(
+        "early_signalling",
+        {"table": table, "lead_time": lt},
+        ctx.parameters(c["window"], years=ys),
+        DEFINITION,
+        note,
+        {"empty": n_first == 0},
+    )

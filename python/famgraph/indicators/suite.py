@@ -1,0 +1,125 @@
+"""All indicators at once, and the JSON document of ``famgraph indicators``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .. import disclosure
+from .._core import __version__
+from ._base import context
+from ._options import WindowLike, check_int
+from ._result import Result
+from .chains import chains
+from .familiality import fir, gif
+from .features import adjusted_association
+from .overlap import agency_overlap
+from .recurrence import recurrence_risk, repeat_incidents
+from .signalling import early_signalling
+from .transmission import relative_exposure, victim_to_perpetrator
+
+if TYPE_CHECKING:
+    from ..dataset import Dataset
+
+__all__ = ["NAMES", "SCHEMA_VERSION", "suite", "to_json"]
+
+#: Published indicators in the order of DESIGN.md §8 (feature_table is person-level: never in the
+#: suite, nor in the JSON).
+NAMES: tuple[str, ...] = (
+    "victim_to_perpetrator",
+    "relative_exposure",
+    "chains",
+    "recurrence_risk",
+    "repeat_incidents",
+    "gif",
+    "fir",
+    "early_signalling",
+    "agency_overlap",
+    "adjusted_association",
+)
+
+#: Version of the JSON layout (docs/indicators_json.md); bumped on any incompatible change.
+SCHEMA_VERSION = "1.0"
+
+
+def suite(
+    ds: Dataset,
+    *,
+    window: WindowLike = None,
+    min_cell: int = disclosure.DEFAULT_MIN_CELL,
+    level: float = 0.95,
+    n_boot: int = 1000,
+    n_sim: int = 1000,
+    seed: int = 1,
+    include: Iterable[str] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Result]:
+    """Every published indicator with the same window, ``min_cell``, level and seed.
+
+    ``include`` picks a subset (names of :data:`NAMES`); ``progress(name, i, n)`` is called before
+    each indicator. ``n_sim=0`` skips the GIF permutation test, ``n_boot=0`` the λ_R bootstrap.
+
+    Example
+    -------
+    >>> import famgraph as fg
+    >>> res = fg.indicators.suite(fg.synth.generate(persons=3000, seed=1), n_boot=50, n_sim=19)
+    >>> list(res)[:3]
+    ['victim_to_perpetrator', 'relative_exposure', 'chains']
+    """
+    context(ds, window, min_cell, level)  # validate once, before any work
+    check_int(n_boot, "n_boot", 0)
+    check_int(n_sim, "n_sim", 0)
+    check_int(seed, "seed", 0, 2**63 - 1)
+    names = list(NAMES) if include is None else list(dict.fromkeys(include))
+    bad = [n for n in names if n not in NAMES]
+    if bad:
+        raise ValueError(f"include: unknown indicator {bad[0]!r}; allowed: {', '.join(NAMES)}")
+    common: dict[str, Any] = {"window": window, "min_cell": min_cell}
+    calls: Mapping[str, Callable[[], Result]] = {
+        "victim_to_perpetrator": lambda: victim_to_perpetrator(ds, level=level, **common),
+        "relative_exposure": lambda: relative_exposure(ds, level=level, **common),
+        "chains": lambda: chains(ds, level=level, **common),
+        "recurrence_risk": lambda: recurrence_risk(ds, level=level, n_boot=n_boot, seed=seed, **common),
+        "repeat_incidents": lambda: repeat_incidents(ds, level=level, **common),
+        "gif": lambda: gif(ds, n_sim=n_sim, seed=seed, **common),
+        "fir": lambda: fir(ds, **common),
+        "early_signalling": lambda: early_signalling(ds, level=level, **common),
+        "agency_overlap": lambda: agency_overlap(ds, level=level, **common),
+        "adjusted_association": lambda: adjusted_association(ds, level=level, **common),
+    }
+    out: dict[str, Result] = {}
+    ordered = [n for n in NAMES if n in names]
+    for i, name in enumerate(ordered):
+        if progress is not None:
+            progress(name, i, len(ordered))
+        out[name] = calls[name]()
+    return out
+
+
+def to_json(results: Mapping[str, Result], *, dataset: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The ``famgraph indicators`` JSON document (layout in docs/indicators_json.md).
+
+    Top-level keys: ``famgraph_version``, ``schema_version``, ``parameters`` (those shared by all
+    results: window, min_cell, level), ``disclosure_control``, optionally ``dataset`` (descriptive
+    counts), then one key per indicator in the order of DESIGN.md §8.
+    """
+    if not results:
+        raise ValueError("to_json needs at least one result")
+    first = next(iter(results.values()))
+    shared: dict[str, Any] = {k: first.parameters[k] for k in ("window", "min_cell") if k in first.parameters}
+    shared["level"] = next((r.parameters["level"] for r in results.values() if "level" in r.parameters), None)
+    doc: dict[str, Any] = {
+        "famgraph_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "parameters": shared,
+        "disclosure_control": first.stamp,
+    }
+    if dataset is not None:
+        doc["dataset"] = dict(dataset)
+    for name in NAMES:
+        if name in results:
+            d = results[name].to_dict()
+            d.pop("famgraph_version", None)
+            d.pop("name", None)
+            doc[name] = d
+    return doc
