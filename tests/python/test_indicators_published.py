@@ -507,3 +507,17 @@ def test_min_cell_zero_is_stamped(small: fg.Dataset) -> None:
     r = fg.indicators.repeat_incidents(small, min_cell=0)
     assert "OFF" in r.stamp and "OFF" in r.to_dict()["disclosure_control"] and "OFF" in r.summary()
     assert "OFF" in r._repr_html_()
+
+
+def test_readme_indicator_snippet_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```", text, re.S | re.M)
+    snippet = next(b for b in blocks if "fg.indicators" in b)
+    snippet = snippet.replace("persons=50_000", "persons=4_000")  # the same code, a smaller population
+    namespace: dict[str, Any] = {}
+    exec(compile(snippet, "README.md", "exec"), namespace)
+    out = capsys.readouterr().out
+    assert "victim_to_perpetrator" in out and "disclosure control: on" in out
+    assert set(namespace["doc"]) >= {"famgraph_version", "victim_to_perpetrator", "gif"}

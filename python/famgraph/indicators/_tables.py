@@ -82,6 +82,12 @@ def _close_2x2(s: dict[str, Suppression]) -> bool:
     if s["total"].suppressed:
         hide(list(s))
     else:
+        # a hidden margin would follow from two published cells: hide the cells with it
+        if any(s[f].suppressed for pair in _PAIRS for f in pair):
+            for f in _CELLS:
+                if not s[f].suppressed:
+                    s[f] = Suppression.SECONDARY
+                    changed = True
         hide(_CELLS)
         for pair in _PAIRS:
             hide(pair)

@@ -21,7 +21,7 @@ __all__ = ["fir", "gif"]
 
 DEFINITION_GIF = (
     "GIF = 100,000 x the mean kinship coefficient over all unordered pairs of distinct observed "
-    "cases (Hill 1975). p-value: the share of n_sim control sets of the same size, drawn from observed "
+    "cases (Hill 1980). p-value: the share of n_sim control sets of the same size, drawn from observed "
     "persons matched on birth decade x sex, whose GIF is at least the observed one: "
     "p = (1 + #{GIF_sim >= GIF_obs}) / (n_sim + 1)."
 )
@@ -105,7 +105,7 @@ def fir(
 ) -> Result:
     """Indicator 4d: the familial incidence rate of every observed person (Kerber 1995).
 
-    The per-person values are individual-level data: they are in ``.values`` (a Series indexed by
+    The per-person values are individual-level data: they are in ``.extra["values"]`` (a Series indexed by
     person_id, for the secure environment only), never in the published tables. ``.table``: group
     (case, non_case), n, mean, q1, median, q3 of FIR.
 
