@@ -9,6 +9,7 @@ DEB_PACKAGES=(
   build-essential ninja-build pkg-config
   libboost-graph-dev libeigen3-dev catch2 libbenchmark-dev libtbb-dev
   clang libclang-rt-14-dev
+  pandoc
 )
 
 missing=()
