@@ -138,7 +138,10 @@ class LineageSim {
       if (demo_.bernoulli(p_.separation)) union_end = union_start + years(1.0 + 14.0 * demo_.uniform());
       const Day stop = std::min({union_end == NO_DAY ? end_ : union_end, last_day(w), last_day(m), end_});
       if (stop < union_start) break;
-      L_.unions.push_back({w, m, union_start, union_end != NO_DAY && union_end <= end_ ? union_end : NO_DAY});
+      // A separation is recorded only if it happens while both partners are alive and in the
+      // country, inside the simulation: a union ended by a death or emigration has no end date.
+      const bool separated = union_end != NO_DAY && union_end <= std::min({end_, last_day(w), last_day(m)});
+      L_.unions.push_back({w, m, union_start, separated ? union_end : NO_DAY});
       if (!woman) {  // a woman marrying in brings her own schedule, starting with this union
         target = demo_.poisson(p_.fertility / std::max(p_.partnered, 1e-9));
         next_birth = union_start + years(0.75 + 1.5 * demo_.uniform());

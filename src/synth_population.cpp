@@ -144,9 +144,13 @@ void compute_truth(const std::vector<Lineage>& L, const Assembled& A, std::size_
   // Child-years at risk (whole years of childhood inside the simulation and the person's life).
   for (std::size_t l = 0; l < L.size(); ++l) {
     const auto& lin = L[l];
-    std::vector<std::uint32_t> maltreated_years;
     for (const auto& inc : lin.incidents) {
       if (inc.kind != 0) continue;
+      // only incidents that are written out: every participant kept (as for t.incidents above)
+      bool kept = true;
+      for (std::uint32_t r = 0; r < inc.n_rows; ++r)
+        kept = kept && static_cast<std::size_t>(lin.rows[inc.first_row + r].person) < A.kept[l];
+      if (!kept) continue;
       for (std::uint32_t r = 0; r < inc.n_rows; ++r) {
         const auto& row = lin.rows[inc.first_row + r];
         if (row.role != Role::victim || static_cast<std::size_t>(row.person) >= A.kept[l]) continue;

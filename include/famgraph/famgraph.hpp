@@ -11,6 +11,7 @@
 #include "famgraph/kinship.hpp"
 #include "famgraph/indicators/chains.hpp"
 #include "famgraph/indicators/common.hpp"
+#include "famgraph/indicators/familiality.hpp"
 #include "famgraph/indicators/overlap.hpp"
 #include "famgraph/indicators/recurrence.hpp"
 #include "famgraph/indicators/signalling.hpp"
