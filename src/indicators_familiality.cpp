@@ -385,7 +385,7 @@ GifResult gif(const Dataset& ds, const FamilyGraph& g, const KinshipCalculator& 
       for (std::size_t b = range.begin(); b < range.end(); ++b) {
         const std::size_t k0 = b * block_width, kc = std::min<std::size_t>(block_width, n_sim - k0);
         for (std::size_t c = 0; c < kc; ++c) {
-          draw_control_set(W.pool, st, opt.seed, k0 + c, W.swaps, W.set.data());
+          draw_control_set(W.pool, st, opt.seed, opt.first_sim + k0 + c, W.swaps, W.set.data());
           for (Index u : W.set) W.mask[member_row[u]] |= static_cast<std::uint8_t>(1u << c);
         }
         double sums[block_width];

@@ -52,8 +52,10 @@ void register_familiality(py::module_& root) {
   m.def(
       "gif",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
-         const std::vector<std::string>& case_roles, int n_sim, const py::int_& seed, int threads) {
-        const auto o = gif_options(ws, we, case_roles, n_sim, seed, threads);
+         const std::vector<std::string>& case_roles, int n_sim, const py::int_& seed, int threads,
+         std::uint64_t first_sim) {
+        auto o = gif_options(ws, we, case_roles, n_sim, seed, threads);
+        o.first_sim = first_sim;
         indicators::GifResult r;
         {
           py::gil_scoped_release release;
@@ -79,7 +81,7 @@ void register_familiality(py::module_& root) {
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
       py::arg("case_roles") = std::vector<std::string>{"perpetrator"}, py::arg("n_sim") = 1000,
-      py::arg("seed") = 1, py::arg("threads") = 0,
+      py::arg("seed") = 1, py::arg("threads") = 0, py::arg("first_sim") = 0,
       "GIF = 1e5 * mean kinship over pairs of observed cases, with the birth-decade x sex matched "
       "permutation test (DESIGN.md 4.1 4c). strata: (decade or None, sex, n_cases, n_observed).");
   m.def(

@@ -421,9 +421,9 @@ def test_empty_results_are_labelled(small: fg.Dataset) -> None:
         small,
         window="1700:1701",
         n_boot=10,
-        n_sim=0,
-        include=[n for n in fg.indicators.NAMES if n not in ("gif", "fir")],
+        n_sim=19,
     )
+    assert list(res) == list(fg.indicators.NAMES)
     for name, r in res.items():
         assert r.empty, name
         assert r.note, name
@@ -521,3 +521,37 @@ def test_readme_indicator_snippet_runs(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert "victim_to_perpetrator" in out and "disclosure control: on" in out
     assert set(namespace["doc"]) >= {"famgraph_version", "victim_to_perpetrator", "gif"}
+
+
+def test_gif_parts_equal_the_whole_run(small: fg.Dataset) -> None:
+    """Control sets first_sim … first_sim + n_sim − 1: a run split in parts (one Dask task each)
+    gives exactly the simulations of one whole run."""
+    core = fg.indicators._base.core
+    whole = core.gif(small._core, None, None, ["perpetrator"], 10, 5, 1)
+    parts = [
+        core.gif(small._core, None, None, ["perpetrator"], n, 5, 2, first_sim=k) for k, n in ((0, 4), (4, 6))
+    ]
+    np.testing.assert_array_equal(np.concatenate([p["sims"] for p in parts]), whole["sims"])
+
+
+def test_published_gif_and_fir(small: fg.Dataset) -> None:
+    g = fg.indicators.gif(small, n_sim=99, seed=3, min_cell=0)
+    core = fg.indicators._base.core.gif(small._core, None, None, ["perpetrator"], 99, 3, 0)
+    row = g.table.iloc[0]
+    assert row["gif"] == core["gif"] and int(row["n_cases"]) == core["n_cases"]
+    sims = g.tables["null"]["gif_sim"].to_numpy()
+    assert row["p_value"] == pytest.approx((1 + np.sum(sims >= core["gif"] * (1 - 1e-12))) / 100)
+    f = fg.indicators.fir(small, min_cell=0)
+    values = f.extra["values"]
+    c = fg.indicators._base.core.fir(small._core, None, None, ["perpetrator"])
+    is_case = pd.Series(np.asarray(c["is_case"]), index=small.persons["person_id"].to_numpy())
+    for group, want_case in (("case", True), ("non_case", False)):
+        v = values[is_case.loc[values.index].to_numpy() == want_case].dropna().to_numpy()
+        row = f.table.set_index("group").loc[group]
+        assert int(row["n"]) == len(v)
+        assert (row["q1"], row["median"], row["q3"]) == pytest.approx(
+            tuple(np.quantile(v, [0.25, 0.5, 0.75]))
+        )
+        assert row["mean"] == pytest.approx(v.mean())
+    few = fg.indicators.gif(small, n_sim=9, window="2025-12-01:2025-12-31")
+    assert few.table["gif_suppressed"].iloc[0] or few.empty

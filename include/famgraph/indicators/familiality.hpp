@@ -32,6 +32,9 @@ struct GifOptions {
   RoleSet case_roles = roles({Role::perpetrator});
   int n_sim = 1000;         ///< control sets for the permutation test, 0 ≤ n_sim ≤ 10⁷ (0: no test)
   std::uint64_t seed = 1;   ///< control set k is a pure function of (seed, k)
+  /// The first control set computed: sets first_sim … first_sim + n_sim − 1, so that a run split
+  /// into parts (Dask tasks) gives exactly the sets of one whole run.
+  std::uint64_t first_sim = 0;
   int threads = 0;          ///< 0 = all available; results do not depend on this
 };
 
