@@ -56,7 +56,8 @@ lint: setup
 	$(VENV)/bin/mypy
 
 bench: build python
-	$(PY) benchmarks/run_foundation.py
+	$(VENV)/bin/pip install -q -r requirements-bench.txt
+	$(PY) benchmarks/bench.py --sizes 10k,100k,1M --out benchmarks/results/bench-$$(date +%F).json
 
 clean:
 	rm -rf build

@@ -10,6 +10,7 @@ DEB_PACKAGES=(
   libboost-graph-dev libeigen3-dev catch2 libbenchmark-dev libtbb-dev
   clang libclang-rt-14-dev
   pandoc
+  chromium chromium-driver
 )
 
 missing=()

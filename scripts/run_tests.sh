@@ -16,6 +16,9 @@ ctest --preset asan-ubsan
 stage "libFuzzer on the CSV loader (${FUZZ_SECONDS:-60} s)"
 tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
 
+stage "Python fuzz harnesses (atheris, ${PY_FUZZ_SECONDS:-60} s each)"
+tests/fuzz/run_python_fuzz.sh "${PY_FUZZ_SECONDS:-60}" tests/fuzz/fuzz_*.py
+
 stage "installed CMake package + C++ consumer + README C++ quickstart"
 scripts/check_consumer.sh build/release
 
@@ -28,6 +31,9 @@ $PY scripts/run_notebooks.py notebooks
 
 stage "docs (Sphinx, warnings as errors)"
 $PY -m sphinx -W --keep-going -q -b html docs build/docs
+
+stage "HTML report in headless Chromium"
+$PY -m pytest tests/browser -q
 
 stage "Python tests"
 $PY -m pytest

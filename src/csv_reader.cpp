@@ -166,9 +166,18 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
           complete = true;
           break;
         }
-        if (error_.empty())
-          error_ = std::string("unexpected character '") + b[i] +
+        if (error_.empty()) {
+          // One byte of a UTF-8 sequence is not text: show non-ASCII bytes as \xNN so that the
+          // message stays valid UTF-8 (Python decodes it).
+          const auto c = static_cast<unsigned char>(b[i]);
+          std::string shown(1, b[i]);
+          if (c < 0x20 || c >= 0x7F) {
+            static constexpr char hex[] = "0123456789abcdef";
+            shown = std::string("\\x") + hex[c >> 4] + hex[c & 15];
+          }
+          error_ = "unexpected character '" + shown +
                    "' after a closing quote (expected a comma or the end of the line)";
+        }
         // Skip to the next separator to resynchronise.
         while (i < end_ && b[i] != ',' && b[i] != '\n') ++i;
         if (i < end_ && b[i] == ',') ++i;

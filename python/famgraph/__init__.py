@@ -7,11 +7,19 @@
 
 from __future__ import annotations
 
-from . import disclosure, indicators, stats, synth
+from typing import TYPE_CHECKING, Any
+
+from . import disclosure, formats, indicators, linkage, microdata, privacy, quality, stats, synth
 from ._core import __version__
 from ._errors import DataError, DataIssue
 from .dataset import Dataset
 from .graph import RELATIONS, FamilyGraph
+from .linkage import link
+from .report import report
+
+if TYPE_CHECKING:
+    from . import distributed, plot
+    from .distributed import sweep
 
 __all__ = [
     "RELATIONS",
@@ -21,7 +29,32 @@ __all__ = [
     "FamilyGraph",
     "__version__",
     "disclosure",
+    "distributed",
+    "formats",
     "indicators",
+    "link",
+    "linkage",
+    "microdata",
+    "plot",
+    "privacy",
+    "quality",
+    "report",
     "stats",
+    "sweep",
     "synth",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # famgraph.plot needs matplotlib: imported on first use, not with the package
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module(".plot", __name__)
+    # famgraph.distributed (Dask runs) and fg.sweep: on first use; Dask only when a client is made
+    if name in ("distributed", "sweep"):
+        import importlib
+
+        module = importlib.import_module(".distributed", __name__)
+        return module if name == "distributed" else module.sweep
+    raise AttributeError(f"module 'famgraph' has no attribute {name!r}")

@@ -8,6 +8,11 @@ import numpy.typing as npt
 __version__: str
 RELATIONS: tuple[str, ...]
 
+# Submodules returning plain dicts of counts and NumPy arrays; the typed, documented API is
+# famgraph.stats and famgraph.indicators.
+stats: Any
+indicators: Any
+
 class Dataset:
     @property
     def n_persons(self) -> int: ...

@@ -25,7 +25,7 @@ if not EXAMPLE_DATA.is_dir():  # pragma: no cover - editable installs only
     EXAMPLE_DATA = Path(__file__).resolve().parents[2] / "examples" / "data"
 
 #: Modules of famgraph._commands that add a subcommand each (``register(subparsers)``).
-COMMAND_MODULES: tuple[str, ...] = ("indicators",)
+COMMAND_MODULES: tuple[str, ...] = ("indicators", "bench", "link", "convert", "scan", "report")
 
 
 def _print_summary(ds: Dataset) -> None:
@@ -94,11 +94,34 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    folder = Path(args.data) if args.data else EXAMPLE_DATA
-    print(f"famgraph {__version__} demo: loading {folder}")
-    ds = Dataset.from_csv(folder)
-    print("Note: descriptive counts of a small hand-made example, not disclosure-controlled output.\n")
-    _print_summary(ds)
+    # Synthetic population -> every indicator -> the HTML report (or a given folder instead of the
+    # synthetic data). The report goes to $FAMGRAPH_DEMO_DIR (default build/demo) under the cwd.
+    import os
+    import time
+
+    from . import indicators, synth
+    from .report import report
+
+    start = time.perf_counter()
+    if args.data:
+        folder = Path(args.data)
+        print(f"famgraph {__version__} demo: loading {folder}")
+        ds = Dataset.from_csv(folder)
+        print("Note: descriptive counts for the holder of the data, not disclosure-controlled output.\n")
+        _print_summary(ds)
+        print()
+    else:
+        print(f"famgraph {__version__} demo: a synthetic population of 200,000 persons (seed 2024)")
+        ds = synth.generate(persons=200_000, seed=2024)
+        print(f"  {ds}")
+    print("computing every indicator (disclosure control on, min_cell = 10) ...", flush=True)
+    results = indicators.suite(ds)
+    print("writing the HTML report ...", flush=True)
+    out_dir = Path(os.environ.get("FAMGRAPH_DEMO_DIR", "build/demo"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = report(ds, out_dir / "report.html", results=results)
+    print(f"done in {time.perf_counter() - start:.1f} s; open the report in a browser:")
+    print(path.resolve())
     return 0
 
 
@@ -128,7 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a model parameter (see famgraph.synth.parameters())",
     )
     sy.set_defaults(fn=cmd_synth)
-    d = sub.add_parser("demo", help="load the bundled example dataset and print its summary")
+    d = sub.add_parser(
+        "demo",
+        help="synthetic population of 200,000 persons -> every indicator -> HTML report (prints its path)",
+    )
     d.add_argument("--data", help="another dataset folder to use instead of the bundled example")
     d.set_defaults(fn=cmd_demo)
     for name in COMMAND_MODULES:

@@ -28,20 +28,20 @@ def test_readme_python_quickstart_runs(
     assert "[401 402]" in out
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).parent / "famgraph"
     return subprocess.run(
         [str(exe), *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={**os.environ, "PYTHONWARNINGS": "error"},
+        env={**os.environ, "PYTHONWARNINGS": "error", **(env or {})},
         check=False,
     )
 
 
-def test_cli_demo_prints_summary() -> None:
-    r = _cli("demo")
+def test_cli_demo_prints_summary(tmp_path: Path) -> None:
+    r = _cli("demo", "--data", "examples/data", env={"FAMGRAPH_DEMO_DIR": str(tmp_path)})
     assert r.returncode == 0, r.stderr
     assert "persons              26" in r.stdout
     assert "generations          4" in r.stdout
