@@ -130,6 +130,40 @@ def _protect_linked(
                     hidden.append(pick)
                     hidden_sum += values[pick][field]
                     changed = True
+        changed |= _bounded_strata(values, status, linked, m)
+
+
+def _bounded_strata(
+    values: list[dict[str, int]],
+    status: list[dict[str, Suppression]],
+    linked: Sequence[tuple[int, Sequence[int]]],
+    m: int,
+) -> bool:
+    """Close the gap the one-way rule leaves: each hidden stratum cell a_s is also bounded by its
+    own margins (max(0, outcome − unexposed) ≤ a_s ≤ min(exposed, outcome)), so a sum of hidden
+    cells that sits near the sum of those bounds pins every one of them (docs/disclosure.md,
+    "Linked tables"). When the slack below m, every stratum's cells and margins are hidden; each
+    cell is then bounded only by its stratum total and the overall cell. Conservative: it assumes
+    every stratum margin is known. True if anything changed."""
+    changed = False
+    for overall, strata in linked:
+        if status[overall]["a"].suppressed:
+            continue
+        hidden = [r for r in strata if status[r]["a"].suppressed]
+        if not hidden:
+            continue
+        lo = {r: max(0, values[r]["outcome"] - values[r]["unexposed"]) for r in hidden}
+        width = {r: min(values[r]["exposed"], values[r]["outcome"]) - lo[r] for r in hidden}
+        total_width = sum(width.values())
+        slack = sum(values[r]["a"] - lo[r] for r in hidden)
+        tight = min(slack, total_width - slack, *(min(width[r], total_width - width[r]) for r in hidden))
+        if tight < m:
+            for r in strata:
+                for f in (*_CELLS, "exposed", "unexposed", "outcome", "no_outcome"):
+                    if not status[r][f].suppressed:
+                        status[r][f] = Suppression.SECONDARY
+                        changed = True
+    return changed
 
 
 def _flagged(out: pd.DataFrame, column: str, hide: Sequence[bool], flags: dict[str, list[bool]]) -> None:

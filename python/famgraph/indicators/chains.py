@@ -60,7 +60,9 @@ def chains(
             "count": pd.Series([n_links, c["ge1"], c["ge2"], c["ge3"]], dtype="int64"),
         }
     )
-    hide = [m > 0 and n_links < m, hide_ge1, hide_nested[1], hide_nested[0]]
+    # links − chain_ge1 counts children with two linked parents: a small difference is a small count
+    hide_links = m > 0 and (n_links < m or (not hide_ge1 and n_links - int(c["ge1"]) < m))
+    hide = [hide_links, hide_ge1, hide_nested[1], hide_nested[0]]
     table["count"] = table["count"].astype("float64").mask(pd.Series(hide), float("nan"))
     table = _finish(table, {"count": hide}, m, ["count"])
     t = c["continuation"]

@@ -74,7 +74,9 @@ def gif(
         }
     )
     m = ctx.min_cell
-    hide = [m > 0 and n_cases < m]
+    n_observed = sum(int(s[3]) for s in c["strata"])
+    # n_cases is published elsewhere with the number observed: hide it as a share would be
+    hide = [m > 0 and (n_cases < m or n_observed - n_cases < m)]
     flags: dict[str, list[bool]] = {}
     for col in ("gif", "n_cases", "n_pairs", "p_value", "mean_sim"):
         _flagged(table, col, hide, flags)
@@ -137,7 +139,10 @@ def fir(
         )
     table = pd.DataFrame(rows, columns=["group", "n", "mean", "q1", "median", "q3"])
     m = ctx.min_cell
-    hide = [m > 0 and int(n) < m for n in table["n"]]
+    # the group sizes (cases, non-cases) are published elsewhere: persons without an observed
+    # relative (the difference) must not be a small count either
+    sizes = [int((observed & is_case).sum()), int((observed & ~is_case).sum())]
+    hide = [m > 0 and (int(n) < m or size - int(n) < m) for n, size in zip(table["n"], sizes, strict=True)]
     flags: dict[str, list[bool]] = {}
     for col in ("n", "mean", "q1", "median", "q3"):
         _flagged(table, col, hide, flags)

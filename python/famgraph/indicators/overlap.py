@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -24,52 +26,82 @@ DEFINITION = (
     "either, and the share known to at least two among those known to at least one."
 )
 
+Combo = frozenset[str]
 
-def _combination_status(combos: list[tuple[tuple[str, ...], int]], m: int) -> list[bool]:
-    """One-way rule within the single- and within the multi-organisation combinations: the totals
-    of both groups are published (known to ≥ 1 and known to ≥ 2)."""
-    hide = [False] * len(combos)
-    for multi in (False, True):
-        idx = [i for i, (orgs, _) in enumerate(combos) if (len(orgs) >= 2) == multi]
-        s = disclosure.suppress_one_way([combos[i][1] for i in idx], m, total_published=True)
-        for i, st in zip(idx, s.counts, strict=True):
-            hide[i] = st.suppressed
-    return hide
+#: Every combination is listed, so the table has 2^k − 1 rows per unit.
+MAX_ORGANISATIONS = 12
+
+
+def _protect(
+    keys: list[Combo], counts: dict[Combo, int], m: int
+) -> tuple[dict[Combo, bool], bool, bool, list[list[Combo]]]:
+    """Suppression of the combination table with its two totals (docs/disclosure.md, "Linked tables").
+
+    Every combination is listed, zeros included (an absent row would publish a zero). known_1plus
+    (k1) and known_2plus (k2) are published like a share (k2 hidden when k2 or k1 − k2 is small).
+    With both totals published, the one-way rule runs within the single- and within the
+    multi-organisation combinations; with k2 hidden, over all combinations with total k1, and at
+    least one single and one multi are hidden (else k2 = k1 − the published singles).
+    """
+    k1 = sum(counts.values())
+    k2 = sum(v for k, v in counts.items() if len(k) >= 2)
+    hide_k1 = m > 0 and k1 < m
+    hide_k2 = m > 0 and (hide_k1 or k2 < m or k1 - k2 < m)
+    groups = [keys] if hide_k2 else [[k for k in keys if len(k) == 1], [k for k in keys if len(k) >= 2]]
+    hidden: dict[Combo, bool] = {}
+    for group in groups:
+        s = disclosure.suppress_one_way([counts[k] for k in group], m, total_published=True)
+        hidden |= {k: x.suppressed for k, x in zip(group, s.counts, strict=True)}
+    if hide_k2 and not hide_k1 and any(hidden.values()):
+        for multi in (False, True):
+            part = [k for k in keys if (len(k) >= 2) == multi]
+            if part and not any(hidden[k] for k in part):
+                hidden[min(part, key=lambda k: (counts[k], keys.index(k)))] = True
+    return hidden, hide_k1, hide_k2, groups
 
 
 def _unit(
-    unit: str, d: dict[str, Any], m: int, level: float
+    unit: str, d: dict[str, Any], orgs: Sequence[str], m: int, level: float
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    combos = [(tuple(orgs), int(n)) for orgs, n in d["combinations"]]
-    combos.sort(key=lambda x: (-x[1], x[0]))
+    given = {frozenset(o): int(n) for o, n in d["combinations"]}
+    keys = [frozenset(c) for r in range(1, len(orgs) + 1) for c in itertools.combinations(orgs, r)]
+    counts = {k: given.get(k, 0) for k in keys}
+    hidden, hide_k1, hide_k2, groups = _protect(keys, counts, m)
     comb = pd.DataFrame(
         {
-            "unit": [unit] * len(combos),
-            "combination": ["+".join(o) for o, _ in combos],
-            "n_organisations": [len(o) for o, _ in combos],
-            "count": pd.Series([n for _, n in combos], dtype="int64"),
+            "unit": [unit] * len(keys),
+            "combination": ["+".join(o for o in orgs if o in k) for k in keys],
+            "n_organisations": [len(k) for k in keys],
+            "count": pd.Series([counts[k] for k in keys], dtype="int64"),
         }
     )
-    hide_c = _combination_status(combos, m)
     flags: dict[str, list[bool]] = {}
-    _flagged(comb, "count", hide_c, flags)
+    _flagged(comb, "count", [hidden[k] for k in keys], flags)
     comb = _finish(comb, flags, m, ["count"])
-    # both(x, y) and either(x, y) are sums of combination counts: publish one only if the
-    # suppressed combinations it contains are none, or at least two summing to >= min_cell.
-    pair_rows = []
-    hide_both, hide_either = [], []
+
+    def safe(pred: Callable[[Combo], bool]) -> bool:
+        """A sum of combinations tells nothing new if, within each group whose total is published,
+        the hidden combinations it includes are none or all of them."""
+        for group in groups:
+            h = [k for k in group if hidden[k]]
+            inside = [k for k in h if pred(k)]
+            if inside and (len(inside) < len(h) or hide_k1):
+                return False
+        return True
+
+    pair_rows, hide_both, hide_either = [], [], []
     for x, y, both, either in d["pairs"]:
         pair_rows.append((unit, x, y, int(both), int(either)))
-
-        def exposed(pred: Any) -> bool:
-            h = [n for (orgs, n), hc in zip(combos, hide_c, strict=True) if hc and pred(orgs)]
-            return bool(h) and (len(h) < 2 or sum(h) < m)
-
-        hide_both.append(exposed(lambda o, x=x, y=y: x in o and y in o))
-        hide_either.append(exposed(lambda o, x=x, y=y: x in o or y in o))
-    keys = pd.DataFrame([r[:3] for r in pair_rows], columns=["unit", "organisation_a", "organisation_b"])
+        hide_either.append(m > 0 and not safe(lambda k, x=x, y=y: bool(k & {x, y})))
+        hide_both.append(m > 0 and not safe(lambda k, x=x, y=y: {x, y} <= k))
+    keys_df = pd.DataFrame([r[:3] for r in pair_rows], columns=["unit", "organisation_a", "organisation_b"])
     pairs = share_frame(
-        keys, [r[3] for r in pair_rows], [r[4] for r in pair_rows], level=level, min_cell=m, count_name="both"
+        keys_df,
+        [r[3] for r in pair_rows],
+        [r[4] for r in pair_rows],
+        level=level,
+        min_cell=m,
+        count_name="both",
     )
     pairs = pairs.rename(
         columns={
@@ -82,20 +114,20 @@ def _unit(
     pairs = pairs.drop(columns=[c for c in pairs.columns if c.startswith("share_")])
     for i, (hb, he) in enumerate(zip(hide_both, hide_either, strict=True)):
         if hb or he:
-            pairs.loc[i, ["both", "jaccard"]] = float("nan")
-            pairs.loc[i, ["both_suppressed", "jaccard_suppressed"]] = True
+            pairs.loc[i, "jaccard"] = float("nan")
+            pairs.loc[i, "jaccard_suppressed"] = True
+        if hb:
+            pairs.loc[i, "both"] = float("nan")
+            pairs.loc[i, "both_suppressed"] = True
         if he:
             pairs.loc[i, "either"] = float("nan")
             pairs.loc[i, "either_suppressed"] = True
     pairs.attrs["count_columns"] = ["either", "both"]
+    k1, k2 = int(d["known_1plus"]), int(d["known_2plus"])
     known = share_frame(
-        pd.DataFrame({"unit": [unit]}),
-        [int(d["known_2plus"])],
-        [int(d["known_1plus"])],
-        level=level,
-        min_cell=m,
-        count_name="known_2plus",
+        pd.DataFrame({"unit": [unit]}), [k2], [k1], level=level, min_cell=m, count_name="known_2plus"
     ).rename(columns={"n": "known_1plus", "n_suppressed": "known_1plus_suppressed"})
+    assert bool(known["known_2plus_suppressed"].iloc[0]) == hide_k2 or m == 0
     known.attrs["count_columns"] = ["known_1plus", "known_2plus"]
     return comb, pairs, known
 
@@ -110,9 +142,10 @@ def agency_overlap(
     """Indicator 6: persons and nuclear families known to several organisations.
 
     ``.table``: unit (person, family), combination (``"police+veilig_thuis"``), n_organisations,
-    count — one row per exact combination (an UpSet table). ``.tables["pairs"]``: organisation_a,
-    organisation_b, both, either, jaccard. ``.tables["known"]``: known_1plus, known_2plus and the
-    share known to ≥ 2 with a Wilson interval.
+    count — one row per combination of the organisations in the data, empty ones included (an
+    UpSet table). ``.tables["pairs"]``: organisation_a, organisation_b, both, either, jaccard
+    (published only where they are sums of published combinations). ``.tables["known"]``:
+    known_1plus, known_2plus and the share known to ≥ 2 with a Wilson interval.
 
     Example
     -------
@@ -123,8 +156,15 @@ def agency_overlap(
     """
     ctx = context(ds, window, min_cell, level)
     c = core.agency_overlap(ctx.dataset, ctx.window_start, ctx.window_end)
+    orgs = list(ds._core.sources)
+    if len(orgs) > MAX_ORGANISATIONS:
+        raise ValueError(
+            f"agency_overlap lists every combination of organisations (2^k - 1 rows) so that empty ones "
+            f"are suppressed like small ones; {len(orgs)} organisations would give {2 ** len(orgs) - 1:,} rows "
+            f"(at most {MAX_ORGANISATIONS} organisations are supported)"
+        )
     parts = [
-        _unit(u, c[key], ctx.min_cell, ctx.level)
+        _unit(u, c[key], orgs, ctx.min_cell, ctx.level)
         for u, key in (("person", "persons"), ("family", "families"))
     ]
     tables = {

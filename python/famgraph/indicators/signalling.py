@@ -92,7 +92,26 @@ def early_signalling(
             "q3": [q["q3"] if q else np.nan],
         }
     )
-    hide = [ctx.min_cell > 0 and len(lead) < ctx.min_cell]
+    # Persons with any earlier contact ⊇ those with one within the longest look-back: lead_n sits
+    # between k(all, max years) and n, one more nested level. Published only when that row is and
+    # both differences are at least min_cell.
+    m = ctx.min_cell
+    top = table[
+        (table["organisation"] == "all")
+        & (table["years"] == ys[-1])
+        & (table["population"] == "first_incidents")
+    ].index[0]
+    k_top = int(k[top])
+    n_first_all = int(c["first_incidents"])
+    hide = [
+        m > 0
+        and (
+            len(lead) < m
+            or bool(table.loc[top, "preceded_suppressed"])
+            or len(lead) - k_top < m
+            or n_first_all - len(lead) < m
+        )
+    ]
     flags: dict[str, list[bool]] = {}
     for col in ("n", "q1", "median", "q3"):
         _flagged(lt, col, hide, flags)

@@ -142,13 +142,15 @@ def victim_to_perpetrator(
     time = np.asarray(c["time"], dtype=np.float64)
     event = np.asarray(c["event"], dtype=np.float64)
     exposed = np.asarray(c["exposed"], dtype=bool)
-    km = pd.concat(
-        [
-            _km_curve(time[exposed], event[exposed], "exposed", ctx.min_cell, ctx.level),
-            _km_curve(time[~exposed], event[~exposed], "unexposed", ctx.min_cell, ctx.level),
-        ],
-        ignore_index=True,
-    )
+    # A curve's steps count the events of its group (cell a or c): a curve is drawn only when
+    # that cell is published, otherwise just its origin.
+    curves = []
+    for group, sel, cell in (("exposed", exposed, "a"), ("unexposed", ~exposed, "c")):
+        curve = _km_curve(time[sel], event[sel], group, ctx.min_cell, ctx.level)
+        if bool(table.loc[0, f"{cell}{FLAG_SUFFIX}"]):
+            curve = curve.iloc[:1]
+        curves.append(curve)
+    km = pd.concat(curves, ignore_index=True)
     km.attrs.update(
         min_cell=ctx.min_cell, disclosure_control=disclosure.stamp(ctx.min_cell), count_columns=[]
     )
