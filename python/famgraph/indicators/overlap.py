@@ -79,7 +79,7 @@ def _unit(
     _flagged(comb, "count", [hidden[k] for k in keys], flags)
     comb = _finish(comb, flags, m, ["count"])
 
-    def safe(pred: Callable[[Combo], bool]) -> bool:
+    def safe(pred: Callable[[Combo], object]) -> bool:
         """A sum of combinations tells nothing new if, within each group whose total is published,
         the hidden combinations it includes are none or all of them."""
         for group in groups:
@@ -89,11 +89,14 @@ def _unit(
                 return False
         return True
 
-    pair_rows, hide_both, hide_either = [], [], []
+    pair_rows: list[tuple[str, str, str, int, int]] = []
+    hide_both: list[bool] = []
+    hide_either: list[bool] = []
     for x, y, both, either in d["pairs"]:
         pair_rows.append((unit, x, y, int(both), int(either)))
-        hide_either.append(m > 0 and not safe(lambda k, x=x, y=y: bool(k & {x, y})))
-        hide_both.append(m > 0 and not safe(lambda k, x=x, y=y: {x, y} <= k))
+        xy = frozenset((x, y))
+        hide_either.append(m > 0 and not safe(xy.intersection))
+        hide_both.append(m > 0 and not safe(xy.issubset))
     keys_df = pd.DataFrame([r[:3] for r in pair_rows], columns=["unit", "organisation_a", "organisation_b"])
     pairs = share_frame(
         keys_df,
@@ -160,7 +163,8 @@ def agency_overlap(
     if len(orgs) > MAX_ORGANISATIONS:
         raise ValueError(
             f"agency_overlap lists every combination of organisations (2^k - 1 rows) so that empty ones "
-            f"are suppressed like small ones; {len(orgs)} organisations would give {2 ** len(orgs) - 1:,} rows "
+            f"are suppressed like small ones; {len(orgs)} organisations would give "
+            f"{2 ** len(orgs) - 1:,} rows "
             f"(at most {MAX_ORGANISATIONS} organisations are supported)"
         )
     parts = [
