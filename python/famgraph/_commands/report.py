@@ -1,0 +1,63 @@
+"""``famgraph report DIR -o report.html``: the self-contained HTML report of a dataset folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ._shared import add_dataset_arguments, load
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..report import report
+
+    ds = load(args)
+    out = report(
+        ds,
+        Path(args.out),
+        lang=args.lang,
+        window=args.window,
+        min_cell=args.min_cell,
+        pedigree=True if args.allow_pedigree else None,
+        date=args.date,
+    )
+    print(f"wrote the report to {out}", file=sys.stderr)
+    print(out.resolve())
+    return 0
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "report",
+        help="write one self-contained HTML report (data overview, quality, every indicator with plots)",
+        description="Compute every indicator with disclosure control and write one self-contained HTML "
+        "page (no network needed: images, style and text inline; no person ids).",
+    )
+    add_dataset_arguments(p)
+    p.add_argument("-o", "--out", required=True, metavar="FILE", help="the HTML file to write (atomically)")
+    p.add_argument("--lang", choices=["en", "nl"], default="en", help="language of the report (default en)")
+    p.add_argument(
+        "--window",
+        help="START:END, ISO dates (YYYY, YYYY-MM or YYYY-MM-DD), both ends inclusive; "
+        "default: first to last event date",
+    )
+    p.add_argument(
+        "--min-cell",
+        type=int,
+        default=10,
+        help="suppress counts below this (default 10); 0 turns disclosure control off (stamped on the page)",
+    )
+    p.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="generation date printed on the page (default $SOURCE_DATE_EPOCH or today); fixes the bytes",
+    )
+    p.add_argument(
+        "--allow-pedigree",
+        action="store_true",
+        help="also draw an example pedigree for real (non-synthetic) data: individual-level, not for "
+        "publication",
+    )
+    p.set_defaults(fn=run)
