@@ -381,7 +381,7 @@ def test_sweep_option_errors() -> None:
         args.update(kw)
         fg.sweep(**args)
 
-    with pytest.raises(ValueError, match=r"'gif' .* is not distributed yet"):
+    with pytest.raises(ValueError, match=r"'gif' .* is not part of sweeps"):
         run(indicators=("chains", "gif"))
     with pytest.raises(ValueError, match="unknown or unsupported 'lambda'; allowed: victim_to_perpetrator"):
         run(indicators=("lambda",))
@@ -419,3 +419,23 @@ def test_docs_example_runs(
     exec(compile(blocks[0], "docs/distributed.md", "exec"), {"__name__": "__main__"})
     out = capsys.readouterr().out
     assert "truth_vtp_odds_ratio" in out and "full_sibling" in out
+
+
+# --------------------------------------------------------------------------------------------------
+# GIF permutation test
+
+
+def test_gif_distributed_equals_local(
+    client: Any, ds: fg.Dataset, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = ds.to_csv(tmp_path_factory.mktemp("gifdata") / "data")
+    want = fg.indicators.gif(ds, n_sim=57, seed=8, min_cell=0)
+    local = fg.distributed.gif(ds, n_sim=57, seed=8, chunk=10, min_cell=0, progress=False)
+    from_folder = fg.distributed.gif(folder, n_sim=57, seed=8, chunk=13, min_cell=0, progress=False)
+    remote = fg.distributed.gif(folder, client=client, n_sim=57, seed=8, chunk=7, min_cell=0, progress=False)
+    for r in (local, from_folder, remote):
+        pd.testing.assert_frame_equal(r.table, want.table)
+        pd.testing.assert_frame_equal(r.tables["null"], want.tables["null"])
+        assert r.parameters == want.parameters
+    with pytest.raises(ValueError, match="folder"):
+        fg.distributed.gif(ds, client=client, n_sim=10)

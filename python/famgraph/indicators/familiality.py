@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .. import disclosure, stats
-from ._base import context, core
+from ._base import Context, context, core
 from ._options import WindowLike, check_int, check_roles
 from ._result import Result
 from ._tables import _finish, _flagged
@@ -61,6 +62,18 @@ def gif(
     seed = check_int(seed, "seed", 0, 2**63 - 1)
     threads = check_int(threads, "threads", 0, 4096)
     c = core.gif(ctx.dataset, ctx.window_start, ctx.window_end, roles, n_sim, seed, threads)
+    return gif_result(c, ctx, roles, n_sim, seed)
+
+
+def gif_p_value(gif_obs: float, sims: npt.NDArray[np.float64], tolerance: float) -> float:
+    """p = (1 + #{GIF_sim ≥ GIF_obs}) / (n_sim + 1), a simulated value within a relative
+    ``tolerance`` below the observed one counting as equal (the core's rule)."""
+    n_ge = int(np.sum(sims >= gif_obs * (1.0 - tolerance)))
+    return (1.0 + n_ge) / (len(sims) + 1.0)
+
+
+def gif_result(c: dict[str, Any], ctx: Context, roles: list[str], n_sim: int, seed: int) -> Result:
+    """The published GIF result from the core's dict (``sims`` may come from several parts)."""
     sims = np.asarray(c["sims"], dtype=np.float64)
     n_cases = int(c["n_cases"])
     table = pd.DataFrame(
