@@ -1,0 +1,265 @@
+"""Pedigree file formats: PED/LINKAGE (:mod:`famgraph.formats.ped`) and GEDCOM 5.5.1
+(:mod:`famgraph.formats.gedcom`).
+
+Each format module has
+
+- ``read(path, ...) -> Dataset``: the pedigree as a validated :class:`~famgraph.Dataset`;
+- ``read_full(path, ...) -> ImportResult``: the same dataset plus the mapping from the file's own
+  identifiers to the famgraph ``person_id`` (for the secure environment only), the columns
+  famgraph has no place for, and counts of every lossy conversion;
+- ``write(ds, path, ...)``: the dataset in that format, written atomically.
+
+Errors are :class:`~famgraph.DataError` with one :class:`~famgraph.DataIssue` per problem, naming
+the file, the line *of the pedigree file*, the field and the value, also for the rules the famgraph
+validator checks after conversion (the validator's findings are mapped back to the line that
+caused them). The formats and every decision are documented in ``docs/pedigree_formats.md``.
+
+Example
+-------
+>>> import famgraph as fg
+>>> ds = fg.formats.ped.read("family.ped")                      # doctest: +SKIP
+>>> fg.formats.gedcom.write(ds, "family.ged")                   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import pandas as pd
+
+from .._errors import DataError, DataIssue
+
+if TYPE_CHECKING:
+    from ..dataset import Dataset
+
+__all__ = ["ImportResult", "ImportWarning", "gedcom", "ped"]
+
+PathLike = str | os.PathLike[str]
+
+
+class ImportWarning(UserWarning):
+    """A pedigree file was read with lossy conversions (see :attr:`ImportResult.counts`)."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """A pedigree file read into famgraph, with what famgraph itself cannot hold.
+
+    Attributes
+    ----------
+    dataset
+        The validated dataset.
+    ids
+        One row per person: ``person_id`` and the file's own identifiers (PED: ``family``, ``id``;
+        GEDCOM: ``xref``), the ``line`` that defines the person (0 for parents added with
+        ``missing_parents="add"``) and ``added``. **Secure environment only**: these are the
+        identifiers of the source file; never publish them.
+    extra
+        Columns of the file that famgraph has no column for (PED: affection status and any further
+        columns), one row per person with a ``person_id`` column; empty when there are none.
+    counts
+        Number of each lossy or notable conversion (e.g. ``names_dropped``,
+        ``dates_approximate``); zero counts are left out.
+    """
+
+    dataset: Dataset
+    ids: pd.DataFrame
+    extra: pd.DataFrame
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        lossy = ", ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))
+        return f"<famgraph.formats.ImportResult: {self.dataset!r}; {lossy or 'no lossy conversions'}>"
+
+
+# ---------------------------------------------------------------------------------------- errors
+
+
+class IssueCollector:
+    """Collects errors up to ``max_errors`` and raises one :class:`DataError` with all of them."""
+
+    def __init__(self, file: str, max_errors: int = 100) -> None:
+        if isinstance(max_errors, bool) or not isinstance(max_errors, int) or max_errors < 1:
+            raise ValueError(f"max_errors={max_errors!r} (expected an integer >= 1)")
+        self.file = file
+        self.max_errors = max_errors
+        self.errors: list[DataIssue] = []
+        self.truncated = False
+
+    def error(self, rule: str, line: int, column: str, value: str, message: str) -> None:
+        if len(self.errors) >= self.max_errors:
+            self.truncated = True
+            return
+        self.errors.append(DataIssue("error", rule, self.file, line, column, clip(value), message))
+
+    @property
+    def full(self) -> bool:
+        return len(self.errors) >= self.max_errors
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise make_error(self.errors, self.truncated or self.full)
+
+
+def clip(value: str, limit: int = 80) -> str:
+    """The value as shown in an issue: at most ``limit`` characters, control characters escaped."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def make_error(errors: list[DataIssue], truncated: bool) -> DataError:
+    """A :class:`DataError` whose message lists the first 20 errors, as the C++ loader does."""
+    head = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+    if truncated:
+        head += " (stopped at the limit; there may be more)"
+    lines = [head + " in the input:"]
+    for k, e in enumerate(errors):
+        if k == 20:
+            lines.append(f"  ... and {len(errors) - 20} more")
+            break
+        lines.append(f"  {e}")
+    return DataError("\n".join(lines), errors, truncated)
+
+
+class Origin(NamedTuple):
+    """Where a cell of a famgraph table came from in the pedigree file."""
+
+    line: int
+    column: str
+    value: str
+
+
+_NAMED_ID = re.compile(r"\b(person|father|mother|child|of) (-?\d+)\b")
+_PATH_ID = re.compile(r"(-?\d+)(?= -> )|(?<=-> )(-?\d+)")
+
+
+def remap_error(
+    err: DataError,
+    *,
+    file: str,
+    labels: Mapping[str, str],
+    locate: Callable[[str, int, str], Origin],
+    name_of: Callable[[int], str | None],
+) -> DataError:
+    """The validator's findings on converted tables, mapped back to the pedigree file.
+
+    ``labels`` maps the table label given to :meth:`Dataset.from_pandas` to the table name;
+    ``locate(table, row, column)`` gives the line, field and original value of a cell; ``name_of``
+    gives the file's own name of a famgraph person id (or None). Person ids in the message are
+    replaced by those names and ``label:line`` references by ``file:line``.
+    """
+    out: list[DataIssue] = []
+    for issue in err.errors:
+        table = labels.get(issue.file)
+        if table is None:  # pragma: no cover - every table we build is labelled
+            out.append(issue)
+            continue
+        origin = locate(table, issue.line - 2, issue.column) if issue.line >= 2 else Origin(0, "", "")
+        out.append(
+            DataIssue(
+                issue.severity,
+                issue.rule,
+                file,
+                origin.line,
+                origin.column,
+                clip(origin.value),
+                translate_message(issue.message, file=file, labels=labels, locate=locate, name_of=name_of),
+            )
+        )
+    return make_error(out, err.truncated)
+
+
+def translate_message(
+    message: str,
+    *,
+    file: str,
+    labels: Mapping[str, str],
+    locate: Callable[[str, int, str], Origin],
+    name_of: Callable[[int], str | None],
+) -> str:
+    """A validator message with famgraph person ids and table lines replaced (see :func:`remap_error`)."""
+
+    def named(m: re.Match[str]) -> str:
+        name = name_of(int(m[2]))
+        return f"{m[1]} {name}" if name is not None else m[0]
+
+    def path_id(m: re.Match[str]) -> str:
+        name = name_of(int(m[0]))
+        return name if name is not None else m[0]
+
+    message = _NAMED_ID.sub(named, message)
+    message = _PATH_ID.sub(path_id, message)
+    for label, table in labels.items():
+
+        def line_ref(m: re.Match[str], table: str = table) -> str:
+            return f"{file}:{locate(table, int(m[1]) - 2, '').line}"
+
+        message = re.sub(re.escape(label) + r":(\d+)", line_ref, message)
+    return message
+
+
+# ----------------------------------------------------------------------------------------- files
+
+
+def read_bytes(path: PathLike) -> bytes:
+    """The file's bytes; a clear error if it is missing or a folder."""
+    p = Path(path)
+    if p.is_dir():
+        raise IsADirectoryError(f"{p}: is a folder (expected a pedigree file)")
+    if not p.exists():
+        raise FileNotFoundError(f"{p}: file not found")
+    return p.read_bytes()
+
+
+_LINE_BREAK = re.compile(rb"\r\n|\n\r|\r|\n")
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """Physical lines, whatever the line terminator (CR, LF, CR LF, LF CR)."""
+    lines = _LINE_BREAK.split(data)
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return lines
+
+
+def write_atomic(path: PathLike, text: str, *, newline: str = "\n") -> Path:
+    """Write ``text`` (UTF-8, ``\\n`` replaced by ``newline``) to a temp file and rename it."""
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(f"{target}: is a folder (expected a file name)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
+    try:
+        with open(tmp, "w", encoding="utf-8", newline=newline) as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target
+
+
+def warn_lossy(file: str, counts: Mapping[str, int], keys: tuple[str, ...]) -> None:
+    """One :class:`ImportWarning` listing the lossy conversions among ``keys`` that occurred."""
+    found = {k: counts[k] for k in keys if counts.get(k)}
+    if found:
+        listed = ", ".join(f"{k} {v}" for k, v in found.items())
+        warnings.warn(
+            f"{file}: read with lossy conversions ({listed}); use read_full() for the counts",
+            ImportWarning,
+            stacklevel=3,
+        )
+
+
+def check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r} (expected one of {', '.join(repr(a) for a in allowed)})")
+
+
+from . import gedcom, ped  # noqa: E402  (the format modules use the helpers above)
