@@ -308,8 +308,9 @@ class Dataset:
 
     @property
     def organisations(self) -> list[str]:
-        """Organisation codes found in events and contacts, in order of first appearance."""
-        return list(self._core.sources)
+        """Organisation codes found in events and contacts, sorted (outputs must not depend on the
+        order of the input rows)."""
+        return sorted(self._core.sources)
 
     @property
     def warnings(self) -> pd.DataFrame:

@@ -235,7 +235,7 @@ def _pseudonyms(export: Export, on: str) -> pd.Series:
                         i + 2,
                         on,
                         str(v)[:80],
-                        "not a pseudonym (expected a whole number within int64)",
+                        f"{str(v)[:80]!r} is not a pseudonym (expected a whole number within int64)",
                     )
                 )
             out.append(pd.NA)

@@ -122,6 +122,9 @@ class _Issues:
         text = "" if value is None else str(value)
         if len(text.encode("utf-8", "backslashreplace")) > _VALUE_BYTES:
             text = text.encode("utf-8", "backslashreplace")[:_VALUE_BYTES].decode("utf-8", "ignore")
+        # the message names the value, as the CSV loader's messages do ("13: not a birth month ...")
+        if text and not message.startswith(repr(text)) and repr(text) not in message:
+            message = f"{text!r}: {message}"
         self.items.append(DataIssue("error", rule, file, int(line), column, text, message))
 
     def extend(self, other: list[DataIssue], truncated: bool = False) -> None:

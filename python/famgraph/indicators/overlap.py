@@ -92,7 +92,13 @@ def _unit(
     pair_rows: list[tuple[str, str, str, int, int]] = []
     hide_both: list[bool] = []
     hide_either: list[bool] = []
-    for x, y, both, either in d["pairs"]:
+    # pairs in the order of the sorted organisations, whatever the order of the input rows
+    rank = {o: i for i, o in enumerate(orgs)}
+    ordered = sorted(
+        ((*sorted((x, y), key=rank.__getitem__), b, e) for x, y, b, e in d["pairs"]),
+        key=lambda p: (rank[p[0]], rank[p[1]]),
+    )
+    for x, y, both, either in ordered:
         pair_rows.append((unit, x, y, int(both), int(either)))
         xy = frozenset((x, y))
         hide_either.append(m > 0 and not safe(xy.intersection))
@@ -159,7 +165,7 @@ def agency_overlap(
     """
     ctx = context(ds, window, min_cell, level)
     c = core.agency_overlap(ctx.dataset, ctx.window_start, ctx.window_end)
-    orgs = list(ds._core.sources)
+    orgs = sorted(ds._core.sources)
     if len(orgs) > MAX_ORGANISATIONS:
         raise ValueError(
             f"agency_overlap lists every combination of organisations (2^k - 1 rows) so that empty ones "
