@@ -104,33 +104,21 @@ def _unit(
         hide_either.append(m > 0 and not safe(xy.intersection))
         hide_both.append(m > 0 and not safe(xy.issubset))
     keys_df = pd.DataFrame([r[:3] for r in pair_rows], columns=["unit", "organisation_a", "organisation_b"])
-    pairs = share_frame(
-        keys_df,
-        [r[3] for r in pair_rows],
-        [r[4] for r in pair_rows],
-        level=level,
-        min_cell=m,
-        count_name="both",
-    )
-    pairs = pairs.rename(
-        columns={
-            "n": "either",
-            "n_suppressed": "either_suppressed",
-            "share": "jaccard",
-            "share_suppressed": "jaccard_suppressed",
-        }
-    )
-    pairs = pairs.drop(columns=[c for c in pairs.columns if c.startswith("share_")])
-    for i, (hb, he) in enumerate(zip(hide_both, hide_either, strict=True)):
-        if hb or he:
-            pairs.loc[i, "jaccard"] = float("nan")
-            pairs.loc[i, "jaccard_suppressed"] = True
-        if hb:
-            pairs.loc[i, "both"] = float("nan")
-            pairs.loc[i, "both_suppressed"] = True
-        if he:
-            pairs.loc[i, "either"] = float("nan")
-            pairs.loc[i, "either_suppressed"] = True
+    # A pair count is published exactly when it is a sum of published numbers (`safe`): then it
+    # is at least min_cell, and so is either − both, because published combinations and whole
+    # hidden groups are; a share rule on top would only hide numbers anyone can add up.
+    pairs = keys_df.copy()
+    both_v = [float(r[3]) for r in pair_rows]
+    either_v = [float(r[4]) for r in pair_rows]
+    hide_j = [hb or he for hb, he in zip(hide_both, hide_either, strict=True)]
+    pairs["either"] = pd.Series(either_v, dtype="float64").mask(pd.Series(hide_either, dtype=bool))
+    pairs["both"] = pd.Series(both_v, dtype="float64").mask(pd.Series(hide_both, dtype=bool))
+    jac = [b / e if e else float("nan") for b, e in zip(both_v, either_v, strict=True)]
+    pairs["jaccard"] = pd.Series(jac, dtype="float64").mask(pd.Series(hide_j, dtype=bool))
+    pairs["either_suppressed"] = pd.Series(hide_either, dtype=bool)
+    pairs["both_suppressed"] = pd.Series(hide_both, dtype=bool)
+    pairs["jaccard_suppressed"] = pd.Series(hide_j, dtype=bool)
+    pairs.attrs.update(min_cell=m, disclosure_control=disclosure.stamp(m))
     pairs.attrs["count_columns"] = ["either", "both"]
     k1, k2 = int(d["known_1plus"]), int(d["known_2plus"])
     known = share_frame(
