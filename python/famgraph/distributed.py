@@ -346,7 +346,9 @@ def bootstrap_lambda(
     rows_ref: Any = rows
     counts_ref: Any = counts
     if client is not None:
-        rows_ref, counts_ref = cast(Any, client).scatter([rows, counts], broadcast=True)
+        # hash=False: with content-hashed keys a second run on the same data reuses the keys of the
+        # first, whose release can drop the data under the second run ("lost dependencies")
+        rows_ref, counts_ref = cast(Any, client).scatter([rows, counts], broadcast=True, hash=False)
     args = [(rows_ref, counts_ref, n_boot, seed, a, b, version) for a, b in bounds]
     parts = _run_tasks(client, _bootstrap_chunk, args, _progress(progress, f"bootstrap λ_R ×{n_boot}"))
     boot = np.vstack(parts) if parts else np.zeros((0, len(rels)))
