@@ -570,12 +570,49 @@ def scan(
     >>> r.table.query("field == 'birth_date' and dimension == 'completeness'").value.item()
     0.5
     """
+    m, th = _check_options(min_cell, thresholds, timely_days, max_errors)
+    if _all_datasets(datasets):  # validated already: measured on the compiled columns
+        return _scan_columns(datasets, m, th, timely_days)
+    return _scan_text(datasets, m, th, timely_days, max_errors)
+
+
+def _check_options(
+    min_cell: int,
+    thresholds: Mapping[str, tuple[float, float]] | None,
+    timely_days: int,
+    max_errors: int,
+) -> tuple[int, dict[str, tuple[float, float]]]:
     m = disclosure.check_min_cell(min_cell)
     th = _check_thresholds(thresholds)
     if isinstance(timely_days, bool) or not isinstance(timely_days, int) or timely_days < 0:
         raise ValueError(f"timely_days={timely_days!r} (expected an integer >= 0)")
     if isinstance(max_errors, bool) or not isinstance(max_errors, int) or max_errors < 1:
         raise ValueError(f"max_errors={max_errors!r} (expected an integer >= 1)")
+    return m, th
+
+
+def _scan_frames(
+    datasets: Dataset | Mapping[str, Any],
+    *,
+    min_cell: int = disclosure.DEFAULT_MIN_CELL,
+    thresholds: Mapping[str, tuple[float, float]] | None = None,
+    timely_days: int = 30,
+    max_errors: int = 1_000_000,
+) -> QualityReport:
+    """:func:`scan` through text frames for every input, Datasets included (their tables are
+    converted to text and re-parsed): the reference the column path of Datasets is tested against."""
+    m, th = _check_options(min_cell, thresholds, timely_days, max_errors)
+    return _scan_text(datasets, m, th, timely_days, max_errors)
+
+
+def _scan_text(
+    datasets: Dataset | Mapping[str, Any],
+    m: int,
+    th: dict[str, tuple[float, float]],
+    timely_days: int,
+    max_errors: int,
+) -> QualityReport:
+    """The scan of raw tables (validated here) through their text."""
     units, notes, split = _units(datasets, max_errors)
     rows = _Rows()
     issue_counts: dict[tuple[str, str, str, str, str], int] = {}
@@ -658,10 +695,16 @@ def _count_issues(
             org = unit.default_org
         key = (org, table, issue.rule, "error", issue.column)
         counts[key] = counts.get(key, 0) + 1
-    for rule, count in unit.warning_counts.items():
-        key = (unit.default_org, _WARNING_TABLE.get(rule.split(".")[0], "?"), rule, "warning", "")
-        counts[key] = counts.get(key, 0) + count
+    _count_warnings(unit.default_org, unit.warning_counts, counts)
     return bad
+
+
+def _count_warnings(
+    org: str, warning_counts: Mapping[str, int], counts: dict[tuple[str, str, str, str, str], int]
+) -> None:
+    for rule, count in warning_counts.items():
+        key = (org, _WARNING_TABLE.get(rule.split(".")[0], "?"), rule, "warning", "")
+        counts[key] = counts.get(key, 0) + count
 
 
 def _record_metrics(
@@ -737,6 +780,11 @@ def _record_metrics(
 def _linkability(rows: _Rows, persons_of: Mapping[str, list[np.ndarray]]) -> None:
     """The share of each organisation's persons found in any other organisation's data."""
     linkable = {o: np.unique(np.concatenate(v)) for o, v in persons_of.items() if o != ALL}
+    _linkability_of(rows, linkable)
+
+
+def _linkability_of(rows: _Rows, linkable: Mapping[str, np.ndarray]) -> None:
+    """:func:`_linkability` of each organisation's distinct person ids (``(all)`` left out)."""
     if not linkable:
         return
     ids, n_orgs = np.unique(np.concatenate(list(linkable.values())), return_counts=True)
@@ -814,6 +862,304 @@ def _consistency(rows: _Rows, person_tables: Mapping[str, pd.DataFrame], split: 
                 rows.add(key, (n_cmp - n_differ) / n_cmp, n_cmp, kind="consistency", k=n_cmp - n_differ)
             else:
                 rows.add(key, None, 0)
+
+
+# ------------------------------------------------------------------ Datasets: the compiled columns
+#
+# A Dataset passed validation when it was built, so its scan needs no text: presence is "precision
+# != missing" or "index != NONE" per field, validity is 1 for every present value, and the
+# organisations, persons and birth periods come straight from the enum, index and day columns. The
+# result is the one of the text path (_scan_frames; tests/python/test_quality.py checks it).
+
+_NONE_INDEX: Final = np.iinfo(np.uint32).max
+_SEX_F, _SEX_M = 0, 1
+_PRECISION_YEAR, _PRECISION_MONTH = 1, 2
+
+
+def _all_datasets(datasets: object) -> bool:
+    """Whether the input is a Dataset, or a non-empty mapping whose values are all Datasets."""
+    if isinstance(datasets, Dataset):
+        return True
+    return (
+        isinstance(datasets, Mapping)
+        and len(datasets) > 0
+        and all(isinstance(v, Dataset) for v in datasets.values())
+    )
+
+
+@dataclass
+class _Columns:
+    """One table of a Dataset: its rows, which fields are present (None: every row) and the
+    source index of each row (events and contacts)."""
+
+    n: int
+    present: dict[str, np.ndarray | None]
+    source: np.ndarray | None = None
+
+
+def _named(names: list[str], idx: np.ndarray) -> np.ndarray | None:
+    """Whether each row's name (a kind or source, by index) is not blank; None when all are not."""
+    ok = np.array([bool(v.strip()) for v in names], dtype=bool)
+    if ok.all():
+        return None
+    out: np.ndarray = ok[idx]
+    return out
+
+
+def _column_tables(ds: Dataset) -> tuple[dict[str, _Columns], dict[str, np.ndarray]]:
+    """The tables of a Dataset as presence masks, and the person indices each table refers to."""
+    core = ds._core
+    kinds, sources = list(core.kinds), list(core.sources)
+    p = core.persons_columns()
+    n_p = len(p["person_id"])
+    tables = {
+        "persons": _Columns(
+            n_p,
+            {
+                "person_id": None,
+                "sex": p["sex"] != 2,  # U counts as absent
+                "birth_date": p["birth_precision"] != 0,
+                "exit_date": p["exit_precision"] != 0,
+                "mother_id": p["mother"] != _NONE_INDEX,
+                "father_id": p["father"] != _NONE_INDEX,
+            },
+        )
+    }
+    refs = {"persons": np.arange(n_p, dtype=np.int64)}
+    c = core.partnerships_columns()
+    tables["partnerships"] = _Columns(
+        len(c["a"]),
+        {
+            "person_a": None,
+            "person_b": None,
+            "start_date": c["start_precision"] != 0,
+            "end_date": c["end_precision"] != 0,
+        },
+    )
+    refs["partnerships"] = np.concatenate([c["a"], c["b"]])
+    c = core.events_columns()
+    tables["events"] = _Columns(
+        len(c["person"]),
+        {
+            "incident_id": None,
+            "person_id": None,
+            "role": None,
+            "date": c["precision"] != 0,
+            "kind": _named(kinds, c["kind"]),
+            "source": _named(sources, c["source"]),
+        },
+        c["source"],
+    )
+    refs["events"] = c["person"]
+    c = core.contacts_columns()
+    tables["contacts"] = _Columns(
+        len(c["person"]),
+        {
+            "person_id": None,
+            "source": _named(sources, c["source"]),
+            "start_date": c["start_precision"] != 0,
+            "end_date": c["end_precision"] != 0,
+            "kind": _named(kinds, c["kind"]),
+        },
+        c["source"],
+    )
+    refs["contacts"] = c["person"]
+    return tables, refs
+
+
+def _source_orgs(sources: list[str]) -> tuple[list[str], np.ndarray]:
+    """The organisations of a dataset split by source, and each source index's organisation."""
+    names: list[str] = []
+    lut = np.zeros(max(len(sources), 1), dtype=np.int64)
+    for i, s in enumerate(sources):
+        name = s.strip() or NO_SOURCE
+        if name not in names:
+            names.append(name)
+        lut[i] = names.index(name)
+    return names, lut
+
+
+def _column_metrics(
+    rows: _Rows, table: str, cols: _Columns, names: list[str], codes: np.ndarray | None
+) -> list[int]:
+    """Completeness, validity and timeliness of one Dataset table per organisation (``codes``: the
+    organisation of each row, index into ``names``; None: all rows are ``names[0]``). Returns the
+    organisations in the order of their first row (the text path's order)."""
+    if codes is None:
+        order = [0]
+        n_by = np.array([cols.n])
+        k_by = {c: n_by if m is None else np.array([np.count_nonzero(m)]) for c, m in cols.present.items()}
+    else:
+        seen, first = np.unique(codes, return_index=True)
+        order = [int(o) for o in seen[np.argsort(first)]]
+        n_by = np.bincount(codes, minlength=len(names))
+        k_by = {
+            c: n_by if m is None else np.bincount(codes[m], minlength=len(names))
+            for c, m in cols.present.items()
+        }
+    for o in order:
+        org, n_rows = names[o], int(n_by[o])
+        for c in TABLE_COLUMNS[table]:
+            k_present = int(k_by[c][o])
+            rows.add(
+                (org, table, c, "completeness", "share_present"),
+                k_present / n_rows,
+                n_rows,
+                scored=c in SCORED_FIELDS[table],
+                k=k_present,
+            )
+            key = (org, table, c, "validity", "share_valid")
+            if k_present == 0:
+                rows.add(key, None, 0)
+            else:  # a Dataset passed every rule when it was built
+                rows.add(key, 1.0, k_present, k=k_present)
+        if table in _EVENT_DATE:  # a Dataset keeps no recorded_date
+            rows.add((org, table, "recorded_date", "timeliness", "share_timely"), None, None)
+    return order
+
+
+def _linkable_ids(ids: np.ndarray) -> np.ndarray:
+    """The ids the text path can read back (it leaves out -2**63)."""
+    out: np.ndarray = ids[ids != np.iinfo(np.int64).min]
+    return out
+
+
+def _birth_periods(day: np.ndarray, precision: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(known, first day, last day) of each birth date at its precision (days since 1970)."""
+    ok = precision != 0
+    lo = np.where(ok, day, 0).astype(np.int64)
+    hi = lo.copy()
+    for prec, unit in ((_PRECISION_YEAR, "datetime64[Y]"), (_PRECISION_MONTH, "datetime64[M]")):
+        at = np.flatnonzero(precision == prec)  # few: most dates are exact days
+        period = lo[at].astype("datetime64[D]").astype(unit)
+        lo[at] = period.astype("datetime64[D]").astype(np.int64)
+        hi[at] = (period + 1).astype("datetime64[D]").astype(np.int64) - 1
+    return ok, lo, hi
+
+
+def _column_consistency(rows: _Rows, persons: Mapping[str, Dataset]) -> None:
+    """:func:`_consistency` of organisations' Datasets, vectorised: a person's record disagrees
+    when another organisation's known sex differs, or its birth period does not overlap."""
+    orgs = list(persons)
+    parts = []
+    for o, name in enumerate(orgs):
+        p = persons[name]._core.persons_columns()
+        ok, lo, hi = _birth_periods(p["birth_day"], p["birth_precision"])
+        parts.append((np.full(len(ok), o, np.int64), p["person_id"], p["sex"], ok, lo, hi))
+    org, pid, sex, ok, lo, hi = (np.concatenate([part[i] for part in parts]) for i in range(6))
+    order = np.argsort(pid, kind="stable")
+    org, pid, sex, ok, lo, hi = org[order], pid[order], sex[order], ok[order], lo[order], hi[order]
+    new = np.ones(len(pid), dtype=bool)
+    new[1:] = pid[1:] != pid[:-1]
+    starts = np.flatnonzero(new)
+    group = np.cumsum(new) - 1
+    n_groups = len(starts)
+    is_f, is_m = sex == _SEX_F, sex == _SEX_M
+    n_f = np.bincount(group[is_f], minlength=n_groups)[group]
+    n_m = np.bincount(group[is_m], minlength=n_groups)[group]
+    compared_sex = (is_f | is_m) & (n_f + n_m >= 2)
+    differ_sex = compared_sex & ((is_f & (n_m > 0)) | (is_m & (n_f > 0)))
+    if n_groups:
+        # a period overlaps itself, so the extremes over all records equal those over the others
+        max_lo = np.maximum.reduceat(np.where(ok, lo, np.iinfo(np.int64).min), starts)[group]
+        min_hi = np.minimum.reduceat(np.where(ok, hi, np.iinfo(np.int64).max), starts)[group]
+    else:
+        max_lo = min_hi = np.zeros(0, np.int64)
+    compared_birth = ok & (np.bincount(group[ok], minlength=n_groups)[group] >= 2)
+    differ_birth = compared_birth & ((max_lo > hi) | (min_hi < lo))
+    for fld, compared, differ in (
+        ("sex", compared_sex, differ_sex),
+        ("birth_date", compared_birth, differ_birth),
+    ):
+        n_cmp = np.bincount(org[compared], minlength=len(orgs))
+        n_differ = np.bincount(org[differ], minlength=len(orgs))
+        for o, name in enumerate(orgs):
+            key = (name, "persons", fld, "consistency", "share_consistent")
+            if n_cmp[o]:
+                n, k = int(n_cmp[o]), int(n_cmp[o] - n_differ[o])
+                rows.add(key, k / n, n, kind="consistency", k=k)
+            else:
+                rows.add(key, None, 0)
+
+
+def _distinct(persons_of: Mapping[str, list[np.ndarray]]) -> dict[str, np.ndarray]:
+    """The (already distinct) ids of each organisation but ``(all)``, as :func:`_linkability` takes."""
+    return {o: np.concatenate(v) for o, v in persons_of.items() if o != ALL}
+
+
+def _scan_columns(
+    datasets: Dataset | Mapping[str, Dataset],
+    m: int,
+    th: dict[str, tuple[float, float]],
+    timely_days: int,
+) -> QualityReport:
+    """:func:`scan` of a Dataset (split by source) or of organisations' Datasets, on their columns."""
+    rows = _Rows()
+    issue_counts: dict[tuple[str, str, str, str, str], int] = {}
+    persons_of: dict[str, list[np.ndarray]] = {}
+    if isinstance(datasets, Dataset):
+        ds = datasets
+        notes = [
+            "one dataset: organisations are the sources of events and contacts; persons and "
+            f"partnerships are reported as {ALL}"
+        ]
+        _count_warnings(ALL, ds.warning_counts, issue_counts)
+        tables, refs = _column_tables(ds)
+        names, lut = _source_orgs(list(ds._core.sources))
+        n_p = tables["persons"].n
+        ids = ds._core.persons_columns()["person_id"]
+        keys = []
+        for table, cols in tables.items():
+            if cols.n == 0:
+                continue
+            if cols.source is None:
+                _column_metrics(rows, table, cols, [ALL], None)
+                continue
+            codes = lut[cols.source]
+            for o in _column_metrics(rows, table, cols, names, codes):
+                persons_of.setdefault(names[o], [])
+            keys.append(codes * n_p + refs[table])
+        # each organisation's distinct persons: distinct (organisation, person) pairs
+        pairs = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+        bounds = np.searchsorted(pairs, np.arange(len(names) + 1, dtype=np.int64) * n_p)
+        for name, mine in persons_of.items():
+            o = names.index(name)
+            mine.append(_linkable_ids(ids[pairs[bounds[o] : bounds[o + 1]] - o * n_p]))
+        _linkability_of(rows, _distinct(persons_of))
+        for fld in ("sex", "birth_date"):
+            if tables["persons"].n:
+                rows.add((ALL, "persons", fld, "consistency", "share_consistent"), None, None)
+    else:
+        notes = []
+        with_persons: dict[str, Dataset] = {}
+        for org, ds in datasets.items():
+            if not isinstance(org, str) or not org.strip():
+                raise ValueError(f"organisation names must be non-empty text, got {org!r}")
+            _count_warnings(org, ds.warning_counts, issue_counts)
+            tables, refs = _column_tables(ds)
+            referred = np.zeros(tables["persons"].n, dtype=bool)
+            for table, cols in tables.items():
+                if cols.n:
+                    _column_metrics(rows, table, cols, [org], None)
+                    referred[refs[table]] = True
+                    persons_of.setdefault(org, [])
+            if org in persons_of:
+                ids = ds._core.persons_columns()["person_id"]
+                persons_of[org].append(_linkable_ids(ids[referred]))
+            if tables["persons"].n:
+                with_persons[org] = ds
+        _linkability_of(rows, _distinct(persons_of))
+        if len(with_persons) >= 2:
+            _column_consistency(rows, with_persons)
+        else:
+            for org in with_persons:
+                for fld in ("sex", "birth_date"):
+                    rows.add((org, "persons", fld, "consistency", "share_consistent"), None, None)
+        notes.append(
+            "Dataset inputs passed validation when they were built: validity is 1 for every present "
+            "value; timeliness needs a recorded_date column, which a Dataset does not keep"
+        )
+    return QualityReport(_finish(rows.rows, m, th), _issues_frame(issue_counts, m), m, th, timely_days, notes)
 
 
 def _suppressed(r: dict[str, Any], m: int) -> bool:

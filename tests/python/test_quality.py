@@ -488,3 +488,125 @@ def test_from_csv_non_ascii_byte_after_a_closing_quote_is_a_data_error(tmp_path:
     # the scan's reader (pandas) reads the same file: one row, to be checked by the validator
     frames = quality.read_folder(tmp_path)
     assert len(frames["persons"]) == 1
+
+
+# ------------------------------------------------- Datasets: the column path against the text path
+
+
+def _same_as_text_path(data: object, **options: int) -> quality.QualityReport:
+    """scan (compiled columns for Datasets) must equal the text path (_scan_frames) exactly."""
+    fast = quality.scan(data, **options)  # type: ignore[arg-type]
+    slow = quality._scan_frames(data, **options)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(fast.table, slow.table)
+    pd.testing.assert_frame_equal(fast.issues, slow.issues)
+    assert fast.table.attrs == slow.table.attrs and fast.issues.attrs == slow.issues.attrs
+    assert fast.notes == slow.notes
+    return fast
+
+
+def _perturbed_persons(ds: fg.Dataset, seed: int) -> fg.Dataset:
+    """The persons of ``ds`` as another organisation records them: some births only to the year or
+    month, some shifted, some sexes unknown or swapped (parents and exits dropped so that the
+    changed births stay valid)."""
+    rng = np.random.default_rng(seed)
+    p = ds.persons.copy()
+    n = len(p)
+    birth = p["birth_date"].astype(object).to_numpy()
+    shifted = pd.to_datetime(p["birth_date"]) + pd.to_timedelta(rng.integers(-400, 400, n), unit="D")
+    u = rng.random(n)
+    birth = np.where(u < 0.2, p["birth_date"].str[:4], birth)
+    birth = np.where((u >= 0.2) & (u < 0.4), p["birth_date"].str[:7], birth)
+    birth = np.where((u >= 0.4) & (u < 0.5), shifted.dt.strftime("%Y-%m-%d"), birth)
+    birth = np.where((u >= 0.5) & (u < 0.55), None, birth)
+    v = rng.random(n)
+    sex = p["sex"].to_numpy(dtype=object)
+    sex = np.where(v < 0.05, "U", np.where(v < 0.1, np.where(sex == "F", "M", "F"), sex))
+    keep = rng.random(n) < 0.8  # persons only one organisation knows are not compared
+    out = pd.DataFrame(
+        {
+            "person_id": p["person_id"],
+            "sex": sex,
+            "birth_date": birth,
+            "exit_date": None,
+            "mother_id": None,
+            "father_id": None,
+        }
+    )[keep]
+    return fg.Dataset.from_pandas(out)
+
+
+@pytest.mark.parametrize(("persons", "seed"), [(2_000, 1), (7_000, 2), (20_000, 3)])
+def test_dataset_columns_equal_the_text_path_synthetic(persons: int, seed: int) -> None:
+    ds = fg.synth.generate(persons=persons, seed=seed, progress=False)
+    other = _perturbed_persons(ds, seed)
+    for min_cell in (0, 10):
+        r = _same_as_text_path(ds, min_cell=min_cell)
+        assert len(set(r.table.organisation)) > 2  # split into several sources
+        r = _same_as_text_path({"a": ds, "b": other, "c": ds}, min_cell=min_cell)
+        # the perturbation leaves some disagreements (else consistency would not be tested)
+        assert 0 < _value(r, "b", "persons", "birth_date", "consistency", "share_consistent")[0] < 1
+        assert 0 < _value(r, "a", "persons", "sex", "consistency", "share_consistent")[0] < 1
+    _same_as_text_path({"only": ds}, min_cell=0)
+    _same_as_text_path({"x": ds, "y": fg.synth.generate(persons=persons // 2, seed=seed + 9, progress=False)})
+
+
+def _hand_datasets() -> dict[str, fg.Dataset]:
+    """The valid part of the hand-made fixture as Datasets, plus blank kinds and partial dates."""
+    tables = fixture()
+    police_persons = tables["police"]["persons"].iloc[[0, 1, 3]]  # P3 (bad date), P5 (sex X) left out
+    police_events = tables["police"]["events"].iloc[:3].drop(columns="recorded_date")
+    police_events.loc[1, "kind"] = " "  # a blank kind: present in the table, absent for the scan
+    youth = tables["youth_care"]
+    contacts = youth["contacts"].drop(columns="recorded_date").assign(end_date=[None, "2017-02"])
+    return {
+        "police": fg.Dataset.from_pandas(police_persons, events=police_events),
+        "youth_care": fg.Dataset.from_pandas(youth["persons"], contacts=contacts),
+    }
+
+
+def test_dataset_columns_equal_the_text_path_hand_made() -> None:
+    sets = _hand_datasets()
+    r = _same_as_text_path(sets, min_cell=0)
+    # by hand: sex of P1, P2, P4 compared, P2 differs; births of P1 (1980-05-01 in 1980) and P2
+    # (1978 holds 1978-03-03) compared and agree; police P4 has no birth date.
+    assert _value(r, "police", "persons", "sex", "consistency", "share_consistent") == pytest.approx(
+        (2 / 3, 3, "red")
+    )
+    assert _value(r, "youth_care", "persons", "birth_date", "consistency", "share_consistent") == (
+        1.0,
+        2,
+        "green",
+    )
+    assert _value(r, "police", "events", "kind", "completeness", "share_present") == pytest.approx(
+        (2 / 3, 3, "red")
+    )
+    assert _value(r, "youth_care", "contacts", "end_date", "completeness", "share_present") == (
+        0.5,
+        2,
+        "not scored",
+    )
+    for org, ds in sets.items():
+        _same_as_text_path(ds, min_cell=0)
+        _same_as_text_path({org: ds}, min_cell=3)
+    persons = _persons([(k, "F", "1980", None, None, None) for k in (1, 2, 3)])
+    events = pd.DataFrame(
+        {
+            "incident_id": [1, 1, 2, 2],
+            "person_id": [1, 2, 2, 3],
+            "role": ["victim", "perpetrator", "victim", "witness"],
+            "date": ["2010", "2010-02", "2011", "2011"],
+            "kind": ["pv"] * 4,
+            "source": ["A", "A", "B", " B "],
+        }
+    )
+    _same_as_text_path(fg.Dataset.from_pandas(persons, events=events), min_cell=0)
+    _same_as_text_path(fg.Dataset.from_pandas(persons), min_cell=0)  # no events: no organisations
+
+
+def test_dataset_scan_does_not_build_text_tables() -> None:
+    ds = fg.synth.generate(persons=2_000, seed=4, progress=False)
+    quality.scan(ds)
+    quality.scan({"a": ds, "b": ds})
+    assert not {"persons", "partnerships", "events", "contacts"} & set(vars(ds))  # cached_property
+    quality._scan_frames(ds)
+    assert "persons" in vars(ds)  # (the check above can fail)
