@@ -365,17 +365,14 @@ def _load_on_worker(folder: str, missing_parents: Literal["strict", "add"]) -> D
     """The dataset of ``folder``, loaded once per worker process (keyed by path and mtime)."""
     from pathlib import Path
 
-    from .dataset import Dataset as _Dataset
+    from ._commands._shared import load_folder
 
     path = Path(folder)
     mtime = max((f.stat().st_mtime for f in path.iterdir() if f.is_file()), default=0.0)
     key = (str(path.resolve()), mtime, missing_parents)
     if key not in _LOADED:
         _LOADED.clear()  # one dataset at a time: national data are large
-        if any(path.glob("*.parquet")) and not (path / "persons.csv").exists():
-            _LOADED[key] = _Dataset.from_parquet(path, missing_parents=missing_parents)
-        else:
-            _LOADED[key] = _Dataset.from_csv(path, missing_parents=missing_parents)
+        _LOADED[key] = load_folder(path, missing_parents)
     return _LOADED[key]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Literal
 
 from ..dataset import Dataset
 
@@ -19,9 +20,14 @@ def add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load(args: argparse.Namespace) -> Dataset:
-    """The dataset named by :func:`add_dataset_arguments` (CSV, or Parquet when only that exists)."""
-    folder = Path(args.dir)
+def load_folder(folder: str | Path, missing_parents: Literal["strict", "add"] = "strict") -> Dataset:
+    """A dataset folder: CSV, or Parquet when only that exists."""
+    folder = Path(folder)
     if any(folder.glob("*.parquet")) and not (folder / "persons.csv").exists():
-        return Dataset.from_parquet(folder, missing_parents=args.missing_parents)
-    return Dataset.from_csv(folder, missing_parents=args.missing_parents)
+        return Dataset.from_parquet(folder, missing_parents=missing_parents)
+    return Dataset.from_csv(folder, missing_parents=missing_parents)
+
+
+def load(args: argparse.Namespace) -> Dataset:
+    """The dataset named by :func:`add_dataset_arguments`."""
+    return load_folder(args.dir, args.missing_parents)
