@@ -3,6 +3,9 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include "famgraph/indicators/common.hpp"
+
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -17,6 +20,13 @@ template <class T>
 pybind11::array_t<T> to_array(const std::vector<T>& v) {
   return to_array(std::span<const T>(v));
 }
+
+/// An indicator window from optional day numbers (None = from the data).
+inline indicators::Window window_of(std::optional<Day> start, std::optional<Day> end) {
+  return {start.value_or(NO_DAY), end.value_or(NO_DAY)};
+}
+/// A resolved window as (start, end) day numbers.
+inline pybind11::tuple window_tuple(indicators::Window w) { return pybind11::make_tuple(w.start, w.end); }
 
 void register_errors(pybind11::module_& m);
 void register_dataset(pybind11::module_& m);

@@ -18,12 +18,6 @@ namespace famgraph::python {
 
 namespace {
 
-indicators::Window window_of(std::optional<Day> start, std::optional<Day> end) {
-  return {start.value_or(NO_DAY), end.value_or(NO_DAY)};
-}
-
-py::tuple window_tuple(indicators::Window w) { return py::make_tuple(w.start, w.end); }
-
 /// A seed as an unsigned 64-bit integer, with an error naming the option (pybind11's own message
 /// for a negative int would only list the signature).
 std::uint64_t seed_of(const py::int_& seed) {

@@ -19,10 +19,6 @@ namespace famgraph::python {
 
 namespace {
 
-indicators::Window window_of(std::optional<Day> start, std::optional<Day> end) {
-  return {start.value_or(NO_DAY), end.value_or(NO_DAY)};
-}
-
 py::dict table(const indicators::Counts2x2& t) {
   py::dict d;
   d["a"] = t.a;
@@ -31,8 +27,6 @@ py::dict table(const indicators::Counts2x2& t) {
   d["d"] = t.d;
   return d;
 }
-
-py::tuple window_tuple(indicators::Window w) { return py::make_tuple(w.start, w.end); }
 
 Role role_of(const std::string& name, const char* option) {
   const auto set = indicators::parse_roles({name}, option);
