@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "famgraph/date.hpp"
+#include "famgraph/synth/generator.hpp"
 #include "famgraph/synth/params.hpp"
 #include "famgraph/types.hpp"
 
@@ -96,6 +97,14 @@ struct Lineage {
   std::vector<SimRow> rows;
   std::vector<SimUnion> unions;
 };
+
+/// The matched designs for the window [ws, we] from the simulation state (synth_design_truth.cpp).
+/// `offset[l]`/`kept[l]`: the global index of lineage l's first person and how many of its persons
+/// are kept; `recorded[l][k]`: whether incident k of lineage l appears in the events table.
+void compute_design_truth(const std::vector<Lineage>& L, const std::vector<std::size_t>& offset,
+                          const std::vector<std::size_t>& kept,
+                          const std::vector<std::vector<std::uint8_t>>& recorded, Day ws, Day we,
+                          std::int64_t id_base, bool detail, DesignTruth& out);
 
 /// Simulates lineages first .. first+count-1 (in parallel; each a pure function of its index).
 std::vector<Lineage> simulate_lineages(const Params& p, Day sim_start, Day sim_end, std::uint64_t first,

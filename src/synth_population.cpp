@@ -252,13 +252,16 @@ Population generate(const Params& params, const Options& options) {
   PersonId next_incident = 1;
   std::vector<Day> first_recorded;
   std::vector<std::uint16_t> first_source;
+  std::vector<std::vector<std::uint8_t>> written(L.size());  // per incident: appears in events
   for (std::size_t l = 0; l < L.size(); ++l) {
     const auto& lin = L[l];
     const auto base = static_cast<PersonId>(id_base + A.offset[l]);
     Stream rec(p.seed, l, detail::recording), con(p.seed, l, detail::contacts);
     first_recorded.assign(A.kept[l], NO_DAY);
     first_source.assign(A.kept[l], 0);
-    for (const auto& inc : lin.incidents) {
+    written[l].assign(lin.incidents.size(), 0);
+    for (std::size_t k = 0; k < lin.incidents.size(); ++k) {
+      const auto& inc = lin.incidents[k];
       std::uint8_t mask = 0;
       for (int o = 0; o < n_organisations; ++o)
         if (rec.bernoulli(p.coverage[o][inc.kind])) mask = static_cast<std::uint8_t>(mask | (1u << o));
@@ -271,6 +274,7 @@ Population generate(const Params& params, const Options& options) {
       for (int o = 0; o < n_organisations; ++o) truth.recorded_by[o][inc.kind] += (mask >> o) & 1u;
       if (!mask) continue;
       ++truth.recorded_incidents;
+      written[l][k] = 1;
       const int n_rec = __builtin_popcount(mask);
       int which = static_cast<int>(pick % static_cast<std::uint64_t>(n_rec));
       std::uint16_t source = 0;
@@ -326,9 +330,41 @@ Population generate(const Params& params, const Options& options) {
   }
   if (options.progress) options.progress(0.9);
   compute_truth(L, A, N, pop.simulation_start, pop.simulation_end, truth);
+  detail::compute_design_truth(L, A.offset, A.kept, written, pop.window_start, pop.window_end, id_base,
+                               options.design_detail, pop.design);
   if (options.progress) options.progress(1.0);
   return pop;
 }
+
+namespace {
+
+void write_strata(std::ostream& o, const char* name, const std::vector<DesignStratum>& strata, bool last) {
+  o << "    \"" << name << "\": {\"columns\": [\"birth_year\", \"sex\", \"parents_known\", \"a\", \"b\", \"c\", \"d\"],";
+  for (int v = 0; v < 2; ++v) {
+    o << (v ? ",\n      \"recorded\": [" : "\n      \"complete\": [");
+    for (std::size_t k = 0; k < strata.size(); ++k) {
+      const auto& st = strata[k];
+      const auto& c = v ? st.recorded : st.complete;
+      o << (k ? ", " : "") << "[" << st.birth_year << ", \"" << to_string(st.sex) << "\", "
+        << (st.parents_known ? "true" : "false") << ", " << c[0] << ", " << c[1] << ", " << c[2] << ", " << c[3] << "]";
+    }
+    o << "]";
+  }
+  o << "}" << (last ? "\n" : ",\n");
+}
+
+void write_design(std::ostream& o, const DesignTruth& d) {
+  o << "  \"design\": {\n    \"definition\": \"cohort-matched designs in the generator's window, strata = "
+       "single birth year x sex x parents_known (a mother or father recorded); complete = every simulated "
+       "incident, recorded = the incidents in events.csv; a, b, c, d as in the 2x2 tables\",\n";
+  o << "    \"window\": {\"start\": \"" << format_day(d.window_start) << "\", \"end\": \"" << format_day(d.window_end)
+    << "\"},\n";
+  write_strata(o, "victim_to_perpetrator", d.pathway, false);
+  write_strata(o, "continuation", d.continuation, true);
+  o << "  },\n";
+}
+
+}  // namespace
 
 std::string truth_json(const Population& pop) {
   const Truth& t = pop.truth;
@@ -370,6 +406,7 @@ std::string truth_json(const Population& pop) {
     << "},\n";
   o << "    \"child_years\": " << t.child_years << ", \"maltreated_child_years\": " << t.maltreated_child_years
     << ",\n    \"generations\": " << t.generations << "\n  },\n";
+  write_design(o, pop.design);
   o << "  \"recording\": {\n    \"window_incidents\": {\"child_maltreatment\": " << t.window_incidents[0]
     << ", \"partner_violence\": " << t.window_incidents[1] << "},\n    \"recorded_incidents\": "
     << t.recorded_incidents << ",\n    \"recorded_by\": {";

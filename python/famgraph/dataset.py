@@ -72,6 +72,9 @@ class Dataset:
         self.origin = origin
         #: For synthetic datasets: planted parameters and complete-data values (truth.json).
         self.truth: dict[str, Any] | None = None
+        #: For synthetic datasets generated with ``design_detail=True``: one row per eligible
+        #: person of the matched pathway design, from the simulation state (docs/validity.md).
+        self.truth_design: Any = None
 
     # ------------------------------------------------------------------ constructors
     @classmethod

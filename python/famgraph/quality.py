@@ -1163,14 +1163,22 @@ def _scan_columns(
 
 
 def _suppressed(r: dict[str, Any], m: int) -> bool:
-    n, k = r["n"], r["k"]
+    n: int | None = None if r["n"] is None else int(r["n"])
+    k: int | None = None if r["k"] is None else int(r["k"])
     if m == 0 or n is None:
         return False
     if n < m:
         return True
-    if r["kind"] == "linkability" and k is not None and (k < m or n - k < m):
-        return True
-    return r["kind"] == "consistency" and k is not None and 0 < n - k < m
+    if k is None:
+        return False
+    if r["kind"] == "linkability":
+        return k < m or n - k < m
+    if r["kind"] == "consistency":
+        return 0 < n - k < m
+    # A share with its n gives both the records that pass and those that fail: a small non-zero
+    # number of either is hidden (a zero is not: "every record has it" singles nobody out, and the
+    # report's overview leaves empty categories out too; docs/data_quality.md).
+    return 0 < k < m or 0 < n - k < m
 
 
 def _finish(rows: list[dict[str, Any]], m: int, th: Mapping[str, tuple[float, float]]) -> pd.DataFrame:

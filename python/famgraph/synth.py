@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from . import _core
@@ -61,11 +62,16 @@ def _population(
     threads: int,
     progress: bool | Callable[[float], None] | None,
     params: dict[str, Any],
+    design_detail: bool = False,
 ) -> Any:
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
         raise ValueError(f"threads = {threads!r}: expected a whole number >= 0 (0 = all cores)")
     return _core.synth_generate(
-        _values(persons, seed, params), threads, 2048, _progress(progress, f"synth {persons:,} persons")
+        _values(persons, seed, params),
+        threads,
+        2048,
+        _progress(progress, f"synth {persons:,} persons"),
+        design_detail,
     )
 
 
@@ -75,20 +81,41 @@ def generate(
     *,
     threads: int = 0,
     progress: bool | Callable[[float], None] | None = None,
+    design_detail: bool = False,
     **params: float,
 ) -> Dataset:
     """Simulate a population in memory and return it as a validated :class:`~famgraph.Dataset`.
 
     ``params`` overrides any model parameter (see :func:`parameters`); invalid names or values
     raise ``ValueError`` naming the parameter, its value and the allowed range. The returned
-    dataset carries the planted parameters and complete-data indicator values in ``ds.truth``.
-    A progress bar is drawn on stderr when it is a terminal (``progress=False`` silences it; a
-    callable receives the fraction done).
+    dataset carries the planted parameters and complete-data indicator values in ``ds.truth``
+    (``ds.truth["design"]``: the cohort-matched designs in the generator's window, from the
+    simulation state; docs/validity.md). With ``design_detail=True``, ``ds.truth_design`` holds
+    one row per eligible person of the matched pathway design (follow-up since the 18th birthday,
+    complete and recorded). A progress bar is drawn on stderr when it is a terminal
+    (``progress=False`` silences it; a callable receives the fraction done).
+
+    Example
+    -------
+    >>> import famgraph as fg
+    >>> ds = fg.synth.generate(persons=2_000, seed=1, progress=False)
+    >>> sorted(ds.truth["design"])
+    ['continuation', 'definition', 'victim_to_perpetrator', 'window']
     """
-    pop = _population(persons, seed, threads, progress, params)
+    if not isinstance(design_detail, bool):
+        raise TypeError(f"design_detail = {design_detail!r}: expected True or False")
+    pop = _population(persons, seed, threads, progress, params, design_detail)
     truth = json.loads(pop.truth_json())
     ds = Dataset(pop.dataset(), origin=f"synth(persons={persons}, seed={seed})")
     ds.truth = truth
+    if design_detail:
+        cols = pop.design_persons()
+        frame = pd.DataFrame(cols)
+        frame["sex"] = pd.Series(np.array(["F", "M", "U"])[frame["sex"].to_numpy()], dtype="category")
+        flags = ("parents_known", "exposed_complete", "exposed_recorded", "event_complete", "event_recorded")
+        for c in flags:
+            frame[c] = frame[c].astype(bool)
+        ds.truth_design = frame
     return ds
 
 

@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   famgraph::python::register_stats(m);
   famgraph::python::register_indicators(m);
   famgraph::python::register_familiality(m);
+  famgraph::python::register_design(m);
 }

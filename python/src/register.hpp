@@ -36,4 +36,6 @@ void register_stats(pybind11::module_& m);
 void register_indicators(pybind11::module_& m);
 /// Adds gif/fir to the indicators submodule (call after register_indicators).
 void register_familiality(pybind11::module_& m);
+/// Adds the design diagnostics to the indicators submodule (call after register_indicators).
+void register_design(pybind11::module_& m);
 }  // namespace famgraph::python

@@ -31,6 +31,38 @@ void register_synth(py::module_& m) {
         py::gil_scoped_release release;
         synth::write_csv(s.pop, dir);
       }, py::arg("dir"))
+      .def("design_persons", [](const SynthPopulation& s) {
+        // One row per eligible person of the matched pathway design (needs design_detail=True).
+        const auto& v = s.pop.design.persons;
+        const std::size_t n = v.size();
+        std::vector<std::int64_t> id(n);
+        std::vector<std::int32_t> year(n), t_c(n), t_r(n);
+        std::vector<std::uint8_t> sex(n), pk(n), x_c(n), x_r(n), e_c(n), e_r(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          id[i] = v[i].id;
+          year[i] = v[i].birth_year;
+          sex[i] = static_cast<std::uint8_t>(v[i].sex);
+          pk[i] = v[i].parents_known;
+          x_c[i] = v[i].exposed_complete;
+          x_r[i] = v[i].exposed_recorded;
+          e_c[i] = v[i].event_complete;
+          e_r[i] = v[i].event_recorded;
+          t_c[i] = v[i].time_complete;
+          t_r[i] = v[i].time_recorded;
+        }
+        py::dict d;
+        d["person_id"] = to_array(std::move(id));
+        d["birth_year"] = to_array(std::move(year));
+        d["sex"] = to_array(std::move(sex));
+        d["parents_known"] = to_array(std::move(pk));
+        d["exposed_complete"] = to_array(std::move(x_c));
+        d["exposed_recorded"] = to_array(std::move(x_r));
+        d["event_complete"] = to_array(std::move(e_c));
+        d["event_recorded"] = to_array(std::move(e_r));
+        d["time_complete"] = to_array(std::move(t_c));
+        d["time_recorded"] = to_array(std::move(t_r));
+        return d;
+      })
       .def("dataset", [](SynthPopulation& s) {
         if (!s.ds) {
           py::gil_scoped_release release;
@@ -58,13 +90,14 @@ void register_synth(py::module_& m) {
   m.def(
       "synth_generate",
       [](const std::map<std::string, double>& values, int threads, std::size_t chunk,
-         std::optional<std::function<void(double)>> progress) {
+         std::optional<std::function<void(double)>> progress, bool design_detail) {
         synth::Params p;
         for (const auto& [k, v] : values) synth::set_parameter(p, k, v);
         synth::validate(p);
         synth::Options opt;
         opt.threads = threads;
         opt.lineages_per_chunk = chunk;
+        opt.design_detail = design_detail;
         if (progress) {
           auto fn = *progress;
           opt.progress = [fn](double f) {
@@ -80,7 +113,7 @@ void register_synth(py::module_& m) {
         return out;
       },
       py::arg("params"), py::arg("threads") = 0, py::arg("lineages_per_chunk") = 2048,
-      py::arg("progress") = py::none());
+      py::arg("progress") = py::none(), py::arg("design_detail") = false);
 }
 
 }  // namespace famgraph::python

@@ -36,8 +36,10 @@ def tables(ds: fg.Dataset) -> tuple[pd.DataFrame, ...]:
 
 
 def window_of(res: fg.indicators.Result) -> tuple[dt.date, dt.date]:
-    a, b = res.parameters["window"]
-    return dt.date.fromisoformat(a), dt.date.fromisoformat(b)
+    days = res.window_days
+    assert days is not None
+    epoch = dt.date(1970, 1, 1)
+    return epoch + dt.timedelta(days=days[0]), epoch + dt.timedelta(days=days[1])
 
 
 def abcd(row: pd.Series) -> dict[str, int]:

@@ -277,8 +277,13 @@ def test_disclosure_control() -> None:
     # A share over fewer than 3 records: value, n and score suppressed.
     row = _metric(r, "youth_care", "contacts", "end_date", "validity", "share_valid")
     assert row.suppressed and pd.isna(row.value) and pd.isna(row.n) and row.score is None
-    # Over enough records: published, even with a small numerator (records, not persons).
-    assert _value(r, "police", "persons", "sex", "validity", "share_valid") == (0.75, 4, "red")
+    # Over enough records, but 1 of the 4 fails (0 < 1 < 3): the share would give that small
+    # number away (issue #13: the report's overview hides it), so value and score are hidden
+    # while n stays published.
+    row = _metric(r, "police", "persons", "sex", "validity", "share_valid")
+    assert row.suppressed and pd.isna(row.value) and row.n == 4 and row.score is None
+    # All of them pass (a zero fails): published.
+    assert _value(r, "police", "persons", "person_id", "completeness", "share_present")[0] == 1.0
     # Linkability: police 4 of 6 linked, 2 not (< 3): suppressed, n published.
     row = _metric(r, "police", "all", "person_id", "linkability", "share_linked")
     assert row.suppressed and pd.isna(row.value) and row.n == 6 and row.score is None

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "famgraph/io/raw_tables.hpp"
 #include "famgraph/synth/params.hpp"
@@ -37,17 +38,57 @@ struct Truth {
   int generations = 0;                           ///< max generation + 1
 };
 
+/// One stratum of a cohort-matched design (single birth year × sex × whether the person's
+/// childhood household is in the data, i.e. a mother or father is recorded): the 2×2 counts
+/// a, b, c, d with every simulated incident ("complete") and with the recorded ones only.
+struct DesignStratum {
+  int birth_year = 0;
+  Sex sex = Sex::U;
+  bool parents_known = false;
+  std::array<std::uint64_t, 4> complete{};
+  std::array<std::uint64_t, 4> recorded{};
+  friend bool operator==(const DesignStratum&, const DesignStratum&) = default;
+};
+
+/// The matched designs of the indicators, for the generator's own window, computed from the
+/// simulation state (an implementation independent of famgraph::indicators): the target values
+/// of the validity study (docs/validity.md).
+struct DesignTruth {
+  Day window_start = 0, window_end = 0;
+  /// Victim→perpetrator pathway: eligible = ws < 18th birthday ≤ min(we, exit); exposed = an
+  /// in-window victim or witness row in childhood; outcome = an in-window perpetrator row as an adult.
+  std::vector<DesignStratum> pathway;
+  /// Continuation (chains): persons whose childhood overlaps the window with a recorded child
+  /// observed in childhood; exposed = victim of a link, outcome = perpetrator of a link.
+  std::vector<DesignStratum> continuation;
+  /// Per eligible person of the pathway (only with Options::design_detail): the follow-up from the
+  /// 18th birthday to the first adult perpetration (event 1) or to min(we, exit) (event 0), in days.
+  struct Person {
+    std::int64_t id = 0;
+    int birth_year = 0;
+    Sex sex = Sex::U;
+    bool parents_known = false;
+    bool exposed_complete = false, exposed_recorded = false;
+    bool event_complete = false, event_recorded = false;
+    std::int32_t time_complete = 0, time_recorded = 0;
+  };
+  std::vector<Person> persons;
+};
+
 struct Options {
   int threads = 0;  ///< 0 = all available; never changes the output
   std::size_t lineages_per_chunk = 2048;  ///< work unit; never changes the output
   /// Called with the fraction done (0..1), from the calling thread only.
   std::function<void(double)> progress;
+  /// Also keep DesignTruth::persons (one row per eligible person of the pathway).
+  bool design_detail = false;
 };
 
 struct Population {
   Params params;
   io::RawTables tables;  ///< persons, partnerships, events, contacts (ids: 100001..)
   Truth truth;
+  DesignTruth design;
   Day simulation_start = 0, simulation_end = 0, window_start = 0, window_end = 0;
 };
 

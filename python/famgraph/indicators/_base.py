@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import _core
-from ._options import WindowLike, check_level, check_min_cell, day_to_iso, parse_window
+from ._options import WindowLike, check_level, check_min_cell, parse_window, published_window
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
@@ -29,7 +29,11 @@ class Context:
     level: float
 
     def parameters(self, window: tuple[int, int], **more: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {"window": [day_to_iso(window[0]), day_to_iso(window[1])]}
+        """The published parameters. An end of the window taken from the data is the date of a
+        real incident: it is published as its month (the exact days are :meth:`window_days`)."""
+        out: dict[str, Any] = {
+            "window": published_window(window, self.window_start is not None, self.window_end is not None)
+        }
         out.update(more)
         out["min_cell"] = self.min_cell
         out["level"] = self.level

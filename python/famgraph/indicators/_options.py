@@ -55,6 +55,21 @@ def day_to_iso(day: int) -> str:
     return _dt.date.fromordinal(int(day) + _EPOCH).isoformat()
 
 
+def day_to_month(day: int) -> str:
+    """A day number as ``YYYY-MM``: how an end of the window that was read off the data (the first
+    or last event date, i.e. the date of a real incident) is published (docs/disclosure.md)."""
+    return day_to_iso(day)[:7]
+
+
+def published_window(window: tuple[int, int], start_given: bool, end_given: bool) -> list[str]:
+    """The window as published: an end the user gave as an ISO date, an end taken from the data as
+    its month only."""
+    return [
+        day_to_iso(window[0]) if start_given else day_to_month(window[0]),
+        day_to_iso(window[1]) if end_given else day_to_month(window[1]),
+    ]
+
+
 def _end_of_month(year: int, month: int) -> _dt.date:
     nxt = _dt.date(year + (month == 12), month % 12 + 1, 1)
     return nxt - _dt.timedelta(days=1)

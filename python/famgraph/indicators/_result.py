@@ -116,6 +116,13 @@ class Result:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def window_days(self) -> tuple[int, int] | None:
+        """The exact window (day numbers since 1970-01-01, both ends inclusive) the result was
+        computed on; ``parameters["window"]`` publishes an end read off the data as its month."""
+        w = self.extra.get("window_days")
+        return (int(w[0]), int(w[1])) if w is not None else None
+
+    @property
     def table(self) -> pd.DataFrame:
         """The main published table."""
         return self.tables["table"]

@@ -80,5 +80,5 @@ def chains(
         ctx.parameters(c["window"]),
         DEFINITION,
         note,
-        {"empty": n_links == 0 and sum(int(t[x]) for x in "abcd") == 0},
+        {"empty": n_links == 0 and sum(int(t[x]) for x in "abcd") == 0, "window_days": tuple(c["window"])},
     )

@@ -107,7 +107,7 @@ def gif_result(c: dict[str, Any], ctx: Context, roles: list[str], n_sim: int, se
         params,
         DEFINITION_GIF,
         note,
-        {"empty": n_cases < 2, "strata": c.get("strata")},
+        {"empty": n_cases < 2, "strata": c.get("strata"), "window_days": tuple(c["window"])},
     )
 
 
@@ -167,5 +167,10 @@ def fir(
     n_with = int(np.isfinite(values[observed]).sum())
     note = "" if n_with else "nobody observed has an observed relative"
     return Result(
-        "fir", {"table": table}, params, DEFINITION_FIR, note, {"empty": n_with == 0, "values": series}
+        "fir",
+        {"table": table},
+        params,
+        DEFINITION_FIR,
+        note,
+        {"empty": n_with == 0, "values": series, "window_days": tuple(c["window"])},
     )

@@ -310,5 +310,9 @@ def adjusted_association(
         params,
         DEFINITION_7,
         note,
-        {"empty": len(y) == 0, "n_model": len(y_k) if not math.isnan(len(y_k)) else 0},
+        {
+            "empty": len(y) == 0,
+            "n_model": len(y_k) if not math.isnan(len(y_k)) else 0,
+            "window_days": tuple(v["window"]),
+        },
     )

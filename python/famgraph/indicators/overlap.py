@@ -173,4 +173,11 @@ def agency_overlap(
         t.attrs.update(parts[0][i].attrs)
     n = int(c["persons"]["known_1plus"])
     note = "" if n else "nobody is known to any organisation inside the window"
-    return Result("agency_overlap", tables, ctx.parameters(c["window"]), DEFINITION, note, {"empty": n == 0})
+    return Result(
+        "agency_overlap",
+        tables,
+        ctx.parameters(c["window"]),
+        DEFINITION,
+        note,
+        {"empty": n == 0, "window_days": tuple(c["window"])},
+    )

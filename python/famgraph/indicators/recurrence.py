@@ -197,7 +197,12 @@ def recurrence_risk(
         params,
         DEFINITION_4A,
         note,
-        {"empty": cases == 0, "bootstrap": boot, "components": int(counts.sum())},
+        {
+            "empty": cases == 0,
+            "bootstrap": boot,
+            "components": int(counts.sum()),
+            "window_days": tuple(data["window"]),
+        },
     )
 
 
@@ -239,5 +244,5 @@ def repeat_incidents(
         ctx.parameters(c["window"], T=T),
         DEFINITION_4B,
         note,
-        {"empty": n == 0 and int(c["families"]["n"]) == 0},
+        {"empty": n == 0 and int(c["families"]["n"]) == 0, "window_days": tuple(c["window"])},
     )

@@ -124,5 +124,5 @@ def early_signalling(
         ctx.parameters(c["window"], years=ys),
         DEFINITION,
         note,
-        {"empty": n_first == 0},
+        {"empty": n_first == 0, "window_days": tuple(c["window"])},
     )

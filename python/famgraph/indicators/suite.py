@@ -39,7 +39,7 @@ NAMES: tuple[str, ...] = (
 )
 
 #: Version of the JSON layout (docs/indicators_json.md); bumped on any incompatible change.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def suite(
@@ -96,6 +96,10 @@ def suite(
     return out
 
 
+#: Keys of the ``dataset`` block that count persons or records (subject to disclosure control).
+_DATASET_COUNTS = frozenset({"persons", "incidents", "event_rows", "contacts", "partnerships"})
+
+
 def to_json(results: Mapping[str, Result], *, dataset: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The ``famgraph indicators`` JSON document (layout in docs/indicators_json.md).
 
@@ -115,7 +119,19 @@ def to_json(results: Mapping[str, Result], *, dataset: Mapping[str, Any] | None 
         "disclosure_control": first.stamp,
     }
     if dataset is not None:
-        doc["dataset"] = dict(dataset)
+        # Descriptive totals are counts like any other: one below min_cell is withheld (a tiny
+        # input, e.g. 3 contacts, would otherwise be published exactly).
+        m = int(first.parameters.get("min_cell", 0))
+        block: dict[str, Any] = {}
+        hidden: list[str] = []
+        for key, value in dataset.items():
+            if key in _DATASET_COUNTS and 0 < m and value is not None and int(value) < m:
+                block[key] = None
+                hidden.append(key)
+            else:
+                block[key] = value
+        block["suppressed"] = hidden
+        doc["dataset"] = block
     for name in NAMES:
         if name in results:
             d = results[name].to_dict()

@@ -184,7 +184,11 @@ def victim_to_perpetrator(
         params,
         DEFINITION_1,
         note,
-        {"empty": n_eligible == 0, "without_birth_date": int(c["without_birth_date"])},
+        {
+            "empty": n_eligible == 0,
+            "without_birth_date": int(c["without_birth_date"]),
+            "window_days": tuple(c["window"]),
+        },
     )
 
 
@@ -242,4 +246,11 @@ def relative_exposure(
     n = sum(_abcd(cells[0][3])) if cells else 0
     params = ctx.parameters(win, relations=rels, role_pairs=[list(p) for p in pairs])
     note = "" if n else "no probands: nobody was observed inside the window"
-    return Result("relative_exposure", {"table": table}, params, DEFINITION_2, note, {"empty": n == 0})
+    return Result(
+        "relative_exposure",
+        {"table": table},
+        params,
+        DEFINITION_2,
+        note,
+        {"empty": n == 0, "window_days": tuple(win)},
+    )

@@ -69,7 +69,11 @@ def pyramid_table(
         raise ValueError(f"width={width!r}: expected a whole number of years >= 1")
     if isinstance(top, bool) or not isinstance(top, int) or top < width or top % width:
         raise ValueError(f"top={top!r}: expected a multiple of width={width}")
+    window_end_given = False
     if at is None:
+        from ..indicators._options import parse_window
+
+        window_end_given = parse_window(window)[1] is not None
         w = resolve_window(ds, window)
         if w is None:
             raise ValueError("pyramid_table: the dataset has no events; pass at=YYYY-MM-DD")
@@ -103,7 +107,8 @@ def pyramid_table(
     n_unknown_sex = int(np.count_nonzero(present & (sex == _SEX_CODES["U"])))
     # Persons without a birth date who may be alive on `at` (they are not placed in an age group).
     n_no_birth = int(np.count_nonzero(~known & alive))
-    out.attrs["at"] = iso(at_day)
+    # A default `at` is the last event date, the date of a real incident: published as its month.
+    out.attrs["at"] = iso(at_day) if at is not None or window_end_given else iso(at_day)[:7]
     out.attrs["not_shown"] = {
         "unknown_sex": math.nan if 0 < m and n_unknown_sex < m else float(n_unknown_sex),
         "no_birth_date": math.nan if 0 < m and n_no_birth < m else float(n_no_birth),
@@ -119,11 +124,13 @@ def population_pyramid(
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     lang: str = "en",
     ax: Axes | None = None,
+    at_label: str | None = None,
 ) -> Figure:
     """Population pyramid (women left, men right) by five-year age group, disclosure-controlled.
 
     ``ds`` is a :class:`~famgraph.Dataset` (the table is built with :func:`pyramid_table`) or a
-    table from it. Suppressed bars are not drawn; their age group is marked ``<10``.
+    table from it. Suppressed bars are not drawn; their age group is marked ``<10``. ``at_label``
+    replaces the date in the title (the report shows a data-derived date as its month).
 
     Example
     -------
@@ -134,7 +141,7 @@ def population_pyramid(
     table = ds if isinstance(ds, pd.DataFrame) else pyramid_table(ds, at=at, window=window, min_cell=min_cell)
     m = int(table.attrs.get("min_cell", min_cell))
     marker = disclosure.marker(m)
-    date = str(table.attrs.get("at", ""))
+    date = at_label if at_label is not None else str(table.attrs.get("at", ""))
     fig, ax = figure_and_axes(ax, 7.0, 5.2)
     title = text("pyramid.title", lang, date=date)
     f, mm = values(table, "F"), values(table, "M")

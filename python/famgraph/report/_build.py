@@ -8,6 +8,7 @@ import importlib.util
 import os
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,12 +20,13 @@ from matplotlib.figure import Figure
 
 from .. import __version__, disclosure
 from .. import plot as fplot
+from ..indicators._options import parse_window, published_window
 from ..plot._data import NO_DAY, iso, resolve_window
 from ..plot._style import ResultLike, check_lang, label
 from . import _format as F
 from ._i18n import DEFINITIONS_NL, has, t
 from ._reading import reading
-from ._tables import Cell, Table, frequency_table, generic_table, indicator_table
+from ._tables import Cell, Table, frequency_frame, frequency_table, generic_table, indicator_table
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
@@ -107,8 +109,10 @@ def _key_value(value: float, lang: str, m: int) -> Cell:
 
 
 def _overview(
-    ds: Dataset, lang: str, m: int, window: tuple[int, int] | None
-) -> tuple[list[Table], Image | None]:
+    ds: Dataset, lang: str, m: int, window: tuple[int, int] | None, window_end: str = ""
+) -> tuple[list[Table], Image | None, set[tuple[str, str]]]:
+    """The overview tables, the population pyramid and the (organisation, table) pairs whose row
+    count the overview hides."""
     core = ds._core
     persons = core.persons_columns()
     ev = core.events_columns()
@@ -211,24 +215,28 @@ def _overview(
             total_label=total,
         )
     )
+    by_org = {
+        "event_rows": np.bincount(ev["source"].astype(np.int64), minlength=len(sources)).tolist(),
+        "contacts": np.bincount(co["source"].astype(np.int64), minlength=len(sources)).tolist(),
+    }
     tables.append(
-        frequency_table(
-            t("overview.by_org", lang),
-            t("col.organisation", lang),
-            sources,
-            {
-                "event_rows": np.bincount(ev["source"].astype(np.int64), minlength=len(sources)).tolist(),
-                "contacts": np.bincount(co["source"].astype(np.int64), minlength=len(sources)).tolist(),
-            },
-            lang,
-            m,
-        )
+        frequency_table(t("overview.by_org", lang), t("col.organisation", lang), sources, by_org, lang, m)
     )
+    # The data-quality section repeats these counts as the n of each organisation's rows: it must
+    # hide exactly what is hidden here (a secondary suppression undone there would give the
+    # primary one away by subtraction from the published total).
+    shown, frame = frequency_frame(sources, by_org, m)
+    hidden: set[tuple[str, str]] = set()
+    for column, table in (("event_rows", "events"), ("contacts", "contacts")):
+        flags = frame[column + disclosure.FLAG_SUFFIX].tolist()
+        hidden |= {(org, table) for org, flag in zip(shown, flags, strict=True) if flag}
     image = None
     if window is not None:
-        fig = fplot.population_pyramid(ds, at=iso(window[1]), min_cell=m, lang=lang)
-        image = _image(fig, t("overview.pyramid", lang, date=iso(window[1]), m=m))
-    return tables, image
+        fig = fplot.population_pyramid(
+            ds, at=iso(window[1]), min_cell=m, lang=lang, at_label=window_end or None
+        )
+        image = _image(fig, t("overview.pyramid", lang, date=window_end or iso(window[1]), m=m))
+    return tables, image, hidden
 
 
 # ---- data quality ---------------------------------------------------------------------------------
@@ -254,11 +262,29 @@ def _tr(mapping: Mapping[str, str], value: object, lang: str) -> str:
     return mapping.get(str(value), str(value)) if lang == "nl" else str(value)
 
 
-def _quality_tables(report: Any, lang: str, m: int) -> tuple[list[Table], list[str]]:
-    """The scan (famgraph.quality.QualityReport) as a summary matrix and its full metric table."""
+def _quality_tables(
+    report: Any,
+    lang: str,
+    m: int,
+    hidden: AbstractSet[tuple[str, str]] = frozenset(),
+) -> tuple[list[Table], list[str]]:
+    """The scan (famgraph.quality.QualityReport) as a summary matrix and its full metric table.
+
+    ``hidden``: the (organisation, table) pairs whose number of rows the overview hides; their
+    metrics are hidden here too (value, n and score), whatever the scan itself published.
+    """
     table = getattr(report, "table", None)
     if not isinstance(table, pd.DataFrame):
         raise TypeError("quality: expected a famgraph.quality.QualityReport (with a .table DataFrame)")
+    if hidden and m > 0:
+        table = table.copy()
+        in_hidden = [
+            (str(o), str(t_)) in hidden for o, t_ in zip(table["organisation"], table["table"], strict=True)
+        ]
+        mask = pd.Series(in_hidden, index=table.index, dtype=bool) & table["n"].notna()
+        table.loc[mask, ["value", "n"]] = np.nan
+        table.loc[mask, "score"] = None
+        table.loc[mask, "suppressed"] = True
     marker = disclosure.marker(m)
     dims = [
         d
@@ -486,13 +512,17 @@ def build(
 
     res = _compute_results(ds, window, m) if results is None else _check_results(results, m)
     first = next(iter(res.values()), None)
-    win_iso = first.parameters.get("window") if first is not None else None
-    if isinstance(win_iso, list | tuple) and len(win_iso) == 2:
-        win = resolve_window(ds, (str(win_iso[0]), str(win_iso[1])))
-    else:
-        win = resolve_window(ds, window)
+    days = getattr(first, "window_days", None) if first is not None else None
+    win = (int(days[0]), int(days[1])) if days is not None else resolve_window(ds, window)
+    # An end of the window read off the data is the date of a real incident: the page shows its
+    # month (as the results' parameters do); the exact days are used only to compute.
+    shown = first.parameters.get("window") if first is not None else None
+    if not (isinstance(shown, list | tuple) and len(shown) == 2) and win is not None:
+        ws_given, we_given = parse_window(window)
+        shown = published_window(win, ws_given is not None, we_given is not None)
+    win_text = (str(shown[0]), str(shown[1])) if win is not None and shown is not None else ("–", "–")
 
-    overview, pyramid = _overview(ds, lang, m, win)
+    overview, pyramid, hidden_units = _overview(ds, lang, m, win, win_text[1])
 
     # data quality: the scan when available, always the loader's warning counts
     quality_tables: list[Table] = []
@@ -506,7 +536,7 @@ def build(
         except Exception as e:  # the scan is an optional extra: report why it is missing
             quality_error = t("quality.scan_failed", lang, error=f"{type(e).__name__}: {e}")
     if quality is not None:
-        quality_tables, quality_notes = _quality_tables(quality, lang, m)
+        quality_tables, quality_notes = _quality_tables(quality, lang, m, hidden_units)
     warnings = _warnings_table(ds, lang, m)
     linkage_tables = _linkage_tables(linkage, lang, m) if linkage is not None else []
 
@@ -524,7 +554,7 @@ def build(
             ped_text += " " + t("pedigree.failed", lang, error=str(e))
 
     window_text = (
-        t("meta.window_value", lang, start=iso(win[0]), end=iso(win[1]))
+        t("meta.window_value", lang, start=win_text[0], end=win_text[1])
         if win
         else t("meta.window_none", lang)
     )
@@ -565,15 +595,13 @@ def build(
         else "",
         "overview": overview,
         "pyramid": pyramid,
-        "pyramid_caption": t("overview.pyramid", lang, date=iso(win[1]), m=m) if win else "",
+        "pyramid_caption": t("overview.pyramid", lang, date=win_text[1], m=m) if win else "",
         "quality_tables": quality_tables,
         "quality_notes": quality_notes,
         "quality_error": quality_error,
         "warnings": warnings,
         "linkage_tables": linkage_tables,
-        "indicators_intro": t(
-            "indicators.intro", lang, start=iso(win[0]) if win else "–", end=iso(win[1]) if win else "–"
-        ),
+        "indicators_intro": t("indicators.intro", lang, start=win_text[0], end=win_text[1]),
         "sections": sections,
         "pedigree": {"image": ped_image, "text": ped_text} if draw_pedigree else None,
         "global_params": global_params,

@@ -315,6 +315,29 @@ def generic_table(frame: pd.DataFrame, caption: str, lang: str, min_cell: int) -
     return Table(caption, header, rows, scroll=len(frame) > 20)
 
 
+def frequency_frame(
+    categories: Sequence[str], columns: dict[str, Sequence[int]], min_cell: int
+) -> tuple[list[str], pd.DataFrame]:
+    """The categories a frequency table shows and its counts after disclosure control (one row per
+    shown category; :func:`famgraph.disclosure.suppress_frequency_frame`, totals published).
+
+    The report's other sections take the suppression of a count they repeat from here, so that a
+    count hidden in one place is hidden everywhere (docs/disclosure.md, "One run, one decision").
+    """
+    names = list(columns)
+    # A category with nobody in it (no person of unknown sex) is structural, not a small count:
+    # it is left out, as in the indicator tables (docs/decisions.md, entry 27), so that it does
+    # not force the secondary suppression of a populated category.
+    keep = [i for i in range(len(categories)) if any(int(columns[n][i]) for n in names)]
+    shown = [str(categories[i]) for i in keep]
+    frame = (
+        pd.DataFrame({n: [int(columns[n][i]) for i in keep] for n in names})
+        if shown
+        else pd.DataFrame({n: pd.Series([], dtype="int64") for n in names})
+    )
+    return shown, disclosure.suppress_frequency_frame(frame, min_cell, columns=names)
+
+
 def frequency_table(
     caption: str,
     category_header: str,
@@ -332,18 +355,7 @@ def frequency_table(
     the total itself is below ``min_cell``).
     """
     names = list(columns)
-    # A category with nobody in it (no person of unknown sex) is structural, not a small count:
-    # it is left out, as in the indicator tables (docs/decisions.md, entry 27), so that it does
-    # not force the secondary suppression of a populated category.
-    keep = [i for i in range(len(categories)) if any(int(columns[n][i]) for n in names)]
-    categories = [categories[i] for i in keep]
-    columns = {n: [columns[n][i] for i in keep] for n in names}
-    frame = (
-        pd.DataFrame({n: [int(v) for v in columns[n]] for n in names})
-        if categories
-        else pd.DataFrame({n: pd.Series([], dtype="int64") for n in names})
-    )
-    out = disclosure.suppress_frequency_frame(frame, min_cell, columns=names)
+    categories, out = frequency_frame(categories, columns, min_cell)
     fr = _Frame(out, lang, min_cell)
     rows = [
         [Cell(str(c), "key")] + [cell(fr, i, Col("count", n)) for n in names]
