@@ -559,3 +559,36 @@ def test_published_gif_and_fir(small: fg.Dataset) -> None:
         assert row["mean"] == pytest.approx(v.mean())
     few = fg.indicators.gif(small, n_sim=9, window="2025-12-01:2025-12-31")
     assert few.table["gif_suppressed"].iloc[0] or few.empty
+
+
+def test_agency_overlap_with_many_organisations_pools_rare_combinations() -> None:
+    """More than 12 organisations (real partnerships have more sources): no refusal; the rare
+    combinations are pooled so that no combination that is not listed can be read off (issue #13)."""
+    ds0 = fg.synth.generate(persons=6_000, seed=21, progress=False)
+    rng = np.random.default_rng(5)
+    orgs = [f"org{k:02d}" for k in range(20)]
+    events = ds0.events.copy()
+    contacts = ds0.contacts.copy()
+    # a few big organisations and many small ones
+    p = np.array([0.3, 0.2, 0.15, 0.1] + [0.25 / 16] * 16)
+    events["source"] = rng.choice(orgs, size=len(events), p=p)
+    contacts["source"] = rng.choice(orgs, size=len(contacts), p=p)
+    ds = fg.Dataset.from_pandas(ds0.persons, ds0.partnerships, events, contacts)
+    m = 10
+    r = fg.indicators.agency_overlap(ds, min_cell=m)
+    r0 = fg.indicators.agency_overlap(ds, min_cell=0)
+    for unit in ("person", "family"):
+        t = r.table[r.table["unit"] == unit]
+        listed = t[~t["combination"].str.startswith("(")]
+        pooled = t[t["combination"].str.startswith("(")]
+        assert len(pooled) == 2
+        assert (listed["count"].dropna() >= m).all()
+        assert ((pooled["count"] >= m) | pooled["count"].isna()).all()
+        k1 = r0.tables["known"].set_index("unit").loc[unit, "known_1plus"]
+        t0 = r0.table[r0.table["unit"] == unit]
+        assert t0["count"].sum() == k1  # listed + pooled rows partition the known units
+        # the true counts of the listed combinations, by brute force from the core's combinations
+        assert len(t0) < 2**20
+    # pair counts would be sums of partly pooled rows: hidden
+    assert r.tables["pairs"]["both"].isna().all()
+    fg.plot.agency_upset(r)  # draws without the pooled rows

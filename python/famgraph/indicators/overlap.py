@@ -28,8 +28,17 @@ DEFINITION = (
 
 Combo = frozenset[str]
 
-#: Every combination is listed, so the table has 2^k − 1 rows per unit.
-MAX_ORGANISATIONS = 12
+#: Up to this many organisations every combination is listed (2^k − 1 rows per unit, empty ones
+#: included); with more, the combinations that are large enough are listed and the rest are pooled
+#: in "other" rows (docs/disclosure.md, "Multi-agency overlap with many organisations").
+MAX_LISTED_ORGANISATIONS = 12
+
+#: The combination column of the pooled rows: the combinations not listed on their own.
+OTHER_SINGLE = "(other single organisations)"
+OTHER_MULTI = "(other combinations of 2 or more)"
+#: Their keys: the multi one has two members, so that it falls in the group of 2 or more.
+_POOL_SINGLE: Combo = frozenset({OTHER_SINGLE})
+_POOL_MULTI: Combo = frozenset({OTHER_MULTI, OTHER_MULTI + " "})
 
 
 def _protect(
@@ -60,18 +69,72 @@ def _protect(
     return hidden, hide_k1, hide_k2, groups
 
 
+def _pooled(given: dict[Combo, int], m: int) -> tuple[list[Combo], dict[Combo, int], list[set[Combo]]]:
+    """With many organisations: the combinations listed on their own and the pooled rest.
+
+    Within the single-organisation and the multi-organisation combinations separately, a
+    combination is listed when it has at least ``min_cell`` units; the others (the small ones,
+    and every empty one, of which there are up to 2^k) are pooled in one "other" row per group.
+    While that row would be below ``min_cell`` — also when it is 0, which would say that every
+    combination not listed is empty — the smallest listed combination of the group joins it. So
+    every combination not listed can take any value from 0 to the pooled count, which is at least
+    ``min_cell`` (or the whole group is one row, protected with its published total).
+    Returns the listed keys followed by the pooled keys, the counts, and per group the members
+    of its pooled row (listed combinations that joined it included).
+    """
+    keys: list[Combo] = []
+    counts: dict[Combo, int] = {}
+    pooled_members: list[set[Combo]] = []
+    for multi in (False, True):
+        group = sorted(
+            ((k, v) for k, v in given.items() if (len(k) >= 2) == multi and v > 0),
+            key=lambda kv: (-kv[1], sorted(kv[0])),
+        )
+        listed = [(k, v) for k, v in group if m == 0 or v >= m]
+        rest = sum(v for k, v in group if not (m == 0 or v >= m))
+        members = {k for k, v in group if not (m == 0 or v >= m)}
+        while m > 0 and rest < m and listed:
+            k, v = listed.pop()  # the smallest listed (ties: the last in name order)
+            rest += v
+            members.add(k)
+        keys.extend(k for k, _ in listed)
+        counts.update(dict(listed))
+        other = _POOL_MULTI if multi else _POOL_SINGLE
+        keys.append(other)
+        counts[other] = rest
+        pooled_members.append(members)
+    return keys, counts, pooled_members
+
+
 def _unit(
     unit: str, d: dict[str, Any], orgs: Sequence[str], m: int, level: float
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     given = {frozenset(o): int(n) for o, n in d["combinations"]}
-    keys = [frozenset(c) for r in range(1, len(orgs) + 1) for c in itertools.combinations(orgs, r)]
-    counts = {k: given.get(k, 0) for k in keys}
+    pooled: list[set[Combo]] | None = None
+    if len(orgs) <= MAX_LISTED_ORGANISATIONS:
+        keys = [frozenset(c) for r in range(1, len(orgs) + 1) for c in itertools.combinations(orgs, r)]
+        counts = {k: given.get(k, 0) for k in keys}
+    else:
+        keys, counts, pooled = _pooled(given, m)
     hidden, hide_k1, hide_k2, groups = _protect(keys, counts, m)
+
+    def name_of(k: Combo) -> str:
+        if k == _POOL_SINGLE:
+            return OTHER_SINGLE
+        if k == _POOL_MULTI:
+            return OTHER_MULTI
+        return "+".join(o for o in orgs if o in k)
+
     comb = pd.DataFrame(
         {
             "unit": [unit] * len(keys),
-            "combination": ["+".join(o for o in orgs if o in k) for k in keys],
-            "n_organisations": [len(k) for k in keys],
+            "combination": [name_of(k) for k in keys],
+            "n_organisations": [
+                (1 if OTHER_SINGLE in k else 2)
+                if pooled is not None and len(k) == 1 and not (k & set(orgs))
+                else len(k)
+                for k in keys
+            ],
             "count": pd.Series([counts[k] for k in keys], dtype="int64"),
         }
     )
@@ -82,6 +145,14 @@ def _unit(
     def safe(pred: Callable[[Combo], object]) -> bool:
         """A sum of combinations tells nothing new if, within each group whose total is published,
         the hidden combinations it includes are none or all of them."""
+        if pooled is not None and m > 0:
+            # A pooled row stands for combinations that are not listed, empty ones included: a sum
+            # that may include some of them but not the whole row is not a sum of published rows.
+            # Pairs and larger combinations of more than 12 organisations are never all listed.
+            if counts[_POOL_MULTI] > 0 or any(pred(k) for k in pooled[0]):
+                return False
+            if any(pred(frozenset({o})) for o in orgs if frozenset({o}) not in counts):
+                return False
         for group in groups:
             h = [k for k in group if hidden[k]]
             inside = [k for k in h if pred(k)]
@@ -154,13 +225,6 @@ def agency_overlap(
     ctx = context(ds, window, min_cell, level)
     c = core.agency_overlap(ctx.dataset, ctx.window_start, ctx.window_end)
     orgs = sorted(ds._core.sources)
-    if len(orgs) > MAX_ORGANISATIONS:
-        raise ValueError(
-            f"agency_overlap lists every combination of organisations (2^k - 1 rows) so that empty ones "
-            f"are suppressed like small ones; {len(orgs)} organisations would give "
-            f"{2 ** len(orgs) - 1:,} rows "
-            f"(at most {MAX_ORGANISATIONS} organisations are supported)"
-        )
     parts = [
         _unit(u, c[key], orgs, ctx.min_cell, ctx.level)
         for u, key in (("person", "persons"), ("family", "families"))

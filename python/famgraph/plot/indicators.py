@@ -840,6 +840,9 @@ def agency_upset(
         return no_data_figure(title, reason or text("no_data", lang))
     m = min_cell_of(frame)
     marker = disclosure.marker(m)
+    # With more than 12 organisations the rare combinations are pooled in "(other …)" rows: not a
+    # combination of named organisations, so not a column of the dot matrix.
+    frame = frame[~frame["combination"].astype(str).str.startswith("(")]
     counts, sup = values(frame, "count"), is_suppressed(frame, "count")
     combos = [str(c) for c in frame["combination"]]
     if (sup | ~np.isfinite(counts)).all():
