@@ -302,6 +302,19 @@ ConditionalLogisticResult conditional_logistic(const Eigen::Ref<const Eigen::Mat
                              "are constant within every informative stratum (or collinear there), so their "
                              "conditional effects are not identifiable");
   const auto fit = detail::newton_maximise(eval, beta, std::move(start), options.max_iterations, options.tolerance, who);
+  detail::check_not_flat(
+      eval, fit,
+      [&](const Eigen::VectorXd& v) {
+        double ss = 0.0;
+        const std::size_t rows = Xc.size() / P;
+        for (std::size_t i = 0; i < rows; ++i) {
+          double e = 0.0;
+          for (std::size_t c = 0; c < P; ++c) e += Xc[i * P + c] * v[static_cast<Eigen::Index>(c)];
+          ss += e * e;
+        }
+        return std::sqrt(ss / static_cast<double>(rows));
+      },
+      who);
   finish(r, fit);
   return r;
 }
@@ -318,16 +331,22 @@ ConditionalLogisticResult conditional_logistic_tables(std::span<const Table2x2> 
     double a, n1, n0, m1;
   };
   std::vector<Cell> cells;
-  double sum_a = 0.0, sum_lo = 0.0, sum_hi = 0.0;
+  double sum_a = 0.0, sum_lo = 0.0, sum_hi = 0.0, ll_constant = 0.0;
   for (const auto& t : strata) {
     const double a = static_cast<double>(t.a), b = static_cast<double>(t.b);
     const double c = static_cast<double>(t.c), d = static_cast<double>(t.d);
     const double n1 = a + b, n0 = c + d, m1 = a + c, m0 = b + d;
-    if (n1 == 0.0 || n0 == 0.0 || m1 == 0.0 || m0 == 0.0) continue;
+    if (m1 == 0.0 || m0 == 0.0) continue;
+    // Informative as in the person-level fit: cases and non-cases. A stratum whose exposure is
+    // constant adds the constant −log C(n, m1) to ℓ and nothing to the score (as there).
     ++r.n_informative;
     r.n_obs += t.total();
     r.n_cases += t.a + t.c;
     r.log_likelihood_null -= log_choose(n1 + n0, m1);
+    if (n1 == 0.0 || n0 == 0.0) {
+      ll_constant -= log_choose(n1 + n0, m1);
+      continue;
+    }
     cells.push_back({a, n1, n0, m1});
     sum_a += a;
     sum_lo += std::max(0.0, m1 - n0);
@@ -348,6 +367,7 @@ ConditionalLogisticResult conditional_logistic_tables(std::span<const Table2x2> 
 
   const auto eval = [&](const Eigen::VectorXd& beta) {
     detail::Evaluation e;
+    e.ll = ll_constant;
     e.grad = Eigen::VectorXd::Zero(1);
     e.info = Eigen::MatrixXd::Zero(1, 1);
     for (const auto& c : cells) {

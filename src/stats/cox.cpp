@@ -222,6 +222,18 @@ CoxResult cox_ph(std::span<const double> time, std::span<const std::uint8_t> eve
     r.score_test = ChiSquareTest{score, static_cast<int>(p), detail::chi2_upper(score, static_cast<int>(p))};
   }
   const auto fit = detail::newton_maximise(eval, beta, std::move(start), options.max_iterations, options.tolerance, who);
+  detail::check_not_flat(
+      eval, fit,
+      [&](const Eigen::VectorXd& v) {
+        double ss = 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
+          double e = 0.0;
+          for (std::size_t c = 0; c < p; ++c) e += s.x[i * p + c] * v[static_cast<Eigen::Index>(c)];
+          ss += e * e;
+        }
+        return std::sqrt(ss / static_cast<double>(n));
+      },
+      who);
   r.coef = fit.beta;
   r.covariance = Eigen::LLT<Eigen::MatrixXd>(fit.at.info).solve(Eigen::MatrixXd::Identity(pe, pe));
   r.se = r.covariance.diagonal().cwiseSqrt();

@@ -5,6 +5,7 @@
 // log-likelihood beyond rounding.
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <Eigen/Eigenvalues>
 #include <Eigen/QR>
 #include <algorithm>
 #include <cmath>
@@ -112,6 +113,40 @@ NewtonOutcome newton_maximise(Eval&& eval, Eigen::VectorXd beta, Evaluation star
   out.beta = beta;
   out.at = std::move(ev);
   return out;
+}
+
+/// Guards against a false convergence on a monotone likelihood. Once the estimates of a separated
+/// fit have run off far enough, the score is the difference of two nearly equal sums and rounds to
+/// noise, and Newton steps of that noise can pass the step criterion with a coefficient stuck at,
+/// say, 37. There the log-likelihood is flat along the least-determined direction v (the
+/// eigenvector of the smallest eigenvalue of the information). The check moves β̂ by ±c·v, with c
+/// such that the linear predictor moves by 10 for a typical row (`spread(v)` = RMS of row·v), and
+/// throws ConvergenceError if the log-likelihood drops by less than 1e-6 either way: the maximum
+/// does not exist, or the data do not determine it. At a genuine maximum the drop is about
+/// ½c²λ_min, so the two evaluations are skipped when that predicts a drop above 1000.
+template <class Eval, class Spread>
+void check_not_flat(Eval&& eval, const NewtonOutcome& fit, Spread&& spread, const std::string& who) {
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(fit.at.info);
+  if (es.info() != Eigen::Success) return;
+  const Eigen::VectorXd v = es.eigenvectors().col(0);
+  const double lambda = es.eigenvalues()[0];
+  const double sd = spread(v);
+  if (!(sd > 0.0)) return;
+  const double c = 10.0 / sd;
+  if (0.5 * c * c * lambda > 1e3) return;
+  const double up = eval(Eigen::VectorXd(fit.beta + c * v)).ll;
+  const double down = eval(Eigen::VectorXd(fit.beta - c * v)).ll;
+  const double worst_drop = fit.at.ll - std::max(up, down);
+  if (worst_drop < 1e-6 || std::isnan(worst_drop)) {
+    std::string dir;
+    for (Eigen::Index j = 0; j < v.size(); ++j) dir += (j ? ", " : "") + std::to_string(v[j]);
+    throw ConvergenceError(
+        who + ": the likelihood has no finite maximum: it is flat (changes by less than 1e-6) along the "
+              "coefficient direction (" + dir + ") over a range that moves the linear predictor by 20, "
+              "as happens when some covariate combination orders the cases (events) perfectly before the "
+              "others (monotone likelihood, i.e. complete or quasi-complete separation); max |beta| = " +
+              std::to_string(fit.beta.cwiseAbs().maxCoeff()));
+  }
 }
 
 }  // namespace famgraph::stats::detail

@@ -403,13 +403,14 @@ TEST_CASE("cox: strata add up; a stratum without events, the input order and thr
   CHECK(r.se[0] == Approx(one.se[0] / std::sqrt(2.0)).epsilon(1e-9));
   CHECK(r.log_likelihood == Approx(2 * one.log_likelihood).epsilon(1e-12));
 
-  // Reversing the input gives bit-identical results; so does a single thread.
+  // Reversing the input changes only the summation order within tied times (rounding); a single
+  // thread gives bit-identical results.
   std::vector<double> t2(t.rbegin(), t.rend()), x2(x.rbegin(), x.rend());
   std::vector<std::uint8_t> e2(e.rbegin(), e.rend());
   std::vector<std::int64_t> s2(s.rbegin(), s.rend());
   const auto rev = cox(t2, e2, x2, s2);
-  CHECK(rev.coef[0] == r.coef[0]);
-  CHECK(rev.log_likelihood == r.log_likelihood);
+  CHECK(rev.coef[0] == Approx(r.coef[0]).epsilon(1e-14));
+  CHECK(rev.log_likelihood == Approx(r.log_likelihood).epsilon(1e-14));
   st::CoxResult serial;
   {
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, 1);

@@ -16,8 +16,10 @@
 // outward from the mode with term ratios only, and stopped by a log-concavity tail bound below
 // 1e-17 of the sum, so a stratum costs O(sd) terms, ~9 standard deviations either side of the mode.
 //
-// Strata whose outcome is constant (m_k = 0 or m_k = n_k; for tables also n1 = 0 or n0 = 0) carry
-// no information and are skipped; they are counted in n_strata but not in n_informative.
+// Strata whose outcome is constant (m_k = 0 or m_k = n_k) carry no information and are skipped;
+// they are counted in n_strata but not in n_informative. A stratum with cases and non-cases but a
+// covariate pattern that does not vary (for tables: n1 = 0 or n0 = 0) is informative by this
+// definition but adds only a constant to the log-likelihood, in both paths alike.
 // Errors: std::invalid_argument for bad input; RankDeficientError when a covariate (combination)
 // is constant within every informative stratum; ConvergenceError when the likelihood has no
 // finite maximum (monotone likelihood: within every informative stratum the cases have the
