@@ -48,13 +48,13 @@ import famgraph.stats as fs
 REL = 1e-6
 
 SETTINGS = settings(
-    max_examples=150,
+    max_examples=80,
     deadline=None,
     derandomize=True,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-SLOW = settings(SETTINGS, max_examples=25)
+SLOW = settings(SETTINGS, max_examples=12)
 
 levels = st.sampled_from([0.9, 0.95, 0.99])
 cell = st.one_of(st.just(0), st.integers(0, 3), st.integers(0, 40))
@@ -332,22 +332,25 @@ def test_cox_matches_lifelines_and_statsmodels(df: pd.DataFrame) -> None:
         warnings.simplefilter("ignore")
         cph = CoxPHFitter().fit(
             df, duration_col="time", event_col="event", strata=["s"],
-            fit_options={"precision": 1e-12, "r_precision": 1e-15, "max_steps": 200},
+            # lifelines' default damped steps stop when the Newton decrement is below `precision`,
+            # i.e. with steps of ~√precision left: full steps and 1e-16 converge it to ~1e-10.
+            fit_options={"precision": 1e-16, "r_precision": 1e-15, "max_steps": 200, "step_size": 1.0},
         )
     np.testing.assert_allclose(got["table"]["coef"], cph.params_[covs], rtol=REL, atol=1e-8)
     np.testing.assert_allclose(got["table"]["se"], cph.standard_errors_[covs], rtol=REL, atol=1e-8)
     assert close(got["log_likelihood"], cph.log_likelihood_)
     lr = cph.log_likelihood_ratio_test()
     assert close(got["lr_test"]["statistic"], lr.test_statistic, rel=1e-5, abs_=1e-8)
-    # Breslow (and Efron once more) against statsmodels' PHReg.
-    for ties in ("breslow", "efron"):
-        ref = PHReg(df["time"], df[covs], status=df["event"], strata=df["s"], ties=ties).fit(
-            method="newton", gtol=1e-12, maxiter=200, disp=0
+    # Breslow (lifelines has Efron only) against statsmodels' PHReg.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = PHReg(df["time"], df[covs], status=df["event"], strata=df["s"], ties="breslow").fit(
+            method="newton", tol=1e-14, maxiter=200, disp=0
         )
-        fit = fs.cox(df["time"], df["event"], df[covs], strata=df["s"], ties=ties)
-        np.testing.assert_allclose(fit["table"]["coef"], ref.params, rtol=REL, atol=1e-8)
-        np.testing.assert_allclose(fit["table"]["se"], ref.bse, rtol=1e-5, atol=1e-8)
-        assert close(fit["log_likelihood"], ref.llf)
+    fit = fs.cox(df["time"], df["event"], df[covs], strata=df["s"], ties="breslow")
+    np.testing.assert_allclose(fit["table"]["coef"], ref.params, rtol=REL, atol=1e-8)
+    np.testing.assert_allclose(fit["table"]["se"], ref.bse, rtol=REL, atol=1e-8)
+    assert close(fit["log_likelihood"], ref.llf)
 
 
 def test_cox_options_and_errors() -> None:
