@@ -33,12 +33,20 @@ REPO = Path(__file__).resolve().parents[1]
 TARGETS = {1_000_000: 1.0, 20_000_000: 15.0}
 
 
-def best_of(fn, repeat: int) -> tuple[float, object]:
+CPU: dict[str, float] = {}
+
+
+def best_of(fn, repeat: int, name: str = "") -> tuple[float, object]:
+    """Fastest wall time of `repeat` runs; the CPU time (all threads) of that run goes to CPU[name]."""
     best, out = float("inf"), None
     for _ in range(repeat):
+        c = time.process_time()
         t = time.perf_counter()
         out = fn()
-        best = min(best, time.perf_counter() - t)
+        wall = time.perf_counter() - t
+        if wall < best:
+            best = wall
+            CPU[name] = time.process_time() - c
     return best, out
 
 
@@ -56,7 +64,7 @@ def one_size(n: int, seed: int, repeat: int) -> dict:
     odds = base / (1 - base) * np.where(exposed, 2.0, 1.0)
     outcome = rng.random(n) < odds / (1 + odds)
     score = rng.normal(size=n)
-    hazard = 1e-4 * np.exp(np.log(2.0) * exposed + 0.2 * sex + 0.3 * score)
+    hazard = 2e-5 * np.exp(np.log(2.0) * exposed + 0.2 * sex + 0.3 * score)
     t_event = rng.exponential(1.0 / hazard)
     t_cens = (59 - birth) * 365.25 + 1.0  # follow-up until the end of the window
     time_days = np.ceil(np.minimum(t_event, t_cens))
@@ -69,10 +77,10 @@ def one_size(n: int, seed: int, repeat: int) -> dict:
         idx = stratum * 4 + np.where(exposed, 0, 2) + np.where(outcome, 0, 1)
         return np.bincount(idx, minlength=4 * k).reshape(k, 4)
 
-    t_tab, tab = best_of(tables, repeat)
-    t_mh, mh = best_of(lambda: fs.mantel_haenszel(tab), repeat)
-    t_clr, clr = best_of(lambda: fs.conditional_logit_tables(tab), repeat)
-    t_cox, cox = best_of(lambda: fs.cox(time_days, event, X, strata=birth), repeat)
+    t_tab, tab = best_of(tables, repeat, "tables")
+    t_mh, mh = best_of(lambda: fs.mantel_haenszel(tab), repeat, "mh")
+    t_clr, clr = best_of(lambda: fs.conditional_logit_tables(tab), repeat, "clr")
+    t_cox, cox = best_of(lambda: fs.cox(time_days, event, X, strata=birth), repeat, "cox")
     total = t_mh + t_clr + t_cox
     return {
         "persons": n,
@@ -88,6 +96,9 @@ def one_size(n: int, seed: int, repeat: int) -> dict:
         "cox_s": round(t_cox, 3),
         "cox_iterations": cox["iterations"],
         "matched_plus_cox_s": round(total, 3),
+        "cpu_s": {k: round(v, 4) for k, v in CPU.items()},
+        "cpu_note": "process CPU time (all threads) of the fastest run; on a loaded machine wall time "
+        "exceeds it by the waiting for a core",
         "target_s": TARGETS.get(n),
         "hit": total <= TARGETS[n] if n in TARGETS else None,
         "estimates": {
