@@ -116,7 +116,9 @@ def main() -> int:
     ap.add_argument("--sizes", default="1000000,20000000")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=2)
-    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / f"matched-{dt.date.today()}.json")
+    ap.add_argument(
+        "--out", type=Path, default=REPO / "benchmarks" / "results" / f"matched-{dt.date.today()}.json"
+    )
     args = ap.parse_args()
     result = {
         "benchmark": "matched",

@@ -368,9 +368,7 @@ def _count_column(values: Any, name: str) -> npt.NDArray[np.uint64]:
     return np.ascontiguousarray(arr, dtype=np.uint64)
 
 
-def _columns(
-    data: pd.DataFrame | ArrayLike, names: tuple[str, ...], what: str
-) -> list[npt.NDArray[Any]]:
+def _columns(data: pd.DataFrame | ArrayLike, names: tuple[str, ...], what: str) -> list[npt.NDArray[Any]]:
     """The named columns of a DataFrame, or the columns of a (K × len(names)) array."""
     if isinstance(data, pd.DataFrame):
         missing = [c for c in names if c not in data.columns]
@@ -405,7 +403,9 @@ def _group_codes(groups: ArrayLike, n: int, name: str) -> npt.NDArray[np.int64]:
     return np.ascontiguousarray(codes, dtype=np.int64)
 
 
-def _design(X: ArrayLike | pd.DataFrame, names: Sequence[str] | None) -> tuple[npt.NDArray[np.float64], list[str]]:
+def _design(
+    X: ArrayLike | pd.DataFrame, names: Sequence[str] | None
+) -> tuple[npt.NDArray[np.float64], list[str]]:
     if isinstance(X, pd.DataFrame):
         col_names = [str(c) for c in X.columns]
         mat = X.to_numpy(dtype=np.float64)
@@ -590,13 +590,13 @@ def incidence_rates(
     *,
     per: float = 1000.0,
     level: float = 0.95,
-    index: Sequence[Any] | pd.Index | None = None,
+    index: pd.Index | None = None,
 ) -> pd.DataFrame:
     """Incidence rates per ``per`` person-years with the exact Poisson (Garwood) interval.
 
     ``events`` and ``person_years`` are scalars or equally long arrays (one row per group). Returns
     a DataFrame with ``events``, ``person_years``, ``rate``, ``lower``, ``upper`` (NaN where the
-    person-time is 0); ``index`` labels the rows.
+    person-time is 0); ``index`` (a pandas Index) labels the rows.
 
     >>> incidence_rates([0, 12], [2000.0, 3000.0]).round(4)
        events  person_years  rate   lower   upper

@@ -130,14 +130,54 @@ CoxResult cox_ph(std::span<const double> time, std::span<const std::uint8_t> eve
   if (!X.allFinite()) throw std::invalid_argument("cox: X contains NaN or infinity");
   r.n_obs = n;
 
+  // Sort by (stratum, time descending, input position): a counting sort on dense stratum ranks
+  // (ids in a range of at most 4n values, the usual case, need no map), then each stratum by
+  // time in parallel. A total order, so every sum below is the same for any number of threads.
+  std::vector<std::size_t> rank(strata.empty() ? 0 : n);
+  std::vector<std::int64_t> rank_id;  // rank -> stratum id
+  if (!strata.empty()) {
+    const auto [lo_it, hi_it] = std::minmax_element(strata.begin(), strata.end());
+    const std::int64_t lo = *lo_it;
+    // Unsigned arithmetic: hi − lo may not fit in int64, and the modular difference is exact.
+    const auto off = [lo](std::int64_t id) { return static_cast<std::uint64_t>(id) - static_cast<std::uint64_t>(lo); };
+    const std::uint64_t span = off(*hi_it);
+    if (span < 4 * static_cast<std::uint64_t>(n)) {
+      std::vector<std::size_t> seen(static_cast<std::size_t>(span) + 1, 0);
+      for (const auto id : strata) seen[off(id)] = 1;
+      std::size_t next = 0;
+      for (std::size_t v = 0; v < seen.size(); ++v)
+        if (seen[v]) {
+          seen[v] = next++;
+          rank_id.push_back(lo + static_cast<std::int64_t>(v));
+        }
+      for (std::size_t i = 0; i < n; ++i) rank[i] = seen[off(strata[i])];
+    } else {
+      rank_id.assign(strata.begin(), strata.end());
+      tbb::parallel_sort(rank_id.begin(), rank_id.end());
+      rank_id.erase(std::unique(rank_id.begin(), rank_id.end()), rank_id.end());
+      for (std::size_t i = 0; i < n; ++i)
+        rank[i] = static_cast<std::size_t>(std::lower_bound(rank_id.begin(), rank_id.end(), strata[i]) - rank_id.begin());
+    }
+  }
+  const std::size_t n_ranks = strata.empty() ? 1 : rank_id.size();
+  std::vector<std::size_t> offset(n_ranks + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) ++offset[(strata.empty() ? 0 : rank[i]) + 1];
+  for (std::size_t k = 0; k < n_ranks; ++k) offset[k + 1] += offset[k];
   std::vector<Key> keys(n);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n), [&](const tbb::blocked_range<std::size_t>& rg) {
-    for (std::size_t i = rg.begin(); i != rg.end(); ++i) keys[i] = {strata.empty() ? 0 : strata[i], time[i], i};
-  });
-  tbb::parallel_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
-    if (a.stratum != b.stratum) return a.stratum < b.stratum;
-    if (a.time != b.time) return a.time > b.time;
-    return a.index < b.index;
+  {
+    std::vector<std::size_t> fill(offset.begin(), offset.end() - 1);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t k = strata.empty() ? 0 : rank[i];
+      keys[fill[k]++] = {strata.empty() ? 0 : strata[i], time[i], i};
+    }
+  }
+  rank = {};
+  tbb::parallel_for(std::size_t{0}, n_ranks, [&](std::size_t k) {
+    tbb::parallel_sort(keys.begin() + static_cast<std::ptrdiff_t>(offset[k]),
+                       keys.begin() + static_cast<std::ptrdiff_t>(offset[k + 1]), [](const Key& a, const Key& b) {
+                         if (a.time != b.time) return a.time > b.time;
+                         return a.index < b.index;
+                       });
   });
 
   Sorted s;

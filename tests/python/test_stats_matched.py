@@ -331,7 +331,10 @@ def test_cox_matches_lifelines_and_statsmodels(df: pd.DataFrame) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cph = CoxPHFitter().fit(
-            df, duration_col="time", event_col="event", strata=["s"],
+            df,
+            duration_col="time",
+            event_col="event",
+            strata=["s"],
             # lifelines' default damped steps stop when the Newton decrement is below `precision`,
             # i.e. with steps of ~√precision left: full steps and 1e-16 converge it to ~1e-10.
             fit_options={"precision": 1e-16, "r_precision": 1e-15, "max_steps": 200, "step_size": 1.0},
