@@ -9,7 +9,11 @@ __version__: str
 RELATIONS: tuple[str, ...]
 
 # Submodules returning plain dicts of counts and NumPy arrays; the typed, documented API is
-# famgraph.stats and famgraph.indicators.
+# famgraph.stats and famgraph.indicators. stats holds z, wilson, clopper_pearson, newcombe,
+# two_by_two, kaplan_meier, logrank, logistic, quantile(s), quartiles, mantel_haenszel,
+# conditional_logistic, conditional_logistic_tables, cox, incidence_rate, rate_ratio,
+# mantel_haenszel_rate_ratio, number_at_risk and the exceptions LogisticError, RankDeficientError,
+# ConvergenceError (see famgraph/stats.py for their signatures and results).
 stats: Any
 indicators: Any
 

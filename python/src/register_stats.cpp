@@ -7,7 +7,9 @@
 
 #include <cmath>
 #include <limits>
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -61,6 +63,85 @@ std::vector<stats::TimeEvent> time_event(const DoubleArray& time, const DoubleAr
 std::vector<double> vector_of(const DoubleArray& x, const char* what) {
   if (x.ndim() != 1) throw py::value_error(std::string(what) + ": expected a one-dimensional array");
   return {x.data(), x.data() + x.size()};
+}
+
+using CountArray = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
+using IdArray = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+
+/// {"estimate", "se", "lower", "upper"} (None where undefined), or None.
+py::object pooled_or_none(const std::optional<stats::PooledEstimate>& e) {
+  if (!e) return py::none();
+  py::dict d;
+  d["estimate"] = e->value;
+  d["se"] = e->se ? py::cast(*e->se) : py::none();
+  d["lower"] = e->ci ? py::cast(e->ci->lower) : py::none();
+  d["upper"] = e->ci ? py::cast(e->ci->upper) : py::none();
+  return d;
+}
+
+py::dict test_dict(const stats::ChiSquareTest& t) {
+  py::dict d;
+  d["statistic"] = t.statistic;
+  d["df"] = t.df;
+  d["p_value"] = t.p_value;
+  return d;
+}
+
+py::object test_or_none(const std::optional<stats::ChiSquareTest>& t) {
+  if (!t) return py::none();
+  return test_dict(*t);
+}
+
+std::vector<stats::Table2x2> tables_of(const CountArray& a, const CountArray& b, const CountArray& c,
+                                       const CountArray& d, const char* what) {
+  if (a.ndim() != 1 || b.ndim() != 1 || c.ndim() != 1 || d.ndim() != 1)
+    throw py::value_error(std::string(what) + ": a, b, c and d must be one-dimensional");
+  if (b.size() != a.size() || c.size() != a.size() || d.size() != a.size())
+    throw py::value_error(std::string(what) + ": a, b, c and d must have the same length");
+  std::vector<stats::Table2x2> v(static_cast<std::size_t>(a.size()));
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = {a.data()[i], b.data()[i], c.data()[i], d.data()[i]};
+  return v;
+}
+
+/// The coefficient table shared by logistic-type fits: coef, se, lower, upper and the exponentiated
+/// columns under `ratio_name`.
+template <class R>
+void coefficient_columns(py::dict& out, const R& r, const Eigen::VectorXd& ratio, const std::vector<stats::Interval>& ci,
+                         const std::vector<stats::Interval>& ratio_ci, const char* ratio_name) {
+  const auto p = r.coef.size();
+  Eigen::VectorXd lo(p), hi(p), rlo(p), rhi(p);
+  for (Eigen::Index j = 0; j < p; ++j) {
+    const auto k = static_cast<std::size_t>(j);
+    lo[j] = ci[k].lower;
+    hi[j] = ci[k].upper;
+    rlo[j] = ratio_ci[k].lower;
+    rhi[j] = ratio_ci[k].upper;
+  }
+  out["coef"] = r.coef;
+  out["se"] = r.se;
+  out["lower"] = lo;
+  out["upper"] = hi;
+  out[ratio_name] = ratio;
+  out[(std::string(ratio_name) + "_lower").c_str()] = rlo;
+  out[(std::string(ratio_name) + "_upper").c_str()] = rhi;
+  out["covariance"] = r.covariance;
+}
+
+py::dict conditional_result(const stats::ConditionalLogisticResult& r) {
+  py::dict out;
+  coefficient_columns(out, r, r.odds_ratio, r.ci, r.or_ci, "odds_ratio");
+  out["log_likelihood"] = r.log_likelihood;
+  out["log_likelihood_null"] = r.log_likelihood_null;
+  out["lr_test"] = test_dict(r.lr_test);
+  out["converged"] = r.converged;
+  out["iterations"] = r.iterations;
+  out["n_obs"] = r.n_obs;
+  out["n_cases"] = r.n_cases;
+  out["n_strata"] = r.n_strata;
+  out["n_informative"] = r.n_informative;
+  out["level"] = r.level;
+  out["z"] = r.z;
+  return out;
 }
 
 }  // namespace
@@ -243,6 +324,197 @@ void register_stats(py::module_& m) {
       },
       py::arg("X"), py::arg("y"), py::arg("add_intercept") = false, py::arg("max_iterations") = 100,
       py::arg("tolerance") = 1e-10, py::arg("level") = 0.95, py::arg("throw_on_nonconvergence") = true);
+
+
+  s.def(
+      "mantel_haenszel",
+      [](const CountArray& a, const CountArray& b, const CountArray& c, const CountArray& d, double level) {
+        const auto tables = tables_of(a, b, c, d, "mantel_haenszel");
+        const auto r = stats::mantel_haenszel(tables, {level});
+        py::dict out;
+        out["n_strata"] = r.n_strata;
+        out["n_informative"] = r.n_informative;
+        out["n_informative_rr"] = r.n_informative_rr;
+        out["n_informative_rd"] = r.n_informative_rd;
+        out["level"] = r.level;
+        out["z"] = r.z;
+        out["R"] = r.R;
+        out["S"] = r.S;
+        out["odds_ratio"] = pooled_or_none(r.odds_ratio);
+        out["risk_ratio"] = pooled_or_none(r.risk_ratio);
+        out["risk_difference"] = pooled_or_none(r.risk_difference);
+        out["cmh"] = test_or_none(r.cmh);
+        out["cmh_corrected"] = test_or_none(r.cmh_corrected);
+        out["cmh_difference"] = r.cmh_difference;
+        out["cmh_variance"] = r.cmh_variance;
+        out["breslow_day"] = test_or_none(r.breslow_day);
+        out["breslow_day_tarone"] = test_or_none(r.breslow_day_tarone);
+        return out;
+      },
+      py::arg("a"), py::arg("b"), py::arg("c"), py::arg("d"), py::arg("level") = 0.95);
+
+  s.def(
+      "conditional_logistic",
+      [](const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const IdArray& strata, int max_iterations,
+         double tolerance, double level) {
+        if (strata.ndim() != 1) throw py::value_error("conditional_logistic: strata must be one-dimensional");
+        stats::ConditionalLogisticOptions opt;
+        opt.max_iterations = max_iterations;
+        opt.tolerance = tolerance;
+        opt.level = level;
+        stats::ConditionalLogisticResult r;
+        {
+          py::gil_scoped_release release;
+          r = stats::conditional_logistic(X, y, std::span<const std::int64_t>(strata.data(), strata.size()), opt);
+        }
+        return conditional_result(r);
+      },
+      py::arg("X"), py::arg("y"), py::arg("strata"), py::arg("max_iterations") = 100, py::arg("tolerance") = 1e-10,
+      py::arg("level") = 0.95);
+
+  s.def(
+      "conditional_logistic_tables",
+      [](const CountArray& a, const CountArray& b, const CountArray& c, const CountArray& d, int max_iterations,
+         double tolerance, double level) {
+        const auto tables = tables_of(a, b, c, d, "conditional_logistic_tables");
+        stats::ConditionalLogisticOptions opt;
+        opt.max_iterations = max_iterations;
+        opt.tolerance = tolerance;
+        opt.level = level;
+        stats::ConditionalLogisticResult r;
+        {
+          py::gil_scoped_release release;
+          r = stats::conditional_logistic_tables(tables, opt);
+        }
+        return conditional_result(r);
+      },
+      py::arg("a"), py::arg("b"), py::arg("c"), py::arg("d"), py::arg("max_iterations") = 100,
+      py::arg("tolerance") = 1e-10, py::arg("level") = 0.95);
+
+  s.def(
+      "cox",
+      [](const DoubleArray& time, const py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>& event,
+         const Eigen::Ref<const Eigen::MatrixXd>& X, const std::optional<IdArray>& strata, const std::string& ties,
+         int max_iterations, double tolerance, double level) {
+        if (time.ndim() != 1 || event.ndim() != 1) throw py::value_error("cox: time and event must be one-dimensional");
+        stats::CoxOptions opt;
+        if (ties == "efron")
+          opt.ties = stats::CoxTies::efron;
+        else if (ties == "breslow")
+          opt.ties = stats::CoxTies::breslow;
+        else
+          throw py::value_error("cox: ties must be 'efron' or 'breslow', got '" + ties + "'");
+        opt.max_iterations = max_iterations;
+        opt.tolerance = tolerance;
+        opt.level = level;
+        std::span<const std::int64_t> ids;
+        if (strata) {
+          if (strata->ndim() != 1) throw py::value_error("cox: strata must be one-dimensional");
+          ids = {strata->data(), static_cast<std::size_t>(strata->size())};
+        }
+        stats::CoxResult r;
+        {
+          py::gil_scoped_release release;
+          r = stats::cox_ph({time.data(), static_cast<std::size_t>(time.size())},
+                            {event.data(), static_cast<std::size_t>(event.size())}, X, ids, opt);
+        }
+        py::dict out;
+        coefficient_columns(out, r, r.hazard_ratio, r.ci, r.hr_ci, "hazard_ratio");
+        out["log_likelihood"] = r.log_likelihood;
+        out["log_likelihood_null"] = r.log_likelihood_null;
+        out["lr_test"] = test_dict(r.lr_test);
+        out["wald_test"] = test_dict(r.wald_test);
+        out["score_test"] = test_dict(r.score_test);
+        out["converged"] = r.converged;
+        out["iterations"] = r.iterations;
+        out["n_obs"] = r.n_obs;
+        out["n_events"] = r.n_events;
+        out["n_strata"] = r.n_strata;
+        out["n_strata_with_events"] = r.n_strata_with_events;
+        out["level"] = r.level;
+        out["z"] = r.z;
+        return out;
+      },
+      py::arg("time"), py::arg("event"), py::arg("X"), py::arg("strata") = py::none(), py::arg("ties") = "efron",
+      py::arg("max_iterations") = 50, py::arg("tolerance") = 1e-10, py::arg("level") = 0.95);
+
+  s.def(
+      "incidence_rate",
+      [](std::uint64_t events, double person_time, double per, double level) {
+        const auto r = stats::incidence_rate(events, person_time, per, level);
+        py::dict out;
+        out["events"] = r.events;
+        out["person_time"] = r.person_time;
+        out["rate"] = r.rate ? py::cast(*r.rate) : py::none();
+        out["lower"] = r.ci ? py::cast(r.ci->lower) : py::none();
+        out["upper"] = r.ci ? py::cast(r.ci->upper) : py::none();
+        return out;
+      },
+      py::arg("events"), py::arg("person_time"), py::arg("per") = 1000.0, py::arg("level") = 0.95);
+
+  s.def(
+      "rate_ratio",
+      [](std::uint64_t events1, double person_time1, std::uint64_t events0, double person_time0, double level) {
+        const auto r = stats::rate_ratio(events1, person_time1, events0, person_time0, level);
+        py::dict out;
+        out["estimate"] = r.estimate ? py::cast(*r.estimate) : py::none();
+        out["se_log"] = r.se_log ? py::cast(*r.se_log) : py::none();
+        out["wald"] = interval_or_none(r.wald);
+        out["exact"] = interval_or_none(r.exact);
+        out["level"] = r.level;
+        out["z"] = r.z;
+        return out;
+      },
+      py::arg("events1"), py::arg("person_time1"), py::arg("events0"), py::arg("person_time0"),
+      py::arg("level") = 0.95);
+
+  s.def(
+      "mantel_haenszel_rate_ratio",
+      [](const CountArray& events1, const DoubleArray& person_time1, const CountArray& events0,
+         const DoubleArray& person_time0, double level) {
+        const auto k = events1.size();
+        if (events1.ndim() != 1 || person_time1.ndim() != 1 || events0.ndim() != 1 || person_time0.ndim() != 1 ||
+            person_time1.size() != k || events0.size() != k || person_time0.size() != k)
+          throw py::value_error("mantel_haenszel_rate_ratio: the four columns must be one-dimensional and equally long");
+        std::vector<stats::RateStratum> v(static_cast<std::size_t>(k));
+        for (std::size_t i = 0; i < v.size(); ++i)
+          v[i] = {events1.data()[i], person_time1.data()[i], events0.data()[i], person_time0.data()[i]};
+        const auto r = stats::mantel_haenszel_rate_ratio(v, level);
+        py::dict out;
+        out["n_strata"] = r.n_strata;
+        out["n_informative"] = r.n_informative;
+        out["rate_ratio"] = pooled_or_none(r.rate_ratio);
+        out["level"] = r.level;
+        out["z"] = r.z;
+        return out;
+      },
+      py::arg("events1"), py::arg("person_time1"), py::arg("events0"), py::arg("person_time0"),
+      py::arg("level") = 0.95);
+
+  s.def(
+      "number_at_risk",
+      [](const DoubleArray& time, const DoubleArray& event, const DoubleArray& times) {
+        const auto data = time_event(time, event, "number_at_risk");
+        const auto at = vector_of(times, "number_at_risk (times)");
+        const auto rows = stats::number_at_risk(data, at);
+        const auto k = static_cast<py::ssize_t>(rows.size());
+        py::array_t<double> t(k);
+        py::array_t<std::uint64_t> n(k), e(k), c(k);
+        for (py::ssize_t i = 0; i < k; ++i) {
+          const auto& row = rows[static_cast<std::size_t>(i)];
+          t.mutable_at(i) = row.time;
+          n.mutable_at(i) = row.at_risk;
+          e.mutable_at(i) = row.events;
+          c.mutable_at(i) = row.censored;
+        }
+        py::dict out;
+        out["time"] = t;
+        out["at_risk"] = n;
+        out["events"] = e;
+        out["censored"] = c;
+        return out;
+      },
+      py::arg("time"), py::arg("event"), py::arg("times"));
 
   s.def(
       "quantile", [](const DoubleArray& x, double q) { return stats::quantile(vector_of(x, "quantile"), q); },
