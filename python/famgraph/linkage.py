@@ -239,8 +239,8 @@ def _pseudonyms(export: Export, on: str) -> pd.Series:
                         export.label("persons"),
                         i + 2,
                         on,
-                        str(v)[:80],
-                        f"{str(v)[:80]!r} is not a pseudonym (expected a whole number within int64)",
+                        shown(v),
+                        f"'{shown(v)}' is not a pseudonym (expected a whole number within int64)",
                     )
                 )
             out.append(pd.NA)

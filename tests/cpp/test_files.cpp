@@ -373,3 +373,20 @@ TEST_CASE("files: stale temporaries of dead processes are removed, live ones kep
   CHECK(fs::exists(mine.temporary()));
   CHECK(fs::exists(d / other_host));
 }
+
+TEST_CASE("files: a long cycle of parents is shown by its ends", "[files]") {
+  std::string csv = "person_id,sex,birth_date,exit_date,mother_id,father_id\n";
+  for (int i = 1; i <= 50; ++i) csv += std::to_string(i) + ",F,,," + std::to_string(i % 50 + 1) + ",\n";
+  famgraph::IssueLog log;
+  famgraph::io::RawTables raw;
+  famgraph::io::read_csv_table_from_string(raw, "persons", csv, "persons.csv", log);
+  try {
+    famgraph::build_dataset(std::move(raw), famgraph::LoadOptions{}, log);
+    FAIL("no DataError");
+  } catch (const famgraph::DataError& e) {
+    REQUIRE(e.errors().size() == 1);
+    const std::string& m = e.errors()[0].message;
+    CHECK_THAT(m, Catch::Contains(" -> ... (38 more) -> "));
+    CHECK(m.size() < 300);
+  }
+}
