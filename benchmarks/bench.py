@@ -296,10 +296,11 @@ def generate(n: int, seed: int, folder: Path, formats: list[str]) -> dict[str, A
 
 
 def write_json(path: Path, doc: dict[str, Any]) -> None:
+    """Atomically, by famgraph's one writer (docs/cli.md, "Files")."""
+    from famgraph import _files
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(doc, indent=1, default=str) + "\n")
-    os.replace(tmp, path)
+    _files.write_output(path, json.dumps(doc, indent=1, default=str) + "\n")
 
 
 # ------------------------------------------------------------------------------------ goals

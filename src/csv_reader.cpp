@@ -1,19 +1,27 @@
 #include "famgraph/io/csv_reader.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
 namespace famgraph::io {
 
-CsvReader::CsvReader(const std::string& path, std::size_t block_size) : block_(block_size) {
-  file_ = std::fopen(path.c_str(), "rb");
-  if (!file_)
-    throw std::runtime_error(path + ": cannot open for reading: " + std::strerror(errno));
+CsvReader::CsvReader(const std::string& path, std::size_t block_size, std::size_t max_record)
+    : block_(block_size), max_record_(max_record) {
+  const int fd = open_input(path, "a CSV file");
+  file_ = ::fdopen(fd, "rb");
+  if (!file_) {
+    const int e = errno;
+    ::close(fd);
+    throw FileError(e, path + ": cannot open for reading: " + std::strerror(e));
+  }
 }
 
-CsvReader CsvReader::from_string(std::string data) {
+CsvReader CsvReader::from_string(std::string data, std::size_t max_record) {
   CsvReader r;
+  r.max_record_ = max_record;
   r.buf_ = std::move(data);
   r.end_ = r.buf_.size();
   r.eof_ = true;
@@ -31,6 +39,8 @@ CsvReader& CsvReader::operator=(CsvReader&& o) noexcept {
     pos_ = o.pos_;
     end_ = o.end_;
     block_ = o.block_;
+    max_record_ = o.max_record_;
+    error_rule_ = o.error_rule_;
     eof_ = o.eof_;
     at_start_ = o.at_start_;
     line_ = o.line_;
@@ -61,20 +71,38 @@ bool CsvReader::fill() {
   return got > 0;
 }
 
+bool CsvReader::fail(const char* rule, std::string message) {
+  error_rule_ = rule;
+  error_ = std::move(message);
+  record_line_ = line_;
+  pos_ = end_ = 0;
+  buf_.clear();
+  buf_.shrink_to_fit();
+  eof_ = true;
+  return true;
+}
+
 bool CsvReader::next(std::vector<std::string_view>& fields) {
   fields.clear();
   error_.clear();
+  error_rule_ = "csv.syntax";
   std::size_t used_unescaped = 0;
   for (;;) {
     // Parse one record starting at pos_. If the buffer ends before the record does, refill and
     // restart the record from the same position (fill() moves the tail to the front).
     if (at_start_) {
-      if (end_ - pos_ < 3 && !eof_) {
+      if (end_ - pos_ < 512 && !eof_) {
         fill();
         continue;
       }
-      if (end_ - pos_ >= 3 && std::memcmp(buf_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
       at_start_ = false;
+      if (looks_like_utf16(std::string_view(buf_.data() + pos_, end_ - pos_))) {
+        line_ = 0;
+        return fail("encoding.utf16",
+                    "looks like UTF-16 text (byte-order mark or a NUL byte between the letters); save "
+                    "it as UTF-8 (e.g. 'CSV UTF-8' in Excel) and try again");
+      }
+      if (end_ - pos_ >= 3 && std::memcmp(buf_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
     }
     // Skip blank lines (LF or CRLF only).
     while (pos_ < end_ && (buf_[pos_] == '\n' || buf_[pos_] == '\r')) {
@@ -214,6 +242,13 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
       ++lines_in_record;
       complete = true;
       break;
+    }
+    if (i - pos_ > max_record_ || (!complete && end_ - pos_ > max_record_)) {
+      return fail("csv.record_too_long",
+                  "record longer than " +
+                      (max_record_ == max_record_bytes ? std::string("1,048,576 bytes (1 MiB)")
+                                                       : std::to_string(max_record_) + " bytes") +
+                      ": a line break or closing quote is missing, or this is not a text file");
     }
     if (!complete) {
       fill();

@@ -1,24 +1,22 @@
 #include <algorithm>
+#include <cerrno>
 #include <functional>
 #include <stdexcept>
 
 #include "famgraph/io/csv.hpp"
 #include "famgraph/io/csv_reader.hpp"
+#include "famgraph/io/files.hpp"
 
 namespace famgraph::io {
 
 CsvPaths CsvPaths::in_directory(const std::filesystem::path& dir) {
-  if (!std::filesystem::is_directory(dir))
-    throw std::runtime_error(dir.string() + ": not a directory (expected a folder holding persons.csv)");
+  require_folder(dir, "a folder holding persons.csv");
   CsvPaths p;
   p.persons = dir / "persons.csv";
-  if (!std::filesystem::exists(p.persons))
-    throw std::runtime_error(p.persons.string() + ": file not found (persons.csv is required)");
-  auto opt = [&](const char* name) -> std::optional<std::filesystem::path> {
-    auto f = dir / name;
-    if (std::filesystem::exists(f)) return f;
-    return std::nullopt;
-  };
+  if (!optional_input(p.persons))
+    throw FileError(ENOENT, shown(p.persons.string(), 1000) + ": not found (persons.csv is required)");
+  // A table is absent only when nothing is there: a broken link is reported when it is opened.
+  auto opt = [&](const char* name) { return optional_input(dir / name); };
   p.partnerships = opt("partnerships.csv");
   p.events = opt("events.csv");
   p.contacts = opt("contacts.csv");
@@ -45,7 +43,9 @@ void read_table(CsvReader& reader, const std::vector<std::string>& required, Row
     return;
   }
   if (!reader.error().empty()) {
-    log.error("csv.syntax", src.file, reader.line(), "", "", "header: " + reader.error());
+    const std::string rule = reader.error_rule();
+    log.error(rule, src.file, reader.line(), "", "",
+              rule == "csv.syntax" ? "header: " + reader.error() : reader.error());
     return;
   }
   std::vector<std::size_t> pos(required.size(), SIZE_MAX);
@@ -55,7 +55,9 @@ void read_table(CsvReader& reader, const std::vector<std::string>& required, Row
     auto it = std::find(header.begin(), header.end(), required[k]);
     if (it == header.end()) {
       std::string found;
-      for (const auto& h : header) found += (found.empty() ? "" : ", ") + h;
+      for (std::size_t h = 0; h < header.size() && h < 20; ++h)
+        found += (found.empty() ? "" : ", ") + shown(header[h]);
+      if (header.size() > 20) found += ", ... (" + std::to_string(header.size()) + " columns)";
       log.error("header.missing_column", src.file, reader.line(), required[k], "",
                 "required column '" + required[k] + "' is missing (header has: " + found + ")");
     } else {
@@ -71,7 +73,7 @@ void read_table(CsvReader& reader, const std::vector<std::string>& required, Row
   std::size_t row = 0;
   while (!log.full() && reader.next(fields)) {
     if (!reader.error().empty()) {
-      log.error("csv.syntax", src.file, reader.line(), "", "", reader.error());
+      log.error(reader.error_rule(), src.file, reader.line(), "", "", reader.error());
       continue;
     }
     if (fields.size() != width) {

@@ -375,8 +375,14 @@ class Builder {
         // p is on the path: the cycle is p -> ... -> f.v -> p (each a parent of the previous).
         std::size_t k = stack.size();
         while (k > 0 && stack[k - 1].v != p) --k;
+        // A long cycle is shown by its first and last members, so that the message stays short.
         std::string path;
+        const std::size_t members = stack.size() - (k - 1);
         for (std::size_t q = k - 1; q < stack.size(); ++q) {
+          const std::size_t at = q - (k - 1);
+          if (members > 20 && at == 10)
+            path += "... (" + std::to_string(members - 12) + " more) -> ";
+          if (members > 20 && at >= 10 && at < members - 2) continue;
           path += id_str(P.id[stack[q].v]) + " -> ";
         }
         path += id_str(P.id[p]);

@@ -41,26 +41,11 @@ bool valid_utf8(std::string_view s) noexcept {
   return true;
 }
 
-std::string printable(std::string_view v) {
-  // Values echoed in messages must themselves be valid text.
-  if (valid_utf8(v)) return std::string(v);
-  std::string out;
-  static constexpr char hex[] = "0123456789abcdef";
-  for (unsigned char c : v) {
-    if (c >= 0x20 && c < 0x7F) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += "\\x";
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
+std::string printable(std::string_view v) { return escape(v); }
 
 void FieldParser::record_error(std::size_t row, const char* column, std::string_view value,
                                std::string rule, std::string message) {
-  log_.error(std::move(rule), src_.file, src_.line_of(row), column, printable(value),
+  log_.error(std::move(rule), src_.file, src_.line_of(row), column, std::string(value),
              std::move(message));
 }
 
@@ -80,16 +65,16 @@ PersonId FieldParser::id(std::string_view text, std::size_t row, const char* col
   auto [p, ec] = std::from_chars(b, e, v);
   if (ec == std::errc::result_out_of_range) {
     record_error(row, column, t, "parse.int",
-                 "'" + printable(t) + "' is out of range (expected an integer id that fits in 64 bits)");
+                 "'" + shown(t) + "' is out of range (expected an integer id that fits in 64 bits)");
     return NO_ID;
   }
   if (ec != std::errc() || p != e || b == e) {
     record_error(row, column, t, "parse.int",
-                 "'" + printable(t) + "' is not an integer (expected a whole-number id)");
+                 "'" + shown(t) + "' is not an integer (expected a whole-number id)");
     return NO_ID;
   }
   if (v == NO_ID) {
-    record_error(row, column, t, "parse.int", "'" + printable(t) + "' is reserved (expected an id > -2^63)");
+    record_error(row, column, t, "parse.int", "'" + shown(t) + "' is reserved (expected an id > -2^63)");
     return NO_ID;
   }
   return v;
@@ -105,7 +90,7 @@ Date FieldParser::date(std::string_view text, std::size_t row, const char* colum
   }
   if (auto d = parse_date(t)) return *d;
   record_error(row, column, t, "parse.date",
-               "'" + printable(t) + "' is not a valid date (expected YYYY-MM-DD, YYYY-MM or YYYY, years " +
+               "'" + shown(t) + "' is not a valid date (expected YYYY-MM-DD, YYYY-MM or YYYY, years " +
                    std::to_string(min_year) + "-" + std::to_string(max_year) + ")");
   return {};
 }
@@ -116,7 +101,7 @@ Sex FieldParser::sex(std::string_view text, std::size_t row) {
   if (t == "F") return Sex::F;
   if (t == "M") return Sex::M;
   record_error(row, "sex", t, "parse.sex",
-               "'" + printable(t) + "' is not a sex code (expected F, M, U or empty)");
+               "'" + shown(t) + "' is not a sex code (expected F, M, U or empty)");
   return Sex::U;
 }
 
@@ -128,7 +113,7 @@ std::uint8_t FieldParser::role(std::string_view text, std::size_t row) {
     record_error(row, "role", t, "missing.required", "missing value: role is required");
   } else {
     record_error(row, "role", t, "parse.role",
-                 "'" + printable(t) +
+                 "'" + shown(t) +
                      "' is not a role (expected victim, perpetrator, witness or other)");
   }
   return BAD_ROLE;

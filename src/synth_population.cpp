@@ -203,7 +203,7 @@ Population generate(const Params& params, const Options& options) {
     }
     if (options.progress) options.progress(0.7 * static_cast<double>(total) / static_cast<double>(N));
     if (total < N && next > 50ULL * N + 100000)
-      throw std::runtime_error("synth: the lineages produce too few persons for these parameters");
+      throw std::invalid_argument("synth: the lineages produce too few persons for these parameters");
   }
 
   io::RawTables& T = pop.tables;

@@ -1,12 +1,14 @@
-// Writing a synthetic population as CSV + truth.json, atomically (temporary folder + rename).
+// Writing a synthetic population as CSV + truth.json, atomically (io::OutputFolder: a temporary
+// folder renamed into place; see include/famgraph/io/files.hpp).
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <string>
-#include <unistd.h>
 
+#include "famgraph/data_error.hpp"
+#include "famgraph/io/files.hpp"
 #include "famgraph/synth/generator.hpp"
 
 namespace famgraph::synth {
@@ -15,9 +17,8 @@ namespace {
 
 class CsvOut {
  public:
-  explicit CsvOut(const std::filesystem::path& path) : path_(path) {
-    f_ = std::fopen(path.c_str(), "wb");
-    if (!f_) throw std::runtime_error(path.string() + ": cannot write: " + std::strerror(errno));
+  CsvOut(io::OutputFolder& dir, const std::string& name) : path_(dir.temporary() / name) {
+    f_ = dir.create(name);
     buf_.reserve(1 << 20);
   }
   ~CsvOut() {
@@ -45,7 +46,7 @@ class CsvOut {
     flush();
     if (std::fclose(f_) != 0) {
       f_ = nullptr;
-      throw std::runtime_error(path_.string() + ": write failed: " + std::strerror(errno));
+      throw io::FileError(errno, shown(path_.string(), 1000) + ": write failed: " + std::strerror(errno));
     }
     f_ = nullptr;
   }
@@ -53,7 +54,7 @@ class CsvOut {
  private:
   void flush() {
     if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size())
-      throw std::runtime_error(path_.string() + ": write failed: " + std::strerror(errno));
+      throw io::FileError(errno, shown(path_.string(), 1000) + ": write failed: " + std::strerror(errno));
     buf_.clear();
   }
   std::filesystem::path path_;
@@ -61,10 +62,10 @@ class CsvOut {
   std::string buf_;
 };
 
-void write_tables(const Population& pop, const std::filesystem::path& dir) {
+void write_tables(const Population& pop, io::OutputFolder& dir) {
   const auto& T = pop.tables;
   {
-    CsvOut o(dir / "persons.csv");
+    CsvOut o(dir, "persons.csv");
     o.text("person_id,sex,birth_date,exit_date,mother_id,father_id\n");
     const auto& P = T.persons;
     for (std::size_t i = 0; i < P.size(); ++i) {
@@ -84,7 +85,7 @@ void write_tables(const Population& pop, const std::filesystem::path& dir) {
     o.close();
   }
   {
-    CsvOut o(dir / "partnerships.csv");
+    CsvOut o(dir, "partnerships.csv");
     o.text("person_a,person_b,start_date,end_date\n");
     const auto& R = T.partnerships;
     for (std::size_t i = 0; i < R.size(); ++i) {
@@ -100,7 +101,7 @@ void write_tables(const Population& pop, const std::filesystem::path& dir) {
     o.close();
   }
   {
-    CsvOut o(dir / "events.csv");
+    CsvOut o(dir, "events.csv");
     o.text("incident_id,person_id,role,date,kind,source\n");
     const auto& E = T.events;
     for (std::size_t i = 0; i < E.size(); ++i) {
@@ -120,7 +121,7 @@ void write_tables(const Population& pop, const std::filesystem::path& dir) {
     o.close();
   }
   {
-    CsvOut o(dir / "contacts.csv");
+    CsvOut o(dir, "contacts.csv");
     o.text("person_id,source,start_date,end_date,kind\n");
     const auto& C = T.contacts;
     for (std::size_t i = 0; i < C.size(); ++i) {
@@ -138,7 +139,7 @@ void write_tables(const Population& pop, const std::filesystem::path& dir) {
     o.close();
   }
   {
-    CsvOut o(dir / "truth.json");
+    CsvOut o(dir, "truth.json");
     o.text(truth_json(pop));
     o.close();
   }
@@ -147,23 +148,9 @@ void write_tables(const Population& pop, const std::filesystem::path& dir) {
 }  // namespace
 
 void write_csv(const Population& pop, const std::filesystem::path& dir) {
-  namespace fs = std::filesystem;
-  if (fs::exists(dir) && !(fs::is_directory(dir) && fs::is_empty(dir)))
-    throw std::runtime_error(dir.string() + ": already exists and is not an empty folder (refusing to overwrite)");
-  const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
-  if (!fs::is_directory(parent)) throw std::runtime_error(parent.string() + ": no such folder");
-  const fs::path tmp = parent / ("." + dir.filename().string() + ".tmp-" + std::to_string(::getpid()));
-  fs::remove_all(tmp);
-  fs::create_directory(tmp);
-  try {
-    write_tables(pop, tmp);
-    if (fs::exists(dir)) fs::remove(dir);  // empty folder
-    fs::rename(tmp, dir);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-    throw;
-  }
+  io::OutputFolder out(dir);  // checks the target; removes its temporary folder on any error
+  write_tables(pop, out);
+  out.commit();
 }
 
 }  // namespace famgraph::synth

@@ -5,10 +5,25 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace famgraph {
+
+/// Longest value, in characters, that a message or `DataIssue::value` shows (docs/data_formats.md).
+inline constexpr std::size_t clip_chars = 80;
+
+/// `text` with control characters (U+0000-U+001F, U+007F-U+009F) and invisible ones that could
+/// make a message lie (line/paragraph separators, bidirectional controls, U+FEFF) escaped as
+/// `\n`, `\r`, `\t`, `\xNN` or `\uNNNN`, and each byte that is not valid UTF-8 as `\xNN`.
+/// Backslashes are kept. The Python twin is `famgraph._errors.escape`.
+std::string escape(std::string_view text);
+
+/// A value as messages show it: `escape(value)`, clipped to `limit` characters; a longer value
+/// keeps its beginning and ends with `…(N chars)`, N being its own length in characters (an
+/// invalid byte counts as one). Never contains a NUL, so a C string of it is the whole text.
+std::string shown(std::string_view value, std::size_t limit = clip_chars);
 
 enum class Severity : std::uint8_t { error, warning };
 
@@ -21,7 +36,7 @@ struct DataIssue {
   std::string file;     ///< file name or table label, e.g. "persons.csv"
   std::size_t line = 0;
   std::string column;   ///< column name; empty when the issue concerns a whole record or file
-  std::string value;    ///< the offending text, truncated to 80 bytes
+  std::string value;    ///< the offending text as `shown` gives it (escaped, at most 80 characters)
   std::string message;  ///< what is wrong and what was expected
 
   /// `persons.csv:17:mother_id: 1234 is not a person_id in persons.csv`
@@ -56,7 +71,7 @@ class DataError : public std::runtime_error {
         s += "\n  ... and " + std::to_string(errors.size() - 20) + " more";
         break;
       }
-      s.append("\n  ").append(e.to_string());
+      s.append("\n  ").append(escape(e.to_string()));
     }
     return s;
   }
@@ -78,14 +93,14 @@ class IssueLog {
       return false;
     }
     errors_.push_back({Severity::error, std::move(rule), std::move(file), line, std::move(column),
-                       clip(std::move(value)), std::move(message)});
+                       clip(value), std::move(message)});
     return errors_.size() < max_errors_;
   }
   void warning(std::string rule, std::string file, std::size_t line, std::string column,
                std::string value, std::string message) {
     if (warning_counts_[rule]++ < max_examples_)
       warnings_.push_back({Severity::warning, std::move(rule), std::move(file), line,
-                           std::move(column), clip(std::move(value)), std::move(message)});
+                           std::move(column), clip(value), std::move(message)});
   }
   /// True while examples of `rule` are still kept: callers skip building messages otherwise.
   [[nodiscard]] bool keeps_example(const std::string& rule) const {
@@ -107,16 +122,7 @@ class IssueLog {
   }
 
  private:
-  static std::string clip(std::string v) {
-    if (v.size() > 80) {
-      v.resize(77);
-      // Do not cut a UTF-8 sequence in half.
-      while (!v.empty() && (static_cast<unsigned char>(v.back()) & 0xC0) == 0x80) v.pop_back();
-      if (!v.empty() && static_cast<unsigned char>(v.back()) >= 0xC0) v.pop_back();
-      v += "...";
-    }
-    return v;
-  }
+  static std::string clip(const std::string& v) { return shown(v); }
   std::size_t max_errors_, max_examples_;
   bool truncated_ = false;
   std::vector<DataIssue> errors_, warnings_;

@@ -8,15 +8,23 @@ adding its parser (listed in :data:`COMMAND_MODULES`, in the order ``--help`` sh
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
+import signal
 import sys
+import threading
+import traceback
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from . import __version__
+from . import __version__, _files
+from . import synth as synth_module
 from ._commands._shared import add_dataset_arguments
 from ._commands._shared import load as _load
-from ._errors import DataError
+from ._errors import DataError, shown
 from .dataset import Dataset
 
 # Installed with the package; an editable development install reads it from the source tree.
@@ -56,11 +64,11 @@ def _print_summary(ds: Dataset) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     ds = _load(args)
     print(
-        f"{args.dir}: valid ({ds.n_persons} persons, {ds.n_incidents} incidents, "
+        f"{shown(args.dir, 1000)}: valid ({ds.n_persons} persons, {ds.n_incidents} incidents, "
         f"{sum(ds.warning_counts.values())} warnings)"
     )
     for w in ds._core.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        print(f"warning: {shown(str(w), 2000)}", file=sys.stderr)
     return 0
 
 
@@ -125,10 +133,45 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Exit status of every command (docs/cli.md).
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_INTERNAL = 0, 1, 2, 3, 4
+#: Interrupted by a signal: 128 + its number (SIGINT 130, SIGTERM 143, SIGHUP 129; a closed
+#: output pipe, SIGPIPE, 141).
+EXIT_SIGNAL_BASE = 128
+
+EPILOG = """\
+exit status:
+  0    done
+  1    invalid data (each problem named with its file, line, column and value)
+  2    usage: invalid options, or an output path that cannot be used (an input of
+       the run, a folder where a file is expected, an existing output without --force)
+  3    environment: a file not found, unreadable or not a regular file, permission
+       denied, disk full, out of memory
+  4    internal error: a bug in famgraph (please report it with the --debug output)
+  130  interrupted (Ctrl-C); 143 SIGTERM, 129 SIGHUP; 141 the output pipe was closed
+Unfinished outputs are removed in every case; inputs are never written.
+--debug (anywhere on the command line) shows the traceback of an error.
+See docs/cli.md."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its error messages escaped and clipped (a 5-million-digit value is not
+    echoed whole)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error("\n".join(shown(line, 500) for line in message.splitlines()))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="famgraph", description="Intergenerational family-graph analytics.")
+    p = _Parser(
+        prog="famgraph",
+        description="Intergenerational family-graph analytics.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--version", action="version", version=f"famgraph {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    p.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, fn, help_ in (
         ("validate", cmd_validate, "check a dataset folder against the data contract"),
         ("summary", cmd_summary, "print descriptive counts of a dataset folder"),
@@ -137,7 +180,13 @@ def build_parser() -> argparse.ArgumentParser:
         add_dataset_arguments(s)
         s.set_defaults(fn=fn)
     sy = sub.add_parser("synth", help="generate a synthetic population with planted truth")
-    sy.add_argument("--persons", type=int, required=True, help="exact number of persons")
+    sy.add_argument(
+        "--persons",
+        type=int,
+        required=True,
+        help="exact number of persons (1 to 2e9, and what fits in memory: about "
+        f"{synth_module.PEAK_BYTES_PER_PERSON} bytes each)",
+    )
     sy.add_argument("--seed", type=int, default=1, help="random seed (same seed, same bytes)")
     sy.add_argument("--out", required=True, help="new output folder (must not exist)")
     sy.add_argument("--format", choices=["csv", "parquet"], default="csv")
@@ -159,19 +208,130 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(fn=cmd_demo)
     for name in COMMAND_MODULES:
         importlib.import_module(f"famgraph._commands.{name}").register(sub)
+    for child in sub.choices.values():
+        # --debug after the command too; SUPPRESS keeps the main parser's value when absent
+        child.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show the traceback of an error"
+        )
+        child.epilog = child.epilog or "Exit status: see `famgraph --help` (docs/cli.md)."
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+class _Terminated(BaseException):
+    """Raised by the SIGTERM/SIGHUP handler of :func:`main`, so that every ``finally`` (and the
+    removal of unfinished outputs) runs before the process exits."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signal_handlers() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`_Terminated` (once) while a command runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    raised = False
+
+    def handler(signum: int, frame: object) -> None:
+        nonlocal raised
+        if not raised:  # a second signal must not interrupt the clean-up of the first
+            raised = True
+            raise _Terminated(signum)
+
+    wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {s: signal.signal(s, handler) for s in wanted}
     try:
-        return int(args.fn(args))
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+def _say(message: str) -> None:
+    """One message on stderr: every line escaped and clipped."""
+    lines = message.splitlines() or [""]
+    print("\n".join(shown(line, 2000) for line in lines), file=sys.stderr)
+
+
+def _warning_line(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    _say(f"famgraph: warning: {message}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command, with every failure mapped to a message and an exit status."""
+    debug = bool(getattr(args, "debug", False))
+
+    def trace() -> None:
+        if debug:
+            traceback.print_exc()
+
+    try:
+        with _files.tracking_inputs(), _signal_handlers(), warnings.catch_warnings():
+            warnings.showwarning = _warning_line
+            # famgraph's own warnings (a weak key, lossy imports) are shown, never raised
+            warnings.filterwarnings("default", category=UserWarning, module="famgraph")
+            return int(args.fn(args))
     except DataError as e:
-        print(str(e), file=sys.stderr)
-        return 1
-    except (FileNotFoundError, FileExistsError, ValueError, TypeError) as e:
-        print(f"famgraph: {e}", file=sys.stderr)
-        return 2
+        trace()
+        print(str(e), file=sys.stderr)  # the C++ core and the loaders escape and clip every value
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        trace()
+        _say("famgraph: interrupted; unfinished output removed")
+        return EXIT_SIGNAL_BASE + signal.SIGINT
+    except _Terminated as e:
+        trace()
+        _say(f"famgraph: stopped by {signal.Signals(e.signum).name}; unfinished output removed")
+        return EXIT_SIGNAL_BASE + e.signum
+    except BrokenPipeError:
+        # `famgraph indicators DIR | head`: the reader has gone; stop quietly, as SIGPIPE would
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_SIGNAL_BASE + 13
+    except (_files.OutputPathError, FileExistsError) as e:
+        trace()
+        _say(f"famgraph: {_files.describe_os_error(e) if isinstance(e, OSError) else e}")
+        return EXIT_USAGE
+    except MemoryError as e:
+        trace()
+        _say(f"famgraph: out of memory{': ' + str(e) if str(e) else ''}")
+        return EXIT_ENVIRONMENT
+    except OSError as e:
+        trace()
+        _say(f"famgraph: {_files.describe_os_error(e)}")
+        return EXIT_ENVIRONMENT
+    except (ValueError, TypeError, OverflowError) as e:
+        trace()
+        _say(f"famgraph: {e}")
+        return EXIT_USAGE
+    except Exception as e:
+        trace()
+        _say(
+            f"famgraph: internal error ({type(e).__name__}: {e}); this is a bug, please report it "
+            "(run again with --debug for the details)"
+        )
+        return EXIT_INTERNAL
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The ``famgraph`` command; returns its exit status (see :data:`EPILOG`).
+
+    No traceback reaches the user: every failure becomes a message on stderr and a documented
+    exit status (``--debug`` shows the traceback too). argparse's own errors exit with status 2
+    (``SystemExit``), ``--help`` and ``--version`` with 0.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    try:
+        args = build_parser().parse_args(argv)
+    except KeyboardInterrupt:
+        _say("famgraph: interrupted")
+        return EXIT_SIGNAL_BASE + signal.SIGINT
+    return _run(args)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Mapping
 from functools import cached_property
@@ -11,8 +12,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _files
 from ._convert import TABLE_COLUMNS, frame_to_columns
+from ._errors import DataError, DataIssue, shown
 
 if TYPE_CHECKING:
     from .graph import FamilyGraph
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 PathLike = str | os.PathLike[str]
 MissingParents = Literal["strict", "add"]
 TABLES = ("persons", "partnerships", "events", "contacts")
+_KIND = {"csv": "CSV", "parquet": "Parquet"}
 _SEX = np.array(["F", "M", "U"], dtype=object)
 _ROLES = np.array(["victim", "perpetrator", "witness", "other"], dtype=object)
 
@@ -30,25 +33,49 @@ def _check_missing_parents(value: str) -> None:
 
 
 def _resolve_paths(path: PathLike | None, ext: str, given: Mapping[str, PathLike | None]) -> dict[str, str]:
-    """File per table: explicit arguments win, else `<path>/<table>.<ext>` where it exists."""
+    """File per table: explicit arguments win, else `<path>/<table>.<ext>` where it exists.
+
+    Each file must be a regular file (a broken link, a folder, a FIFO or a device is an OSError
+    naming it); a table is absent only when nothing at all is at its path.
+    """
     out: dict[str, str] = {}
     if path is not None:
-        folder = Path(path)
-        if not folder.is_dir():
-            raise FileNotFoundError(f"{folder}: not a directory (expected a folder holding persons.{ext})")
+        folder = _files.input_folder(path, f"a folder holding persons.{ext}")
         for t in TABLES:
-            f = folder / f"{t}.{ext}"
-            if f.exists():
+            f = _files.optional_input(folder / f"{t}.{ext}", f"the {t} table, a {_KIND[ext]} file")
+            if f is not None:
                 out[t] = str(f)
     for t, p in given.items():
         if p is not None:
-            if not Path(p).exists():
-                raise FileNotFoundError(f"{p}: file not found ({t} table)")
-            out[t] = str(p)
+            out[t] = str(_files.input_file(p, f"the {t} table, a {_KIND[ext]} file"))
     if "persons" not in out:
         where = f" in {path}" if path is not None else ""
-        raise FileNotFoundError(f"persons.{ext} not found{where} (the persons table is required)")
+        raise FileNotFoundError(
+            errno.ENOENT, f"persons.{ext} not found{where} (the persons table is required)"
+        )
     return out
+
+
+def _read_parquet(path: str, table: str) -> pd.DataFrame:
+    """A Parquet file as a DataFrame; a file pyarrow cannot read is a DataError naming it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with _files.open_input(path, f"the {table} table, a Parquet file") as f:
+        try:
+            frame: pd.DataFrame = pq.read_table(f).to_pandas()
+            return frame
+        except (pa.ArrowException, ValueError, EOFError) as e:
+            issue = DataIssue(
+                "error",
+                "parse.parquet",
+                Path(path).name,
+                0,
+                "",
+                "",
+                f"not a readable Parquet file: {shown(e, 300)}",
+            )
+            raise DataError(f"1 error in the input:\n  {issue}", [issue]) from None
 
 
 class Dataset:
@@ -163,15 +190,13 @@ class Dataset:
         max_errors: int = 100,
     ) -> Dataset:
         """Load the tables from Parquet files (a folder with ``persons.parquet`` etc., or explicit files)."""
-        import pyarrow.parquet as pq
-
         _check_missing_parents(missing_parents)
         files = _resolve_paths(
             path,
             "parquet",
             {"persons": persons, "partnerships": partnerships, "events": events, "contacts": contacts},
         )
-        frames = {t: pq.read_table(f).to_pandas() for t, f in files.items()}
+        frames = {t: _read_parquet(f, t) for t, f in files.items()}
         labels = {t: Path(f).name for t, f in files.items()}
         ds = cls.from_pandas(
             frames["persons"],
@@ -199,17 +224,11 @@ class Dataset:
         out.mkdir(parents=True, exist_ok=True)
         for t in TABLES:
             df: pd.DataFrame = getattr(self, t)
-            target = out / f"{t}.{fmt}"
-            tmp = out / f".{t}.{fmt}.tmp-{os.getpid()}"
-            try:
+            with _files.output_file(out / f"{t}.{fmt}") as f:
                 if fmt == "csv":
-                    df.to_csv(tmp, index=False)
+                    df.to_csv(f, index=False)
                 else:
-                    df.to_parquet(tmp, index=False)
-                os.replace(tmp, target)
-            finally:
-                if tmp.exists():
-                    tmp.unlink()
+                    df.to_parquet(f, index=False)
         return out
 
     # ------------------------------------------------------------------ tables

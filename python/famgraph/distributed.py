@@ -57,7 +57,14 @@ import pandas as pd
 from . import disclosure
 from ._progress import terminal_progress
 from .indicators._base import context, core
-from .indicators._options import WindowLike, check_int, check_relations, check_roles
+from .indicators._options import (
+    WindowLike,
+    check_int,
+    check_n_boot,
+    check_n_sim,
+    check_relations,
+    check_roles,
+)
 from .indicators._result import Result
 from .indicators.recurrence import _component_sums, percentile_interval, recurrence_risk
 from .indicators.recurrence import bootstrap_lambda as _bootstrap_replicates
@@ -315,7 +322,7 @@ def bootstrap_lambda(
     >>> r.extra["bootstrap"].shape
     (20, 3)
     """
-    n_boot = check_int(n_boot, "n_boot", 0)
+    n_boot = check_n_boot(n_boot)
     seed = check_int(seed, "seed", 0, 2**63 - 1)
     if chunk is not None:
         chunk = check_int(chunk, "chunk", 1)
@@ -432,7 +439,7 @@ def gif(
     from .dataset import Dataset as _Dataset
     from .indicators.familiality import gif_p_value, gif_result
 
-    n_sim = check_int(n_sim, "n_sim", 0, 10**7)
+    n_sim = check_n_sim(n_sim)
     seed = check_int(seed, "seed", 0, 2**63 - 1)
     if chunk is not None:
         chunk = check_int(chunk, "chunk", 1)
@@ -826,7 +833,7 @@ def sweep(
     replicates = check_int(replicates, "replicates", 1)
     seed = check_int(seed, "seed", 0, 2**63 - 1)
     threads = check_int(threads, "threads", 0)
-    n_boot = check_int(n_boot, "n_boot", 0)
+    n_boot = check_n_boot(n_boot)
     names = _check_indicators(indicators)
     points, columns, persons = _plan(grid, fixed, persons)
     # the indicator options, validated once here (context() does not need a dataset's content)

@@ -28,7 +28,9 @@ Example
 
 from __future__ import annotations
 
+import errno
 import html
+import io
 import math
 import os
 from collections import Counter
@@ -40,9 +42,9 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from . import disclosure
+from . import _files, disclosure
 from ._convert import TABLE_COLUMNS
-from ._errors import DataError, DataIssue
+from ._errors import DataError, DataIssue, shown
 from .dataset import TABLES, Dataset, MissingParents
 
 __all__ = ["FIELDS", "RESOLUTIONS", "Export", "LinkageReport", "Linked", "link", "link_tables"]
@@ -126,18 +128,16 @@ class Export:
         Errors name the file and the line (row position + 2, i.e. the CSV line when no field spans
         several lines).
         """
-        path = Path(folder)
-        if not path.is_dir():
+        path = _files.input_folder(folder, "an export folder holding persons.csv")
+        if _files.optional_input(path / "persons.csv", "the persons table") is None:
             raise FileNotFoundError(
-                f"{path}: not a directory (expected an export folder holding persons.csv)"
+                errno.ENOENT, f"{path / 'persons.csv'} not found (every export needs a persons table)"
             )
-        if not (path / "persons.csv").is_file():
-            raise FileNotFoundError(f"{path / 'persons.csv'} not found (every export needs a persons table)")
         tables: dict[str, pd.DataFrame] = {}
         labels: dict[str, str] = {}
         for t in TABLES:
-            f = path / f"{t}.csv"
-            if f.is_file():
+            f = _files.optional_input(path / f"{t}.csv", f"the {t} table, a CSV file")
+            if f is not None:
                 tables[t] = _read_text_csv(f)
                 labels[t] = str(f)
         name = organisation if organisation is not None else path.resolve().name
@@ -156,10 +156,15 @@ class Export:
 
 def _read_text_csv(path: Path) -> pd.DataFrame:
     """A CSV file as text columns, empty fields missing; unreadable files are a DataError."""
+    data = _files.read_input(path, "a CSV file")
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
+        df = pd.read_csv(
+            io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"
+        )
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as e:
-        issue = DataIssue("error", "parse.csv", str(path), 0, "", "", f"not a readable CSV file: {e}")
+        issue = DataIssue(
+            "error", "parse.csv", str(path), 0, "", "", f"not a readable CSV file: {shown(e, 300)}"
+        )
         raise DataError(f"1 error in the input:\n  {issue}", [issue]) from None
     df.columns = [str(c).strip() for c in df.columns]
     return df.map(lambda v: v.strip() or None if isinstance(v, str) else v)
@@ -234,8 +239,8 @@ def _pseudonyms(export: Export, on: str) -> pd.Series:
                         export.label("persons"),
                         i + 2,
                         on,
-                        str(v)[:80],
-                        f"{str(v)[:80]!r} is not a pseudonym (expected a whole number within int64)",
+                        shown(v),
+                        f"'{shown(v)}' is not a pseudonym (expected a whole number within int64)",
                     )
                 )
             out.append(pd.NA)

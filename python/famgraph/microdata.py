@@ -45,8 +45,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Final, Literal
 import numpy as np
 import pandas as pd
 
+from . import _files
 from ._convert import TABLE_COLUMNS
-from ._errors import DataError, DataIssue
+from ._errors import CLIP_CHARS, DataError, DataIssue, shown
 
 if TYPE_CHECKING:
     from .dataset import Dataset
@@ -92,7 +93,7 @@ _BASE: Final = 10**_NUMBER_WIDTH
 _NUMBER_RE = re.compile(r"[0-9]{1,9}")
 _YEAR_RE = re.compile(r"[0-9]{4}")
 _MONTH_RE = re.compile(r"[0-9]{1,2}")
-_VALUE_BYTES: Final = 80
+_VALUE_CHARS: Final = CLIP_CHARS
 
 Source = str | os.PathLike[str] | pd.DataFrame | BinaryIO
 ParentSex = Literal["error", "unknown"]
@@ -119,12 +120,11 @@ class _Issues:
         if self.full:
             self.truncated = True
             return
-        text = "" if value is None else str(value)
-        if len(text.encode("utf-8", "backslashreplace")) > _VALUE_BYTES:
-            text = text.encode("utf-8", "backslashreplace")[:_VALUE_BYTES].decode("utf-8", "ignore")
+        # escaped and clipped to 80 characters, as every value in a message (docs/data_formats.md)
+        text = "" if value is None else shown(value, _VALUE_CHARS)
         # the message names the value, as the CSV loader's messages do ("13: not a birth month ...")
-        if text and not message.startswith(repr(text)) and repr(text) not in message:
-            message = f"{text!r}: {message}"
+        if text and f"'{text}'" not in message:
+            message = f"'{text}': {message}"
         self.items.append(DataIssue("error", rule, file, int(line), column, text, message))
 
     def extend(self, other: list[DataIssue], truncated: bool = False) -> None:
@@ -146,6 +146,12 @@ def _error(items: list[DataIssue], truncated: bool) -> DataError:
     if truncated:
         head += f" (stopped after the first {n})"
     return DataError(head + ":\n" + "\n".join(f"  {i}" for i in items), items, truncated)
+
+
+def _listed(names: list[str], limit: int = 30) -> str:
+    """Names for a message: each shown (escaped, clipped), at most ``limit`` of them."""
+    out = ", ".join(shown(n) for n in names[:limit])
+    return out + (f", ... ({len(names)} in all)" if len(names) > limit else "")
 
 
 def _fail(rule: str, file: str, line: int, column: str, value: object, message: str) -> DataError:
@@ -220,7 +226,7 @@ def _resolve_variables(
             name,
             "",
             f"variable {name!r} ({role.replace('_', ' ')}) not found{hint} expected variables: "
-            f"{', '.join(expected_names)}; found: {', '.join(found) if found else '(none)'}. "
+            f"{', '.join(expected_names)}; found: {_listed(found) if found else '(none)'}. "
             f"Pass variables={{{role!r}: 'ACTUAL_NAME'}} if it has another name"
             + (f" or {{{role!r}: None}} if the table has none." if role in _OPTIONAL else "."),
         )
@@ -394,7 +400,7 @@ def _duplicate_header(label: str, found: list[str]) -> None:
                 1,
                 name,
                 name,
-                f"variable {name!r} appears more than once (columns {seen[key] + 1} and {i + 1}; "
+                f"variable '{shown(name)}' appears more than once (columns {seen[key] + 1} and {i + 1}; "
                 "names are compared without regard to case)",
             )
         else:
@@ -429,18 +435,19 @@ def _read(
         if not isinstance(raw, bytes | bytearray):
             raise TypeError("a file object must be opened in binary mode ('rb')")
         name = label or str(getattr(source, "name", "<stream>"))
+        _files.check_text(bytes(raw), name)
         return _from_csv_bytes(bytes(raw), name, wanted, order, sep, issues)
     if not isinstance(source, str | os.PathLike):
         raise TypeError(f"expected a path, a binary file or a DataFrame, got {type(source).__name__}")
     path = Path(source)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: file not found")
     name = label or str(path)
     kind = format or ("sav" if path.suffix.lower() in (".sav", ".zsav") else "csv")
     if kind == "sav":
+        _files.input_file(path, "a microdata file (.sav)")
         frame = _read_sav(path, name)
         return _read(frame, wanted=wanted, order=order, sep=sep, format=None, label=name, issues=issues)
-    return _from_csv_bytes(path.read_bytes(), name, wanted, order, sep, issues)
+    data = _files.read_input(path, "a microdata file (CSV)", label=name)
+    return _from_csv_bytes(data, name, wanted, order, sep, issues)
 
 
 def _from_csv_bytes(
@@ -603,7 +610,11 @@ def _person_ids(
                 line,
                 kind_col,
                 value,
-                ("missing kind of number" if value is None else f"kind of number {value!r} is not accepted")
+                (
+                    "missing kind of number"
+                    if value is None
+                    else f"kind of number '{shown(value)}' is not accepted"
+                )
                 + f" (accepted: {', '.join(kinds)}; pass kinds=... to accept others)",
             )
         elif state[i] == _MISSING:

@@ -19,7 +19,7 @@ Example
 -------
 >>> import pandas as pd
 >>> from famgraph import privacy
->>> key = privacy.Key("a secret of at least 16 bytes")
+>>> key = privacy.Key("0b8f6e2a9c41d7e3b5a0f9c2d8e1a4b7")
 >>> key
 Key(<redacted>)
 >>> df = pd.DataFrame({"bsn": ["123.456.782", " 123456782", None]})
@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import numbers
 import os
 import unicodedata
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,14 +45,17 @@ from typing import Any, Final, NoReturn
 import numpy as np
 import pandas as pd
 
+from . import _files
 from ._errors import DataError, DataIssue
 
 __all__ = [
     "DEFAULT_NORMALISATION",
     "MIN_KEY_BYTES",
+    "RECOMMENDED_KEY_BYTES",
     "RESERVED_INT64",
     "Key",
     "Normalisation",
+    "WeakKeyWarning",
     "collision_probability",
     "normalise_identifier",
     "pseudonym",
@@ -59,6 +64,40 @@ __all__ = [
 
 #: The shortest key accepted, in bytes (128 bits).
 MIN_KEY_BYTES: Final = 16
+#: The shortest key not warned about (:class:`WeakKeyWarning`), in bytes.
+RECOMMENDED_KEY_BYTES: Final = 32
+#: Estimated key entropy below which a key is warned about, in bits.
+_MIN_KEY_BITS: Final = 128
+
+
+class WeakKeyWarning(UserWarning):
+    """A pseudonymisation key that looks easy to guess: shorter than 32 bytes, a repeated short
+    pattern (or one byte repeated), or an estimated entropy below 128 bits, estimated as (length of
+    the shortest repeating pattern) x log2(number of distinct bytes). A warning, not an error:
+    the key still works, but whoever guesses it can compute every pseudonym
+    (docs/privacy.md, "The key")."""
+
+
+def _key_weakness(raw: bytes) -> str | None:
+    """Why ``raw`` looks weak, in words that reveal nothing of the key; None if it does not."""
+    n = len(raw)
+    # the shortest period p: raw is a pattern of p bytes repeated (p = n if none)
+    period = next((p for p in range(1, n // 2 + 1) if n % p == 0 and raw == raw[:p] * (n // p)), n)
+    distinct = len(set(raw[:period]))
+    bits = period * math.log2(distinct) if distinct > 1 else 0.0
+    if period < n:
+        what = "one byte repeated" if period == 1 else f"a pattern of {period} bytes repeated"
+        return f"it is {what}"
+    if n < RECOMMENDED_KEY_BYTES:
+        return f"it has {n} bytes ({RECOMMENDED_KEY_BYTES} or more recommended)"
+    if bits < _MIN_KEY_BITS:
+        return (
+            f"it has only {distinct} distinct byte values: about {bits:.0f} bits of entropy at most "
+            f"({_MIN_KEY_BITS} or more recommended)"
+        )
+    return None
+
+
 #: The int64 value no pseudonym takes (−2⁶³).
 RESERVED_INT64: Final = -(2**63)
 
@@ -118,6 +157,14 @@ class Key:
                 f"the pseudonymisation key has {len(raw)} bytes; at least {MIN_KEY_BYTES} are "
                 f"required (use e.g. 32 random bytes)"
             )
+        weakness = _key_weakness(raw)
+        if weakness is not None:
+            warnings.warn(
+                f"the pseudonymisation key looks weak: {weakness}; whoever guesses it can compute "
+                "every pseudonym. Use 32 random bytes, e.g. `openssl rand -hex 32 > famgraph.key`",
+                WeakKeyWarning,
+                stacklevel=2,
+            )
         self.__secret: bytes = raw
 
     @classmethod
@@ -128,9 +175,10 @@ class Key:
         every byte as it is.
         """
         p = Path(path)
-        if not p.is_file():
-            raise FileNotFoundError(f"key file {p} not found")
-        raw = p.read_bytes()
+        with _files.open_input(p, "a key file") as f:
+            raw = f.read(1 << 16)
+            if f.read(1):
+                raise ValueError(f"the key file {p} is longer than 64 KiB (expected a key of e.g. 32 bytes)")
         if strip_newline:
             raw = raw.rstrip(b"\r\n")
         if len(raw) < MIN_KEY_BYTES:

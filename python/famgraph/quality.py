@@ -34,7 +34,9 @@ Example
 from __future__ import annotations
 
 import calendar
+import errno
 import html
+import io
 import math
 import re
 from collections.abc import Mapping
@@ -45,10 +47,10 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from . import disclosure
+from . import _files, disclosure
 from ._convert import TABLE_COLUMNS
-from ._errors import DataError, DataIssue
-from .dataset import TABLES, Dataset
+from ._errors import DataError, DataIssue, shown
+from .dataset import TABLES, Dataset, _read_parquet
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -1236,24 +1238,30 @@ def read_folder(path: str | Path) -> dict[str, pd.DataFrame]:
     ``<table>.parquet`` where there is no CSV. Raises ``FileNotFoundError`` when the folder
     holds neither for any table.
     """
-    folder = Path(path)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{folder}: not a directory (expected a dataset folder)")
+    folder = _files.input_folder(path, "a dataset folder")
     frames: dict[str, pd.DataFrame] = {}
     for t in TABLES:
-        csv, parquet = folder / f"{t}.csv", folder / f"{t}.parquet"
-        if csv.exists():
+        csv = _files.optional_input(folder / f"{t}.csv", f"the {t} table, a CSV file")
+        if csv is not None:
+            data = _files.read_input(csv, f"the {t} table, a CSV file")
             try:
-                df = pd.read_csv(csv, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
+                df = pd.read_csv(
+                    io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"
+                )
             except pd.errors.EmptyDataError:
                 df = pd.DataFrame()
-            except (pd.errors.ParserError, UnicodeDecodeError) as e:
-                raise ValueError(f"{csv}: cannot be read as CSV ({e})") from None
+            except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as e:
+                issue = DataIssue(
+                    "error", "parse.csv", str(csv), 0, "", "", f"not a readable CSV file: {shown(e, 300)}"
+                )
+                raise DataError(f"1 error in the input:\n  {issue}", [issue]) from None
             frames[t] = df
-        elif parquet.exists():
-            frames[t] = pd.read_parquet(parquet)
+            continue
+        parquet = _files.optional_input(folder / f"{t}.parquet", f"the {t} table, a Parquet file")
+        if parquet is not None:
+            frames[t] = _read_parquet(str(parquet), t)
     if not frames:
         raise FileNotFoundError(
-            f"{folder}: no persons, partnerships, events or contacts table (.csv or .parquet)"
+            errno.ENOENT, f"{folder}: no persons, partnerships, events or contacts table (.csv or .parquet)"
         )
     return frames

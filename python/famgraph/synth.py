@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -27,7 +26,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _files
+from ._errors import shown
 from ._progress import terminal_progress
 from .dataset import Dataset
 
@@ -39,12 +39,45 @@ def parameters() -> pd.DataFrame:
     return pd.DataFrame(_core.synth_parameters()).set_index("name")
 
 
+#: Peak memory of the generator per person (bytes; measured 5.23 GB at 20 M persons, see
+#: docs/performance.md), with a margin. ``persons`` above what the machine has free is refused
+#: before any work (docs/synthetic.md).
+PEAK_BYTES_PER_PERSON = 300
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (MemAvailable + SwapFree), or None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            info = {k: int(v.split()[0]) * 1024 for k, v in (line.split(":", 1) for line in f if ":" in line)}
+        return info["MemAvailable"] + info.get("SwapFree", 0)
+    except (OSError, ValueError, KeyError, IndexError):  # pragma: no cover - not Linux
+        try:
+            return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        except (ValueError, OSError, AttributeError):
+            return None
+
+
+def _check_memory(persons: float) -> None:
+    need = persons * PEAK_BYTES_PER_PERSON
+    have = _available_memory()
+    if have is not None and need > have:
+        raise MemoryError(
+            f"persons = {persons:,.0f}: the generator needs about {need / 1e9:,.1f} GB of memory "
+            f"({PEAK_BYTES_PER_PERSON} bytes per person) and {have / 1e9:,.1f} GB are available; "
+            "generate fewer persons"
+        )
+
+
 def _values(persons: int, seed: int, params: dict[str, Any]) -> dict[str, float]:
     values: dict[str, float] = {}
     for name, v in {"persons": persons, "seed": seed, **params}.items():
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise TypeError(f"parameter {name} = {v!r}: expected a number")
-        values[name] = float(v)
+            raise TypeError(f"parameter {name} = {shown(repr(v))}: expected a number")
+        try:
+            values[name] = float(v)
+        except OverflowError:
+            raise ValueError(f"parameter {name} = {shown(v)}: far outside the allowed range") from None
     return values
 
 
@@ -64,14 +97,15 @@ def _population(
     params: dict[str, Any],
     design_detail: bool = False,
 ) -> Any:
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
-        raise ValueError(f"threads = {threads!r}: expected a whole number >= 0 (0 = all cores)")
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0 or threads > 4096:
+        raise ValueError(
+            f"threads = {shown(repr(threads))}: expected a whole number in [0, 4096] (0 = all cores)"
+        )
+    values = _values(persons, seed, params)
+    _core.synth_check_parameters(values)  # ranges first: a clear error for persons = 10**12 too
+    _check_memory(values["persons"])
     return _core.synth_generate(
-        _values(persons, seed, params),
-        threads,
-        2048,
-        _progress(progress, f"synth {persons:,} persons"),
-        design_detail,
+        values, threads, 2048, _progress(progress, f"synth {persons:,} persons"), design_detail
     )
 
 
@@ -135,23 +169,14 @@ def write(
     leaves nothing behind. ``out`` must not exist (or be an empty folder).
     """
     if format not in ("csv", "parquet"):
-        raise ValueError(f"format={format!r} (expected 'csv' or 'parquet')")
+        raise ValueError(f"format={shown(repr(format))} (expected 'csv' or 'parquet')")
     target = Path(out)
-    if target.exists() and not (target.is_dir() and not any(target.iterdir())):
-        raise FileExistsError(f"{target}: already exists and is not an empty folder (refusing to overwrite)")
+    _files.check_output_folder(target)  # before the work
     pop = _population(persons, seed, threads, progress, params)
     if format == "csv":
-        pop.write_csv(str(target))
+        pop.write_csv(str(target))  # the C++ writer: the same rules (include/famgraph/io/files.hpp)
         return target
-    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        ds = Dataset(pop.dataset())
-        ds._write(tmp, "parquet")
-        (tmp / "truth.json").write_text(pop.truth_json(), encoding="utf-8")
-        if target.exists():
-            target.rmdir()
-        os.replace(tmp, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with _files.output_folder(target) as tmp:
+        Dataset(pop.dataset())._write(tmp, "parquet")
+        _files.write_output(tmp / "truth.json", pop.truth_json())
     return target

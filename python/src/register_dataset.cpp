@@ -345,7 +345,7 @@ void register_dataset(py::module_& m) {
     auto p = prec.mutable_unchecked<1>();
     for (std::size_t k = 0; k < text.size(); ++k) {
       auto x = text[k].empty() ? std::optional<Date>(Date{}) : parse_date(text[k]);
-      if (!x) throw py::value_error("'" + text[k] + "' is not a valid date (expected YYYY-MM-DD, YYYY-MM or YYYY)");
+      if (!x) throw py::value_error("'" + shown(text[k]) + "' is not a valid date (expected YYYY-MM-DD, YYYY-MM or YYYY)");
       d(static_cast<py::ssize_t>(k)) = x->day;
       p(static_cast<py::ssize_t>(k)) = static_cast<std::uint8_t>(x->precision);
     }

@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "famgraph/data_error.hpp"
+#include "famgraph/io/files.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
@@ -31,6 +32,13 @@ void register_errors(py::module_& m) {
       py::object cls = py::module_::import("famgraph._errors").attr("DataError");
       py::object exc = cls(e.what(), issues_to_python(e.errors()), e.truncated());
       PyErr_SetObject(cls.ptr(), exc.ptr());
+    } catch (const io::FileError& e) {
+      // OSError(errno, message) is an instance of the matching subclass (FileNotFoundError, ...).
+      py::object exc = py::reinterpret_borrow<py::object>(PyExc_OSError)(e.code(), e.what());
+      PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr());
+    } catch (const io::OutputPathError& e) {
+      py::object cls = py::module_::import("famgraph._files").attr("OutputPathError");
+      PyErr_SetObject(cls.ptr(), cls(e.what()).ptr());
     }
   });
 }

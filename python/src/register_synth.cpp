@@ -88,6 +88,15 @@ void register_synth(py::module_& m) {
   });
 
   m.def(
+      "synth_check_parameters",
+      [](const std::map<std::string, double>& values) {
+        synth::Params p;
+        for (const auto& [k, v] : values) synth::set_parameter(p, k, v);
+        synth::validate(p);
+      },
+      py::arg("params"), "Raises ValueError for an unknown parameter or a value out of range.");
+
+  m.def(
       "synth_generate",
       [](const std::map<std::string, double>& values, int threads, std::size_t chunk,
          std::optional<std::function<void(double)>> progress, bool design_detail) {

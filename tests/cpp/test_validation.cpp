@@ -775,18 +775,21 @@ TEST_CASE("validation: load_csv needs a folder with persons.csv", "[validation]"
   CHECK_THROWS_AS(load_csv(fixtures / "no_such_folder"), std::runtime_error);
 }
 
-TEST_CASE("validation: reported values are clipped to 80 bytes", "[validation]") {
+TEST_CASE("validation: reported values are clipped to 80 characters", "[validation]") {
   const std::string longid(100, '7');
   const auto f = errors_of({persons_header + longid + ",F,,,,\n"});
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0].rule == "parse.int");
-  CHECK(f.errors[0].value == std::string(77, '7') + "...");
-  // A multi-byte character is never cut in half: 76 ASCII bytes then 'é' (2 bytes) at 77-78.
-  const std::string utf = std::string(76, 'a') + "\xC3\xA9" + std::string(20, 'b');
+  const std::string clipped = std::string(68, '7') + "\xE2\x80\xA6(100 chars)";  // 80 characters
+  CHECK(f.errors[0].value == clipped);
+  // the message quotes the same clipped value, not the whole id
+  CHECK(f.errors[0].message == "'" + clipped + "' is out of range (expected an integer id that fits in 64 bits)");
+  // Characters, not bytes: 'é' (2 bytes) counts once and is never cut in half.
+  const std::string utf = std::string(68, 'a') + "\xC3\xA9" + std::string(28, 'b');
   const auto g = errors_of({persons_header + "1," + utf + ",,,,\n"});
   REQUIRE(g.errors.size() == 1);
   CHECK(g.errors[0].rule == "parse.sex");
-  CHECK(g.errors[0].value == std::string(76, 'a') + "...");
+  CHECK(g.errors[0].value == std::string(68, 'a') + "\xC3\xA9" + "\xE2\x80\xA6(97 chars)");
 }
 
 TEST_CASE("validation: unknown table name", "[validation]") {

@@ -676,12 +676,12 @@ def test_cli_exit_codes(split: Split, tmp_path: Path, capsys: pytest.CaptureFixt
     out = str(tmp_path / "o")
     assert main(["link", *dirs, "--out", out]) == 2  # raw identifiers but no key
     assert "need the key" in capsys.readouterr().err
-    assert main(["link", *dirs, "--key-file", str(tmp_path / "absent"), "--out", out]) == 2
+    assert main(["link", *dirs, "--key-file", str(tmp_path / "absent"), "--out", out]) == 3  # environment
     short = tmp_path / "short"
     short.write_text("too short\n")
     assert main(["link", *dirs, "--key-file", str(short), "--out", out]) == 2
     assert main(["link", *dirs, "--key-file", str(key), "--org", "A", "--out", out]) == 2
-    assert main(["link", str(tmp_path / "nope"), "--key-file", str(key), "--out", out]) == 2
+    assert main(["link", str(tmp_path / "nope"), "--key-file", str(key), "--out", out]) == 3
     with pytest.raises(SystemExit) as e:
         main(["link", *dirs])  # --out missing: argparse
     assert e.value.code == 2
@@ -766,6 +766,6 @@ def test_export_from_csv(tmp_path: Path) -> None:
     assert ds.persons["mother_id"].tolist()[1] == 1  # 77 -> 1, the unlinked record -> 2
     with pytest.raises(FileNotFoundError, match=r"persons\.csv"):
         linkage.Export.from_csv(tmp_path)
-    (d / "events.csv").write_bytes(b"\xff\xfe broken")
+    (d / "events.csv").write_bytes(b"\xff\xfd broken")  # (\xff\xfe would be a UTF-16 mark)
     with pytest.raises(fg.DataError, match="not a readable CSV file"):
         linkage.Export.from_csv(d)

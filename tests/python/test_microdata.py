@@ -154,7 +154,7 @@ def test_every_bad_row_named(tmp_path: Path) -> None:
         ("microdata.month_without_year", 10, "GBAGEBOORTEMAAND", "05"),
         ("microdata.duplicate_person", 11, "RINPERSOON", "000000001"),
         ("microdata.fields", 12, "", ""),
-        ("microdata.bad_number", 13, "RINPERSOON", "0000\n00012"),
+        ("microdata.bad_number", 13, "RINPERSOON", "0000\\n00012"),  # escaped, as every value
         ("microdata.sex", 16, "GBAGESLACHT", "9"),
         ("microdata.bad_number", 17, "RINPERSOON", "1234567890"),
     ]

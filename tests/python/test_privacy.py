@@ -12,6 +12,7 @@ import copy
 import logging
 import math
 import pickle
+import re
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,11 @@ import pytest
 import famgraph as fg
 from famgraph import privacy
 from famgraph.cli import main
-from famgraph.privacy import Key, Normalisation, normalise_identifier, pseudonym, pseudonymise
+from famgraph.privacy import Key, Normalisation, WeakKeyWarning, normalise_identifier, pseudonym, pseudonymise
+
+# The RFC test vectors and several tests use short or repetitive keys on purpose: the weak-key
+# warning is tested by test_weak_keys_warn_without_revealing_the_key.
+pytestmark = pytest.mark.filterwarnings("ignore::famgraph.privacy.WeakKeyWarning")
 
 # RFC 4231, section 4: (key, data, HMAC-SHA-256 as printed in the RFC)
 RFC4231 = [
@@ -267,3 +272,57 @@ def test_key_never_reaches_outputs_logs_or_errors(
         with pytest.raises(Exception) as e:
             call()
         assert not leaks(str(e.value)) and not leaks(repr(e.value))
+
+
+@pytest.mark.filterwarnings("error::famgraph.privacy.WeakKeyWarning")
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (b"a" * 40, "one byte repeated"),
+        (b"abcd" * 10, "a pattern of 4 bytes repeated"),
+        (b"0123456789abcdefghijklmnopqrstu" * 2, "a pattern of 31 bytes repeated"),
+        (b"0123456789abcdef", "it has 16 bytes (32 or more recommended)"),
+        (b"0123456789abcdefghijklmnopqrstu", "it has 31 bytes"),
+        (b"0123456789abcde" * 2 + b"00", "only 15 distinct byte values"),  # 32 bytes, 15 kinds
+        (b"ab" * 30 + b"b", "only 2 distinct byte values: about 61 bits"),
+    ],
+)
+def test_weak_keys_warn_without_revealing_the_key(raw: bytes, why: str, tmp_path: Path) -> None:
+    with pytest.warns(WeakKeyWarning, match=re.escape(why)) as got:
+        Key(raw)
+    message = str(got[0].message)
+    assert raw.decode() not in message and raw[:8].decode() not in message
+    assert issubclass(WeakKeyWarning, UserWarning)
+    f = tmp_path / "key"
+    f.write_bytes(raw + b"\n")
+    with pytest.warns(WeakKeyWarning):
+        Key.from_file(f)
+
+
+@pytest.mark.filterwarnings("error::famgraph.privacy.WeakKeyWarning")
+def test_strong_keys_do_not_warn() -> None:
+    import secrets
+
+    Key(secrets.token_bytes(32))
+    Key(secrets.token_hex(32))  # openssl rand -hex 32: 64 characters of 16 kinds
+    Key(b"0b8f6e2a9c41d7e3b5a0f9c2d8e1a4b7")  # 32 hex digits, all 16 kinds: 128 bits
+    Key(SECRET)
+    Key(base64.b64encode(secrets.token_bytes(32)))
+
+
+@pytest.mark.filterwarnings("error::famgraph.privacy.WeakKeyWarning")
+def test_a_weak_key_is_one_warning_line_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "key").write_bytes(b"k" * 40)
+    (tmp_path / "e").mkdir()
+    (tmp_path / "e" / "persons.csv").write_text(
+        "person_id,sex,birth_date,exit_date,mother_id,father_id,identifier\n1,F,1960,,,,123456782\n"
+    )
+    code = main(
+        ["link", str(tmp_path / "e"), "--key-file", str(tmp_path / "key"), "--out", str(tmp_path / "o")]
+    )
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "famgraph: warning: the pseudonymisation key looks weak: it is one byte repeated" in err
+    assert "kkkk" not in err and "Traceback" not in err

@@ -465,8 +465,8 @@ def test_cli_scan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert got[("school", "all", "person_id", "linkability", "share_linked")] == 0.5
     # one folder: organisations from source
     assert cli_main(["scan", str(tmp_path / "police"), "--min-cell", "0"]) == 0
-    assert cli_main(["scan", str(tmp_path / "nope")]) == 2
-    assert "not a directory" in capsys.readouterr().err
+    assert cli_main(["scan", str(tmp_path / "nope")]) == 3  # environment: not found
+    assert "not found (expected a dataset folder)" in capsys.readouterr().err
 
 
 def test_read_folder_keeps_raw_text(tmp_path: Path) -> None:

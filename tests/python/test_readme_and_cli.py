@@ -61,4 +61,4 @@ def test_cli_validate_ok_and_error(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert "persons.csv:3:person_id: duplicate person_id 1 (first on line 2" in r.stderr
     r = _cli("validate", str(tmp_path / "missing"))
-    assert r.returncode == 2 and "not a directory" in r.stderr
+    assert r.returncode == 3 and "not found (expected a dataset folder" in r.stderr, r.stderr

@@ -1,7 +1,8 @@
 #pragma once
 // A streaming RFC 4180 CSV reader: comma-separated, optional double quotes ("" escapes a quote),
 // LF or CRLF line ends, an optional UTF-8 byte-order mark. Reads in blocks, so memory stays bounded
-// by the longest record, not the file size.
+// by the longest record, not the file size; a record longer than `max_record_bytes` (1 MiB) is an
+// error, so that memory is bounded even for a file without line breaks.
 #include <cstddef>
 #include <cstdio>
 #include <deque>
@@ -10,14 +11,18 @@
 #include <string_view>
 #include <vector>
 
+#include "famgraph/io/files.hpp"
+
 namespace famgraph::io {
 
 class CsvReader {
  public:
-  /// Opens `path`; throws std::runtime_error naming the file if it cannot be opened.
-  explicit CsvReader(const std::string& path, std::size_t block_size = 1 << 22);
+  /// Opens `path` if it is a regular file (io::open_input); throws io::FileError naming the file
+  /// and what it is otherwise (a folder, a FIFO, a broken link, ...).
+  explicit CsvReader(const std::string& path, std::size_t block_size = 1 << 22,
+                     std::size_t max_record = max_record_bytes);
   /// Reads from an in-memory buffer (used by tests and the fuzzer).
-  static CsvReader from_string(std::string data);
+  static CsvReader from_string(std::string data, std::size_t max_record = max_record_bytes);
   CsvReader(CsvReader&&) noexcept;
   CsvReader& operator=(CsvReader&&) noexcept;
   CsvReader(const CsvReader&) = delete;
@@ -32,14 +37,19 @@ class CsvReader {
   [[nodiscard]] std::size_t line() const noexcept { return record_line_; }
   /// Empty if the last record was well formed.
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
+  /// The rule of `error()`: "csv.syntax", "csv.record_too_long" or "encoding.utf16" (the last two
+  /// end the file: nothing more is read).
+  [[nodiscard]] const char* error_rule() const noexcept { return error_rule_; }
 
  private:
   CsvReader() = default;
   bool fill();  // reads more input; false at EOF
+  bool fail(const char* rule, std::string message);  // a fatal error: the rest is not read
 
   std::FILE* file_ = nullptr;
   std::string buf_;
-  std::size_t pos_ = 0, end_ = 0, block_ = 1 << 22;
+  std::size_t pos_ = 0, end_ = 0, block_ = 1 << 22, max_record_ = max_record_bytes;
+  const char* error_rule_ = "csv.syntax";
   bool eof_ = false;
   bool at_start_ = true;
   std::size_t line_ = 1, record_line_ = 0;

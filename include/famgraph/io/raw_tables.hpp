@@ -125,8 +125,8 @@ constexpr std::string_view trim(std::string_view s) noexcept {
 
 /// True if `s` is valid UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
 bool valid_utf8(std::string_view s) noexcept;
-/// `s` itself if valid UTF-8, else with every non-printable or non-ASCII byte as \xNN, so that
-/// messages quoting the input are always valid text.
+/// `s` with control characters and invalid UTF-8 bytes escaped (`famgraph::escape`), so that
+/// messages quoting the input are always valid text without NULs; not clipped.
 std::string printable(std::string_view s);
 
 /// Reports problems of one table while its rows are being parsed, locating them by row.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Literal
 
+from .._files import input_folder
 from ..dataset import Dataset
 
 
@@ -21,9 +23,10 @@ def add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def load_folder(folder: str | Path, missing_parents: Literal["strict", "add"] = "strict") -> Dataset:
-    """A dataset folder: CSV, or Parquet when only that exists."""
-    folder = Path(folder)
-    if any(folder.glob("*.parquet")) and not (folder / "persons.csv").exists():
+    """A dataset folder: CSV, or Parquet when only that exists (a broken ``persons.csv`` link
+    counts as CSV, and is reported)."""
+    folder = input_folder(folder, "a dataset folder holding persons.csv or persons.parquet")
+    if any(folder.glob("*.parquet")) and not os.path.lexists(folder / "persons.csv"):
         return Dataset.from_parquet(folder, missing_parents=missing_parents)
     return Dataset.from_csv(folder, missing_parents=missing_parents)
 

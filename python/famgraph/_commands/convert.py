@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
 
+from .. import _files
+from .._errors import shown
 from ..dataset import Dataset
-from ..formats import ImportResult, gedcom, ped, write_atomic
+from ..formats import ImportResult, gedcom, ped
+from ._shared import load_folder
 
 FORMATS = ("ped", "gedcom", "famgraph")
 
@@ -64,33 +68,32 @@ def _read(args: argparse.Namespace) -> ImportResult | Dataset:
         return ped.read_full(args.input, missing_parents=args.missing_parents)
     if args.source == "gedcom":
         return gedcom.read_full(args.input, invalid_dates=args.invalid_dates)
-    if Path(args.input).is_dir() and not (Path(args.input) / "persons.csv").exists():
-        return Dataset.from_parquet(args.input, missing_parents=args.missing_parents)
-    return Dataset.from_csv(args.input, missing_parents=args.missing_parents)
+    return load_folder(args.input, args.missing_parents)
 
 
 def _write_csv(frame: pd.DataFrame, path: str) -> None:
-    write_atomic(path, frame.to_csv(index=False))
+    _files.write_output(path, frame.to_csv(index=False))
+
+
+def _read_ids(path: str) -> pd.DataFrame:
+    data = _files.read_input(path, "an identifier mapping CSV (--ids)")
+    try:
+        return pd.read_csv(io.BytesIO(data), dtype={"family": str, "id": str, "xref": str})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as e:
+        raise ValueError(f"--ids {path}: not a readable CSV file ({shown(e, 300)})") from None
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        return _run(args)
-    except (IsADirectoryError, NotADirectoryError, PermissionError) as e:
-        raise ValueError(str(e)) from None
-
-
-def _run(args: argparse.Namespace) -> int:
     out = Path(args.output)
-    if out.exists() and not args.force:
-        raise FileExistsError(f"{out}: already exists (use --force to replace it)")
+    if os.path.lexists(out) and not args.force:
+        raise FileExistsError(errno.EEXIST, f"{out}: already exists (use --force to replace it)")
     if args.extra_out and args.source != "ped":
         raise ValueError("--extra-out: only PED input has extra columns")
     if args.ids and args.target not in ("ped", "gedcom"):
         raise ValueError("--ids: only for --to ped or --to gedcom")
     got = _read(args)
     ds = got.dataset if isinstance(got, ImportResult) else got
-    ids = pd.read_csv(args.ids, dtype={"family": str, "id": str, "xref": str}) if args.ids else None
+    ids = _read_ids(args.ids) if args.ids else None
     extra = None
     if isinstance(got, ImportResult):
         if ids is None and args.target == args.source:
@@ -104,15 +107,8 @@ def _run(args: argparse.Namespace) -> int:
     elif args.ids_out:
         raise ValueError("--ids-out: famgraph input has no other identifiers")
     if args.target == "famgraph":
-        tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        try:
+        with _files.output_folder(out, replace=args.force) as tmp:
             ds.to_csv(tmp)
-            if out.exists():
-                shutil.rmtree(out) if out.is_dir() else out.unlink()
-            os.replace(tmp, out)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
     elif args.target == "ped":
         ped.write(ds, out, ids=ids, extra=extra)
     else:

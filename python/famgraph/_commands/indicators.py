@@ -4,36 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from .. import indicators
+from .. import _files, indicators
 from .._progress import terminal_progress
 from ._shared import add_dataset_arguments, load
 
 
 def write_json_atomic(doc: Any, path: Path) -> Path:
-    """Write JSON to a temporary file next to ``path`` and rename it into place."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"{path}: the folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(doc, f, indent=2, allow_nan=False, ensure_ascii=False)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write JSON atomically (:func:`famgraph._files.write_output`)."""
+    text = json.dumps(doc, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    return _files.write_output(path, text)
 
 
 def run(args: argparse.Namespace) -> int:
     ds = load(args)
+    if args.json:
+        _files.check_output_file(args.json)  # before the work (and after the inputs are known)
     include = args.only.split(",") if args.only else None
     bar = terminal_progress("indicators")
 

@@ -14,17 +14,17 @@ the key (``--key-file``/``--key-env``) and never written anywhere. The linked ta
 to the new folder ``--out`` (via a temporary folder renamed at the end, so that it appears
 complete or not at all) with ``linkage_report.json`` (counts only, disclosure-controlled).
 
-Exit status: 0 done, 1 invalid data (file, line, column named), 2 usage error.
+Exit status as for every command (docs/cli.md): 0 done, 1 invalid data (file, line, column
+named), 2 usage error, 3 environment (files, permissions, memory).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 from pathlib import Path
 
+from .. import _files
 from ..disclosure import DEFAULT_MIN_CELL
 from ..linkage import Export, link
 from ..privacy import Key, Normalisation, pseudonymise
@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "link",
         help="link per-organisation exports by keyed pseudonym into one dataset",
         description="Link per-organisation famgraph exports by pseudonym into one dataset "
-        "(see docs/linkage.md). Exit status: 0 done, 1 invalid data, 2 usage error.",
+        "(see docs/linkage.md).",
     )
     p.add_argument(
         "exports", nargs="+", metavar="EXPORT_DIR", help="one folder of famgraph CSVs per organisation"
@@ -84,16 +84,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(fn=run)
 
 
-def _output_folder(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise FileExistsError(f"--out {out}: already exists and is not an empty folder (choose a new one)")
-    if not out.parent.is_dir():
-        raise FileNotFoundError(f"--out {out}: the parent folder {out.parent} does not exist")
-
-
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    _output_folder(out)
+    _files.check_output_folder(out)  # before the work
     folders = [Path(d) for d in args.exports]
     if args.org is not None and len(args.org) != len(folders):
         raise ValueError(
@@ -144,18 +137,10 @@ def run(args: argparse.Namespace) -> int:
         min_cell=args.min_cell,
     )
 
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    try:
+    with _files.output_folder(out) as tmp:  # complete or not at all; never over an input
         ds.to_csv(tmp)
-        with (tmp / "linkage_report.json").open("w", encoding="utf-8") as f:
-            json.dump(report.to_dict(), f, indent=2, ensure_ascii=False)
-            f.write("\n")
-        if out.exists():
-            out.rmdir()  # empty (checked above)
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+        text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        _files.write_output(tmp / "linkage_report.json", text)
     print(report.summary())
     print(f"\nwrote {ds.n_persons} linked persons to {out} (famgraph CSV tables + linkage_report.json)")
     return 0

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .._files import check_output_file
 from ._shared import add_dataset_arguments, load
 
 
@@ -14,6 +15,7 @@ def run(args: argparse.Namespace) -> int:
     from ..report import report
 
     ds = load(args)
+    check_output_file(args.out)  # before the work (and after the inputs are known)
     out = report(
         ds,
         Path(args.out),

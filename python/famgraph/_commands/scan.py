@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..formats import write_atomic
+from .._files import check_output_file, write_output
 from ..quality import read_folder, scan
 
 
@@ -48,9 +48,11 @@ def run(args: argparse.Namespace) -> int:
             if name in data:
                 raise ValueError(f"two folders are named {name!r}: organisation names must differ")
             data[name] = read_folder(d)
+    if args.json:
+        check_output_file(args.json)  # before the work (and after the inputs are known)
     report = scan(data, min_cell=args.min_cell, timely_days=args.timely_days)
     print(report.summary())
     if args.json:
-        write_atomic(args.json, json.dumps(report.to_dict(), indent=2, allow_nan=False) + "\n")
+        write_output(args.json, json.dumps(report.to_dict(), indent=2, allow_nan=False) + "\n")
         print(f"\nwrote {args.json}")
     return 0

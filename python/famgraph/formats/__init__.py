@@ -29,11 +29,12 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import pandas as pd
 
-from .._errors import DataError, DataIssue
+from .. import _files
+from .._errors import CLIP_CHARS, DataError, DataIssue, shown
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
@@ -107,10 +108,10 @@ class IssueCollector:
             raise make_error(self.errors, self.truncated or self.full)
 
 
-def clip(value: str, limit: int = 80) -> str:
-    """The value as shown in an issue: at most ``limit`` characters, control characters escaped."""
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def clip(value: str, limit: int = CLIP_CHARS) -> str:
+    """The value as shown in an issue: control characters escaped, at most ``limit`` characters
+    (:func:`famgraph._errors.shown`)."""
+    return shown(value, limit)
 
 
 def make_error(errors: list[DataIssue], truncated: bool) -> DataError:
@@ -207,14 +208,11 @@ def translate_message(
 # ----------------------------------------------------------------------------------------- files
 
 
-def read_bytes(path: PathLike) -> bytes:
-    """The file's bytes; a clear error if it is missing or a folder."""
-    p = Path(path)
-    if p.is_dir():
-        raise IsADirectoryError(f"{p}: is a folder (expected a pedigree file)")
-    if not p.exists():
-        raise FileNotFoundError(f"{p}: file not found")
-    return p.read_bytes()
+def read_bytes(path: PathLike, *, utf16: Literal["error", "allow"] = "error") -> bytes:
+    """The file's bytes; a clear error if it is missing, a folder, a FIFO, a device or a broken
+    link, UTF-16 (unless ``utf16="allow"``) or has a line longer than 1 MiB (see
+    :mod:`famgraph._files`)."""
+    return _files.read_input(path, "a pedigree file", utf16=utf16)
 
 
 _LINE_BREAK = re.compile(rb"\r\n|\n\r|\r|\n")
@@ -229,20 +227,9 @@ def split_lines(data: bytes) -> list[bytes]:
 
 
 def write_atomic(path: PathLike, text: str, *, newline: str = "\n") -> Path:
-    """Write ``text`` (UTF-8, ``\\n`` replaced by ``newline``) to a temp file and rename it."""
-    target = Path(path)
-    if target.is_dir():
-        raise IsADirectoryError(f"{target}: is a folder (expected a file name)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
-    try:
-        with open(tmp, "w", encoding="utf-8", newline=newline) as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return target
+    """Write ``text`` (UTF-8, ``\\n`` replaced by ``newline``) atomically
+    (:func:`famgraph._files.write_output`: a temporary file renamed into place)."""
+    return _files.write_output(path, text, newline=newline)
 
 
 def warn_lossy(file: str, counts: Mapping[str, int], keys: tuple[str, ...]) -> None:

@@ -458,7 +458,7 @@ def read_full(
     def count(key: str, k: int = 1) -> None:
         counts[key] = counts.get(key, 0) + k
 
-    lines = _decode(read_bytes(path), log, counts)
+    lines = _decode(read_bytes(path, utf16="allow"), log, counts)
     records = _parse_lines(lines, log)
     log.raise_if_errors()
 

@@ -11,14 +11,26 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .. import disclosure
+from .._errors import shown
+
+
+def _q(value: Any) -> str:
+    """``repr(value)`` for a message: escaped and clipped (a 100,000-character window is not
+    echoed whole)."""
+    return f"'{shown(value)}'" if isinstance(value, str) else shown(repr(value))
+
 
 __all__ = [
+    "MAX_N_BOOT",
+    "MAX_N_SIM",
     "RELATIONS",
     "ROLES",
     "WindowLike",
     "check_int",
     "check_level",
     "check_min_cell",
+    "check_n_boot",
+    "check_n_sim",
     "check_relations",
     "check_roles",
     "day_to_iso",
@@ -88,12 +100,12 @@ def _parse_end(value: DateLike, which: str, text: str) -> int | None:
     if not isinstance(value, str):
         raise TypeError(
             f"window {which} must be a date, an ISO date string (YYYY, YYYY-MM or YYYY-MM-DD) or None, "
-            f"got {value!r} in window={text}"
+            f"got {_q(value)} in window={text}"
         )
     m = _PARTIAL.match(value.strip())
     if not m:
         raise ValueError(
-            f"window {which} {value!r} is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD (window={text})"
+            f"window {which} {_q(value)} is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD (window={text})"
         )
     y, mo, d = int(m.group(1)), m.group(2), m.group(3)
     try:
@@ -104,7 +116,7 @@ def _parse_end(value: DateLike, which: str, text: str) -> int | None:
             return _day(_dt.date(y, month, 1) if which == "start" else _end_of_month(y, month))
         return _day(_dt.date(y, 1, 1) if which == "start" else _dt.date(y, 12, 31))
     except ValueError:
-        raise ValueError(f"window {which} {value!r} is not a valid calendar date (window={text})") from None
+        raise ValueError(f"window {which} {_q(value)} is not a valid calendar date (window={text})") from None
 
 
 def parse_window(window: WindowLike) -> tuple[int | None, int | None]:
@@ -120,12 +132,12 @@ def parse_window(window: WindowLike) -> tuple[int | None, int | None]:
     """
     if window is None:
         return None, None
-    text = repr(window)
+    text = _q(window)
     if isinstance(window, str):
         parts = window.split(":")
         if len(parts) != 2:
             raise ValueError(
-                f"window {window!r}: expected START:END (ISO dates, either may be empty), e.g. "
+                f"window {_q(window)}: expected START:END (ISO dates, either may be empty), e.g. "
                 f"2010-01-01:2020-12-31"
             )
         start_v: DateLike = parts[0]
@@ -133,7 +145,7 @@ def parse_window(window: WindowLike) -> tuple[int | None, int | None]:
     elif isinstance(window, Sequence) and len(window) == 2:
         start_v, end_v = window[0], window[1]
     else:
-        raise TypeError(f"window must be None, 'START:END' or a (start, end) pair of dates, got {window!r}")
+        raise TypeError(f"window must be None, 'START:END' or a (start, end) pair of dates, got {_q(window)}")
     start = _parse_end(start_v, "start", text)
     end = _parse_end(end_v, "end", text)
     if start is not None and end is not None and end < start:
@@ -148,11 +160,11 @@ def _names(value: Any, option: str) -> list[str]:
     if isinstance(value, str):
         return [value]
     if not isinstance(value, Iterable):
-        raise TypeError(f"{option} must be a name or a list of names, got {value!r}")
+        raise TypeError(f"{option} must be a name or a list of names, got {_q(value)}")
     out = list(value)
     for v in out:
         if not isinstance(v, str):
-            raise TypeError(f"{option} must hold names (strings), got {v!r}")
+            raise TypeError(f"{option} must hold names (strings), got {_q(v)}")
     return out
 
 
@@ -163,7 +175,7 @@ def check_roles(value: Any, option: str) -> list[str]:
         raise ValueError(f"{option} must name at least one role; allowed: {', '.join(ROLES)}")
     bad = [n for n in names if n not in ROLES]
     if bad:
-        raise ValueError(f"{option}: unknown role {bad[0]!r}; allowed: {', '.join(ROLES)}")
+        raise ValueError(f"{option}: unknown role {_q(bad[0])}; allowed: {', '.join(ROLES)}")
     return list(dict.fromkeys(names))
 
 
@@ -174,16 +186,16 @@ def check_relations(value: Any, option: str = "relations") -> list[str]:
         raise ValueError(f"{option} must name at least one relation; allowed: {', '.join(RELATIONS)}")
     bad = [n for n in names if n not in RELATIONS]
     if bad:
-        raise ValueError(f"{option}: unknown relation {bad[0]!r}; allowed: {', '.join(RELATIONS)}")
+        raise ValueError(f"{option}: unknown relation {_q(bad[0])}; allowed: {', '.join(RELATIONS)}")
     return list(dict.fromkeys(names))
 
 
 def check_level(level: Any) -> float:
     """A confidence level strictly between 0 and 1."""
     if isinstance(level, bool) or not isinstance(level, numbers.Real) or not math.isfinite(float(level)):
-        raise TypeError(f"level must be a number strictly between 0 and 1 (e.g. 0.95), got {level!r}")
+        raise TypeError(f"level must be a number strictly between 0 and 1 (e.g. 0.95), got {_q(level)}")
     if not 0.0 < float(level) < 1.0:
-        raise ValueError(f"level must be strictly between 0 and 1 (e.g. 0.95), got {level!r}")
+        raise ValueError(f"level must be strictly between 0 and 1 (e.g. 0.95), got {_q(level)}")
     return float(level)
 
 
@@ -191,7 +203,7 @@ def check_int(value: Any, option: str, minimum: int, maximum: int | None = None)
     """An integer in [minimum, maximum]."""
     allowed = f"an integer >= {minimum}" + (f" and <= {maximum}" if maximum is not None else "")
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{option} must be {allowed}, got {value!r}")
+        raise TypeError(f"{option} must be {allowed}, got {_q(value)}")
     v = int(value)
     if v < minimum or (maximum is not None and v > maximum):
         raise ValueError(f"{option} must be {allowed}, got {v}")
@@ -201,3 +213,29 @@ def check_int(value: Any, option: str, minimum: int, maximum: int | None = None)
 def check_min_cell(min_cell: Any) -> int:
     """``min_cell``: an integer >= 0; 0 turns disclosure control off (and is stamped)."""
     return disclosure.check_min_cell(min_cell)
+
+
+#: Most bootstrap replicates of λ_R: each keeps its own random stream (about 400 bytes) and a row
+#: of estimates, so 10**6 replicates hold about 0.4 GB (and take minutes); more is refused up front
+#: rather than failing in the middle (docs/statistics.md).
+MAX_N_BOOT = 1_000_000
+#: Most permutation sets of the GIF test: the simulated values take 8 bytes each, and the work is
+#: O(cases x n_sim), so 10**7 sets are 80 MB and hours of computing.
+MAX_N_SIM = 10_000_000
+_BOOT_BYTES = 400
+
+
+def check_n_boot(value: Any, option: str = "n_boot") -> int:
+    """Bootstrap replicates: an integer in [0, :data:`MAX_N_BOOT`]."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and int(value) > MAX_N_BOOT:
+        v = int(value)
+        raise ValueError(
+            f"{option} must be at most {MAX_N_BOOT:,} (each replicate keeps about {_BOOT_BYTES} bytes; "
+            f"{v:,} would need about {v * _BOOT_BYTES / 1e9:,.0f} GB), got {v}"
+        )
+    return check_int(value, option, 0, MAX_N_BOOT)
+
+
+def check_n_sim(value: Any, option: str = "n_sim") -> int:
+    """Permutation sets: an integer in [0, :data:`MAX_N_SIM`]."""
+    return check_int(value, option, 0, MAX_N_SIM)

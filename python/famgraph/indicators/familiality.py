@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import disclosure, stats
 from ._base import Context, context, core
-from ._options import WindowLike, check_int, check_roles
+from ._options import WindowLike, check_int, check_n_sim, check_roles
 from ._result import Result
 from ._tables import _finish, _flagged
 
@@ -58,7 +58,7 @@ def gif(
     """
     ctx = context(ds, window, min_cell)
     roles = check_roles(case_roles, "case_roles")
-    n_sim = check_int(n_sim, "n_sim", 0, 10**7)
+    n_sim = check_n_sim(n_sim)
     seed = check_int(seed, "seed", 0, 2**63 - 1)
     threads = check_int(threads, "threads", 0, 4096)
     c = core.gif(ctx.dataset, ctx.window_start, ctx.window_end, roles, n_sim, seed, threads)

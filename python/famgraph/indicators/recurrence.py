@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import disclosure
 from ._base import context, core
-from ._options import WindowLike, check_int, check_relations, check_roles
+from ._options import WindowLike, check_int, check_n_boot, check_relations, check_roles
 from ._result import Result
 from ._tables import _finish, _flagged, share_frame
 
@@ -129,7 +129,7 @@ def recurrence_risk(
     ctx = context(ds, window, min_cell, level)
     roles = check_roles(case_roles, "case_roles")
     rels = check_relations(relations)
-    n_boot = check_int(n_boot, "n_boot", 0)
+    n_boot = check_n_boot(n_boot)
     seed = check_int(seed, "seed", 0, 2**63 - 1)
     data = core.recurrence_person_counts(ctx.dataset, ctx.window_start, ctx.window_end, roles, rels)
     observed = int(np.asarray(data["observed"], dtype=np.int64).sum())

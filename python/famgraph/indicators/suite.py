@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .. import disclosure
 from .._core import __version__
 from ._base import context
-from ._options import WindowLike, check_int
+from ._options import WindowLike, check_int, check_n_boot, check_n_sim
 from ._result import Result
 from .chains import chains
 from .familiality import fir, gif
@@ -67,8 +67,8 @@ def suite(
     ['victim_to_perpetrator', 'relative_exposure', 'chains']
     """
     context(ds, window, min_cell, level)  # validate once, before any work
-    check_int(n_boot, "n_boot", 0)
-    check_int(n_sim, "n_sim", 0)
+    check_n_boot(n_boot)
+    check_n_sim(n_sim)
     check_int(seed, "seed", 0, 2**63 - 1)
     names = list(NAMES) if include is None else list(dict.fromkeys(include))
     bad = [n for n in names if n not in NAMES]

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import __version__, disclosure
+from .. import __version__, _files, disclosure
 from .. import plot as fplot
 from ..indicators._options import parse_window, published_window
 from ..plot._data import NO_DAY, iso, resolve_window
@@ -504,10 +504,7 @@ def build(
     if pedigree is not None and not isinstance(pedigree, bool):
         raise TypeError(f"pedigree={pedigree!r}: expected None (synthetic data only), True or False")
     target = Path(path)
-    if target.is_dir():
-        raise IsADirectoryError(f"{target}: is a folder (expected the path of the HTML file to write)")
-    if not target.parent.exists():
-        raise FileNotFoundError(f"{target.parent}: folder does not exist (for the report {target.name})")
+    _files.check_output_file(target)  # before the work: a folder, an input, a missing folder, ...
     generated = _date_text(date)
 
     res = _compute_results(ds, window, m) if results is None else _check_results(results, m)
@@ -617,10 +614,4 @@ def build(
 
 
 def _write_atomically(target: Path, text: str) -> None:
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    _files.write_output(target, text)
