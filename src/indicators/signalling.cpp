@@ -9,57 +9,13 @@
 
 namespace famgraph::indicators {
 
-namespace {
-
-/// "Has person q a contact (of organisation org, or of any when org < 0) starting in [lo, hi]?",
-/// by binary search: the contacts of a person are sorted by start, and a second index orders them
-/// by (person, organisation, start).
-class ContactStarts {
- public:
-  explicit ContactStarts(const ContactTable& C) : C_(C), by_source_(C.size()) {
-    for (std::size_t k = 0; k < C.size(); ++k) by_source_[k] = static_cast<std::uint32_t>(k);
-    std::size_t n_src = 0;
-    for (auto s : C.source) n_src = std::max<std::size_t>(n_src, std::size_t{s} + 1);
-    // Contacts are sorted by (person, start, …): a stable sort by organisation, then by person,
-    // gives (person, organisation, start).
-    detail::counting_sort(by_source_, n_src, [&](std::uint32_t k) { return C.source[k]; });
-    detail::counting_sort(by_source_, C.person_offsets.size(), [&](std::uint32_t k) { return C.person[k]; });
-  }
-
-  bool any(Index q, Day lo, Day hi, int org, std::uint64_t& work) const {
-    std::uint32_t b = C_.person_offsets[q], e = C_.person_offsets[q + 1];
-    if (b == e) return false;
-    if (org < 0) {
-      const auto k = lower(b, e, [&](std::uint32_t x) { return C_.start[x] < lo; }, work);
-      return k < e && C_.start[k] <= hi;
-    }
-    // The organisation's slice of q's contacts, then the first start ≥ lo in it.
-    const auto src = static_cast<std::uint16_t>(org);
-    b = lower(b, e, [&](std::uint32_t x) { return C_.source[by_source_[x]] < src; }, work);
-    e = lower(b, e, [&](std::uint32_t x) { return C_.source[by_source_[x]] <= src; }, work);
-    const auto k = lower(b, e, [&](std::uint32_t x) { return C_.start[by_source_[x]] < lo; }, work);
-    return k < e && C_.start[by_source_[k]] <= hi;
-  }
-
- private:
-  /// The first position in [b, e) where `before` is false (it is true, then false, along [b, e)).
-  template <class Before>
-  static std::uint32_t lower(std::uint32_t b, std::uint32_t e, Before&& before, std::uint64_t& work) {
-    while (b < e) {
-      ++work;
-      const std::uint32_t mid = b + (e - b) / 2;
-      if (before(mid)) b = mid + 1;
-      else e = mid;
-    }
-    return b;
-  }
-
-  const ContactTable& C_;
-  std::vector<std::uint32_t> by_source_;
-};
-
-}  // namespace
-
+// Every first incident at t0 asks, for each look-back N and organisation (or any), "has this
+// person — and, for a minor, the mother or the father — a contact starting in [t0 − 365·N,
+// t0 − 1]?". That holds exactly when the latest start ≤ t0 − 1 is ≥ t0 − 365·N, so one answer per
+// (person asked, t0, organisation) serves every N. The questions are answered offline: sorted by
+// (person asked, t0) with counting sorts, they are merged with that person's contacts (sorted by
+// start, per organisation), so a parent with many contacts and many children is read once, not
+// once per child: O(n + contacts + questions × (1 + organisations the person asked is known to)).
 EarlySignallingCounts early_signalling_counts(const Dataset& ds, const EarlySignallingOptions& opt) {
   for (int N : opt.years)
     if (N < 0) throw std::invalid_argument("years: " + std::to_string(N) + " (expected whole years >= 0)");
@@ -70,44 +26,113 @@ EarlySignallingCounts early_signalling_counts(const Dataset& ds, const EarlySign
   const auto& P = ds.persons;
   const auto& E = ds.events;
   const auto& C = ds.contacts;
+  const std::size_t n = P.size();
   const PersonDates pd = person_dates(P);
-  const std::size_t n_org = ds.sources.size(), ny = opt.years.size();
+  const std::size_t n_org = ds.sources.size(), ny = opt.years.size(), n_col = n_org + 1;
   out.overall.assign(ny, {});
   out.by_org.assign(n_org, std::vector<SignallingCounts>(ny));
-  const ContactStarts starts(C);
-  out.work += 2 * C.size() + P.size();
-  for (std::size_t i = 0; i < P.size(); ++i) {
+
+  // First incidents, in person order.
+  struct First {
+    Index person;
+    Day t0;
+    bool minor;
+  };
+  std::vector<First> first;
+  for (std::size_t i = 0; i < n; ++i) {
     ++out.work;
-    Day t0 = NO_DAY;
     for (auto k = E.person_offsets[i]; k < E.person_offsets[i + 1]; ++k) {
       ++out.work;
-      if (in_window(E.date[k], w)) {
-        t0 = E.date[k];  // rows are sorted by date
+      if (in_window(E.date[k], w)) {  // rows are sorted by date
+        const Day t0 = E.date[k];
+        first.push_back({static_cast<Index>(i), t0, pd.birth[i] != NO_DAY && t0 < pd.adult[i]});
         break;
       }
     }
-    if (t0 == NO_DAY) continue;
-    ++out.first_incidents;
-    const auto me = static_cast<Index>(i);
-    const bool minor = pd.birth[i] != NO_DAY && t0 < pd.adult[i];
-    out.minors += minor;
-    for (std::size_t y = 0; y < ny; ++y) {
-      const Day lo = t0 - 365 * opt.years[y], hi = t0 - 1;
-      for (int org = -1; org < static_cast<int>(n_org); ++org) {
+  }
+  // The questions: (person asked, t0, which first incident, own or a parent's).
+  struct Question {
+    Index asked;
+    Day t0;
+    std::uint32_t who;
+    std::uint8_t parent;
+  };
+  std::vector<Question> qs;
+  for (std::size_t f = 0; f < first.size(); ++f) {
+    const Index i = first[f].person;
+    qs.push_back({i, first[f].t0, static_cast<std::uint32_t>(f), 0});
+    if (!first[f].minor) continue;
+    for (Index par : {P.mother[i], P.father[i]})
+      if (par != NONE && C.person_offsets[par] < C.person_offsets[par + 1])
+        qs.push_back({par, first[f].t0, static_cast<std::uint32_t>(f), 1});
+  }
+  auto day_bits = [](Day d) { return static_cast<std::uint32_t>(d) ^ 0x80000000u; };  // order-preserving
+  detail::counting_sort(qs, 1u << 16, [&](const Question& q) { return day_bits(q.t0) & 0xFFFFu; });
+  detail::counting_sort(qs, 1u << 16, [&](const Question& q) { return day_bits(q.t0) >> 16; });
+  detail::counting_sort(qs, n, [](const Question& q) { return q.asked; });
+  out.work += 3 * qs.size() + n + 2 * (1u << 16);
+
+  // The answers: bit 0 own contact, bit 1 a parent's, per (first incident, N, column), column 0 =
+  // any organisation, 1 + o = organisation o.
+  std::vector<std::uint8_t> hit(first.size() * ny * n_col, 0);
+  // The contacts of the person asked, column by column, starts ascending within each: column 0
+  // all of them (as stored, by start), column 1 + o those of organisation o (a stable counting
+  // sort of the same list).
+  std::vector<std::uint32_t> by_col;
+  std::vector<std::uint32_t> col_begin(n_col + 1), fill(n_col);
+  for (std::size_t a = 0, b = 0; a < qs.size(); a = b) {
+    const Index q = qs[a].asked;
+    for (b = a; b < qs.size() && qs[b].asked == q; ++b) {
+    }
+    const auto cb = C.person_offsets[q], ce = C.person_offsets[q + 1];
+    if (cb == ce) continue;
+    const std::size_t c = ce - cb;
+    by_col.resize(2 * c);
+    std::fill(col_begin.begin(), col_begin.end(), 0);
+    col_begin[1] = static_cast<std::uint32_t>(c);
+    for (auto k = cb; k < ce; ++k) ++col_begin[std::size_t{C.source[k]} + 2];
+    for (std::size_t col = 1; col < n_col; ++col) col_begin[col + 1] += col_begin[col];
+    std::copy(col_begin.begin() + 1, col_begin.end() - 1, fill.begin());
+    for (auto k = cb; k < ce; ++k) {
+      by_col[k - cb] = k;
+      by_col[fill[C.source[k]]++] = k;
+    }
+    out.work += 3 * c + n_col;
+    for (std::size_t col = 0; col < n_col; ++col) {
+      const auto c0 = col_begin[col], c1 = col_begin[col + 1];
+      if (c0 == c1) continue;
+      auto p = c0;
+      for (std::size_t x = a; x < b; ++x) {
         ++out.work;
-        SignallingCounts& s = org < 0 ? out.overall[y] : out.by_org[static_cast<std::size_t>(org)][y];
-        const bool own = starts.any(me, lo, hi, org, out.work);
-        s.preceded += own;
-        if (minor) {
-          bool any = own;
-          for (Index par : {P.mother[i], P.father[i]})
-            if (!any && par != NONE) any = starts.any(par, lo, hi, org, out.work);
-          s.preceded_minor_self_or_parent += any;
+        const Day t0 = qs[x].t0;
+        while (p < c1 && C.start[by_col[p]] <= t0 - 1) {
+          ++p;
+          ++out.work;
         }
+        if (p == c0) continue;  // no contact of this column starts before t0
+        const Day latest = C.start[by_col[p - 1]];
+        for (std::size_t y = 0; y < ny; ++y)
+          if (latest >= t0 - 365 * opt.years[y])
+            hit[(qs[x].who * ny + y) * n_col + col] |= static_cast<std::uint8_t>(1u << qs[x].parent);
       }
     }
-    if (C.person_offsets[i] < C.person_offsets[i + 1] && C.start[C.person_offsets[i]] < t0)
-      out.lead_times.push_back(t0 - C.start[C.person_offsets[i]]);
+  }
+  // Counts, and the lead times (from each person's earliest contact).
+  for (std::size_t f = 0; f < first.size(); ++f) {
+    const First& fi = first[f];
+    ++out.first_incidents;
+    out.minors += fi.minor;
+    for (std::size_t y = 0; y < ny; ++y)
+      for (std::size_t col = 0; col < n_col; ++col) {
+        ++out.work;
+        SignallingCounts& s = col == 0 ? out.overall[y] : out.by_org[col - 1][y];
+        const std::uint8_t h = hit[(f * ny + y) * n_col + col];
+        s.preceded += h & 1u;
+        if (fi.minor) s.preceded_minor_self_or_parent += h != 0;
+      }
+    const Index i = fi.person;
+    if (C.person_offsets[i] < C.person_offsets[i + 1] && C.start[C.person_offsets[i]] < fi.t0)
+      out.lead_times.push_back(fi.t0 - C.start[C.person_offsets[i]]);
   }
   std::sort(out.lead_times.begin(), out.lead_times.end());
   return out;
