@@ -259,7 +259,7 @@ int main(int argc, char** argv) {
       Json j;
       j.phase("time", gp);
       j.fixed("wall_s", gp.wall, 4);
-      const double gb = static_cast<double>(g.generation().size() * 2 + g.topological_order().size() * 4 +
+      const double gb = static_cast<double>(g.generation().size() * 4 + g.topological_order().size() * 4 +
                                             g.topological_rank().size() * 4 + g.component().size() * 4);
       j.num("bytes_per_person", gb / dn);
       j.integer("max_generation", g.max_generation());

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "counting_sort.hpp"
+
 namespace famgraph {
 
 NuclearFamilies nuclear_families(const PersonTable& P) {
@@ -14,7 +16,11 @@ NuclearFamilies nuclear_families(const PersonTable& P) {
     if (a == NONE || (b != NONE && b < a)) std::swap(a, b);
     rows.emplace_back(a, b, static_cast<Index>(c));
   }
-  std::sort(rows.begin(), rows.end());
+  // Sorted by (a, b, child) with b = NONE last, in O(n): the rows are made in child order, and two
+  // stable counting sorts order them by b, then by a.
+  const std::size_t n = P.size();
+  detail::counting_sort(rows, n + 1, [&](const auto& r) { return std::get<1>(r) == NONE ? n : std::get<1>(r); });
+  detail::counting_sort(rows, n, [](const auto& r) { return std::get<0>(r); });
   NuclearFamilies f;
   f.member_offsets.push_back(0);
   for (std::size_t k = 0; k < rows.size();) {

@@ -1,6 +1,7 @@
 #include "famgraph/kinship.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <stdexcept>
 
 #include <tbb/blocked_range.h>
@@ -193,11 +194,37 @@ KinshipCalculator::KinshipCalculator(const FamilyGraph& g, const KinshipOptions&
   // Full siblings share F: only the lowest-index child of each couple is computed. Children lists
   // are ascending, so the scan stops at i at the latest. The father is tested first: the mother's
   // children almost always have her as mother, so only the father tells them apart, and each test
-  // is a cache miss.
-  auto representative = [&](Index i) -> Index {
+  // is a cache miss. The scan is for mothers of at most `scan_limit` children; for the children of
+  // a larger family (a placeholder mother id shared by thousands of records, by many fathers) it
+  // would cost the square of the family's size, so their representatives are found beforehand by
+  // sorting the family by father, and kept in the D slot of their records until their generation
+  // is computed (a person index is exact as a double).
+  constexpr std::size_t scan_limit = 32;
+  auto big = [&](Index m) { return P.child_offsets[m + 1] - P.child_offsets[m] > scan_limit; };
+  {
+    std::vector<std::pair<Index, Index>> by_father;  // (father, child) of one mother
+    for (std::size_t m = 0; m < n; ++m) {
+      if (!big(static_cast<Index>(m))) continue;
+      by_father.clear();
+      for (Index c : P.children_of(static_cast<Index>(m)))
+        if (P.mother[c] == m && P.father[c] != NONE) by_father.emplace_back(P.father[c], c);
+      std::sort(by_father.begin(), by_father.end());
+      for (std::size_t k = 0; k < by_father.size(); ++k) {
+        const bool first = k == 0 || by_father[k].first != by_father[k - 1].first;
+        const Index rep = first ? by_father[k].second : static_cast<Index>(node_[rank[by_father[k - 1].second]].D);
+        node_[rank[by_father[k].second]].D = static_cast<double>(rep);
+      }
+      work_ += 2 * by_father.size() + 1;
+    }
+  }
+  std::atomic<std::uint64_t> scan_work{0};
+  auto representative = [&](Index i, std::uint64_t& steps) -> Index {
     const Index m = P.mother[i], f = P.father[i];
-    for (Index c : P.children_of(m))
+    if (big(m)) return static_cast<Index>(node_[rank[i]].D);
+    for (Index c : P.children_of(m)) {
+      ++steps;
       if (c == i || (P.father[c] == f && P.mother[c] == m)) return c;
+    }
     return i;
   };
   // Everything person q needs is a chain of dependent cache misses (its parents, the mother's
@@ -224,17 +251,19 @@ KinshipCalculator::KinshipCalculator(const FamilyGraph& g, const KinshipOptions&
       // F of each couple's representative child.
       tbb::parallel_for(tbb::blocked_range<std::size_t>(begin, end, 256), [&](const auto& r) {
         auto& s = thread_scratch();
+        std::uint64_t steps = 0;
         for (std::size_t q = r.begin(); q < r.end(); ++q) {
           prefetch_ahead(q, r.end());
           Node& nd = node_[q];
           if (nd.m == NONE || nd.f == NONE) continue;
           const Index i = topo[q];
-          const Index rep = representative(i);
+          const Index rep = representative(i, steps);
           // This generation's D is not read before the pass below sets it, so its slot carries the
           // representative there (a person index is exact as a double).
           nd.D = static_cast<double>(rep);
           if (rep == i) F_[i] = 0.5 * a_ranks(nd.m, nd.f, s);
         }
+        scan_work.fetch_add(steps + (r.end() - r.begin()), std::memory_order_relaxed);
       });
       // F of the other full siblings, and D. Reads F only of this generation's representatives
       // (final above) and of earlier generations, so it is parallel too.
@@ -258,6 +287,7 @@ KinshipCalculator::KinshipCalculator(const FamilyGraph& g, const KinshipOptions&
       });
     });
   }
+  work_ += scan_work.load() + n;
 }
 
 double KinshipCalculator::kinship(Index i, Index j) const {

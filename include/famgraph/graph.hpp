@@ -113,7 +113,8 @@ struct undirected_view_traversal_tag : boost::incidence_graph_tag,
 /// Directed family graph: parent→child edges and partner edges (a partnership is stored as two
 /// arcs, one each way). Holds a reference to the PersonTable, which must outlive it.
 /// Derived structure (generations, topological order, components) is computed on construction:
-/// O(n + links) time, 14 bytes per person.
+/// O(n + links) time, 16 bytes per person. There is no limit on the depth of the pedigree other
+/// than the number of persons (generations are 32-bit, and nothing recurses over depth).
 class FamilyGraph {
  public:
   // Boost.Graph associated types.
@@ -137,7 +138,7 @@ class FamilyGraph {
   [[nodiscard]] std::size_t size() const noexcept { return p_->size(); }
 
   /// Longest path (in parent→child links) from a founder; founders are generation 0.
-  [[nodiscard]] std::span<const std::uint16_t> generation() const noexcept { return generation_; }
+  [[nodiscard]] std::span<const std::uint32_t> generation() const noexcept { return generation_; }
   [[nodiscard]] int max_generation() const noexcept { return max_generation_; }
   /// Every person, parents before children (by generation, then index).
   [[nodiscard]] std::span<const Index> topological_order() const noexcept { return topo_; }
@@ -149,7 +150,7 @@ class FamilyGraph {
   [[nodiscard]] std::size_t n_components() const noexcept { return n_components_; }
 
   /// Ancestors of i up to `max_depth` generations back (parents = depth 1; max_depth < 0 means
-  /// unlimited), ascending, unique, without i.
+  /// unlimited), ascending, unique, without i. O(k log k) for k ancestors, whatever the depth.
   [[nodiscard]] std::vector<Index> ancestors(Index i, int max_depth = -1) const;
   /// Descendants of i up to `max_depth` generations down, ascending, unique, without i.
   [[nodiscard]] std::vector<Index> descendants(Index i, int max_depth = -1) const;
@@ -162,7 +163,7 @@ class FamilyGraph {
 
  private:
   const PersonTable* p_;
-  std::vector<std::uint16_t> generation_;
+  std::vector<std::uint32_t> generation_;
   std::vector<Index> topo_, rank_, component_;
   int max_generation_ = 0;
   std::size_t n_components_ = 0;

@@ -54,6 +54,9 @@ class KinshipCalculator {
   [[nodiscard]] std::vector<double> kinship(std::span<const Index> a, std::span<const Index> b) const;
   /// y = A·x = 2Φ·x in two linear passes over the pedigree (Colleau 2002).
   [[nodiscard]] std::vector<double> relationship_times(std::span<const double> x) const;
+  /// Steps taken on construction outside the kinship walks (persons visited, sibling scans): linear
+  /// in the persons whatever the family sizes (for the complexity tests; indicators/common.hpp).
+  [[nodiscard]] std::uint64_t setup_work() const noexcept { return work_; }
 
   /// Per-thread working memory of a query (defined in kinship.cpp).
   struct Scratch;
@@ -73,6 +76,7 @@ class KinshipCalculator {
   KinshipOptions options_;
   std::vector<double> F_, D_;  // by person
   std::vector<Node> node_;     // by topological rank
+  std::uint64_t work_ = 0;
 };
 
 /// Inbreeding coefficient of every person.

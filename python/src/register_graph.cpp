@@ -8,6 +8,7 @@
 #include "famgraph/graph.hpp"
 #include "famgraph/kinship.hpp"
 #include "famgraph/relations.hpp"
+#include "famgraph/relative_counts.hpp"
 #include "famgraph/summary.hpp"
 #include "register.hpp"
 
@@ -80,7 +81,24 @@ void register_graph(py::module_& m) {
         }
         return py::make_tuple(a, b);
       }, py::arg("relation"))
+      .def("relative_counts", [](const Graph& g, const std::string& r,
+                                 py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast> flags, int bits) {
+        const Relation rel = parse_relation(r);
+        std::span<const std::uint8_t> f(flags.data(), static_cast<std::size_t>(flags.size()));
+        RelativeCounts c;
+        {
+          py::gil_scoped_release release;
+          c = relative_counts(g.dataset().persons, rel, f, bits);
+        }
+        py::array_t<std::uint32_t> out({static_cast<py::ssize_t>(g.graph().size()), static_cast<py::ssize_t>(bits)});
+        std::copy(c.counts.begin(), c.counts.end(), out.mutable_data());
+        return py::make_tuple(out, c.work);
+      }, py::arg("relation"), py::arg("flags"), py::arg("bits"),
+      "(counts, work): counts[i, b] = relatives of person i by the relation with bit b of flags set, "
+      "counted by aggregation (relative_counts.hpp); work = elementary steps")
       .def("inbreeding", [](const Graph& g) { return to_array(g.kinship().inbreeding()); })
+      .def("kinship_setup_work", [](const Graph& g) { return g.kinship().setup_work(); },
+           "steps taken to build the kinship calculator outside the kinship walks (complexity tests)")
       .def("kinship", [](const Graph& g, Index i, Index j) {
         g.check(i);
         g.check(j);

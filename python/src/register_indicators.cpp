@@ -28,6 +28,15 @@ py::dict table(const indicators::Counts2x2& t) {
   return d;
 }
 
+/// Stratified 2×2 counts as a list of (birth_year, sex, a, b, c, d), sorted by (birth_year, sex).
+py::list strata_list(const indicators::StratifiedCounts2x2& t) {
+  py::list out;
+  for (const auto& s : t.strata)
+    out.append(py::make_tuple(s.birth_year, std::string(to_string(s.sex)), s.counts.a, s.counts.b, s.counts.c,
+                              s.counts.d));
+  return out;
+}
+
 Role role_of(const std::string& name, const char* option) {
   const auto set = indicators::parse_roles({name}, option);
   for (int r = 0; r < n_roles; ++r)
@@ -87,6 +96,9 @@ void register_indicators(py::module_& root) {
         d["event"] = to_array(c.event);
         d["exposed"] = to_array(c.exposed);
         d["person"] = to_array(c.person);
+        d["strata"] = strata_list(c.strata);
+        d["strata_without_birth_date"] = c.strata.without_birth_date;
+        d["work"] = c.work;
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
@@ -124,6 +136,9 @@ void register_indicators(py::module_& root) {
           ch.mutable_data()[k] = ds->persons.id[c.links[k].second];
         }
         d["links"] = py::make_tuple(p, ch);
+        d["continuation_strata"] = strata_list(c.continuation_strata);
+        d["continuation_strata_without_birth_date"] = c.continuation_strata.without_birth_date;
+        d["work"] = c.work;
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none());
@@ -156,6 +171,7 @@ void register_indicators(py::module_& root) {
           rel[py::str(std::string(to_string(r.relation)))] = x;
         }
         d["by_relation"] = rel;
+        d["work"] = c.work;
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
@@ -188,6 +204,7 @@ void register_indicators(py::module_& root) {
           rel[py::str(std::string(to_string(c.relations[k])))] =
               py::make_tuple(to_array(c.case_relatives[k]), to_array(c.relatives[k]));
         d["by_relation"] = rel;
+        d["work"] = c.work;
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
@@ -196,7 +213,8 @@ void register_indicators(py::module_& root) {
   m.def(
       "relative_exposure",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
-         const std::vector<std::string>& relations, const std::vector<std::pair<std::string, std::string>>& role_pairs) {
+         const std::vector<std::string>& relations, const std::vector<std::pair<std::string, std::string>>& role_pairs,
+         bool strata) {
         indicators::RelativeExposureOptions o;
         o.window = window_of(ws, we);
         o.relations.clear();
@@ -204,18 +222,29 @@ void register_indicators(py::module_& root) {
         o.role_pairs.clear();
         for (const auto& [a, b] : role_pairs)
           o.role_pairs.push_back({role_of(a, "role_pairs (relative role)"), role_of(b, "role_pairs (proband role)")});
-        std::vector<indicators::RelativeExposureCell> cells;
+        indicators::RelativeExposureCounts t;
         {
           py::gil_scoped_release release;
-          cells = indicators::relative_exposure_counts(*ds, o);
+          t = indicators::relative_exposure_table(*ds, o);
         }
         py::list out;
-        for (const auto& c : cells)
+        for (const auto& c : t.cells) {
+          py::dict counts = table(c.counts);
+          if (strata) {
+            counts["strata"] = strata_list(c.strata);
+            counts["strata_without_birth_date"] = c.strata.without_birth_date;
+            counts["work"] = t.work;
+          }
           out.append(py::make_tuple(std::string(to_string(c.relation)), std::string(to_string(c.roles.relative_role)),
-                                    std::string(to_string(c.roles.proband_role)), table(c.counts)));
-        return py::make_tuple(window_tuple(indicators::resolve_window(*ds, o.window)), out);
+                                    std::string(to_string(c.roles.proband_role)), counts));
+        }
+        return py::make_tuple(window_tuple(t.window), out);
       },
-      py::arg("dataset"), py::arg("window_start"), py::arg("window_end"), py::arg("relations"), py::arg("role_pairs"));
+      py::arg("dataset"), py::arg("window_start"), py::arg("window_end"), py::arg("relations"), py::arg("role_pairs"),
+      py::arg("strata") = false,
+      "(window, [(relation, relative_role, proband_role, {a, b, c, d})]); with strata=True each dict also holds "
+      "'strata' [(birth_year, sex, a, b, c, d)] (single birth year x sex of the proband, non-empty strata "
+      "sorted), 'strata_without_birth_date' (probands in no stratum) and 'work' (steps of the whole table)");
   m.def(
       "repeat_incidents",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we, int T) {
@@ -229,6 +258,7 @@ void register_indicators(py::module_& root) {
         d["T"] = c.T;
         d["persons"] = py::dict(py::arg("n") = c.persons.n, py::arg("repeat") = c.persons.repeat);
         d["families"] = py::dict(py::arg("n") = c.families.n, py::arg("repeat") = c.families.repeat);
+        d["work"] = c.work;
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(), py::arg("T") = 365);
@@ -256,6 +286,7 @@ void register_indicators(py::module_& root) {
         }
         d["by_org"] = by_org;
         d["lead_times"] = to_array(c.lead_times);
+        d["work"] = c.work;
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
@@ -272,6 +303,7 @@ void register_indicators(py::module_& root) {
         d["window"] = window_tuple(c.window);
         d["persons"] = overlap(c.persons, *ds);
         d["families"] = overlap(c.families, *ds);
+        d["work"] = c.work;
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none());

@@ -24,8 +24,13 @@ struct ChainsCounts {
   /// a known birth whose childhood overlaps the window and who have a recorded child observed in
   /// that child's childhood.
   Counts2x2 continuation;
+  /// `continuation` by single birth year × sex (all these persons have a birth date).
+  StratifiedCounts2x2 continuation_strata;
+  std::uint64_t work = 0;  ///< elementary steps (common.hpp)
 };
 
+/// O(n + event rows): links are found per victim row by looking up whether a recorded parent
+/// perpetrated in the same incident, never by pairing an incident's perpetrators with its victims.
 ChainsCounts chains_counts(const Dataset& ds, const FamilyGraph& g, const ChainsOptions& options = {});
 
 }  // namespace famgraph::indicators

@@ -1,7 +1,15 @@
 #pragma once
-// Rules shared by every indicator (DESIGN.md §4.0): the window, observation, childhood, roles.
+// Rules shared by every indicator (DESIGN.md §4.0): the window, observation, childhood, roles, and
+// the matching strata.
+//
+// Every count result carries `work`: the number of elementary steps the computation took (persons,
+// event rows, contacts, children and couples visited, binary-search probes). It is what the
+// complexity tests compare between an input and the same input doubled (docs/performance.md
+// "Linear time"), instead of timing anything; it is deterministic and has no other use.
+#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -45,6 +53,64 @@ struct Counts2x2 {
   }
   [[nodiscard]] std::uint64_t total() const noexcept { return a + b + c + d; }
   friend bool operator==(const Counts2x2&, const Counts2x2&) = default;
+};
+
+/// The matching stratum of the matched (Mantel–Haenszel) estimates: **single birth year × sex**.
+/// The birth year is that of the (imputed, DESIGN.md §2) birth date; a person without a birth date
+/// has no stratum and cannot be matched.
+struct StratumKey {
+  int birth_year = 0;
+  Sex sex = Sex::U;
+  friend auto operator<=>(const StratumKey&, const StratumKey&) = default;
+};
+
+/// The 2×2 counts of one stratum.
+struct StratumCounts2x2 {
+  int birth_year = 0;
+  Sex sex = Sex::U;
+  Counts2x2 counts;
+  friend bool operator==(const StratumCounts2x2&, const StratumCounts2x2&) = default;
+};
+
+/// A 2×2 table split by stratum: only non-empty strata, sorted by (birth_year, sex), and the number
+/// of units (probands, eligible persons) without a birth date, which are in no stratum. The strata
+/// plus those units add up to the unstratified table.
+struct StratifiedCounts2x2 {
+  std::vector<StratumCounts2x2> strata;
+  std::uint64_t without_birth_date = 0;
+  friend bool operator==(const StratifiedCounts2x2&, const StratifiedCounts2x2&) = default;
+};
+
+/// The stratum of every person, numbered once per call (O(n)): stratum ids ascend with
+/// (birth_year, sex), so tallies come out sorted without a sort.
+class Strata {
+ public:
+  static constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();  ///< no birth date
+  explicit Strata(const PersonTable& persons);
+  [[nodiscard]] std::uint32_t of(Index i) const noexcept { return id_[i]; }
+  [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
+  [[nodiscard]] StratumKey key(std::uint32_t s) const noexcept { return keys_[s]; }
+
+ private:
+  std::vector<std::uint32_t> id_;  // by person
+  std::vector<StratumKey> keys_;   // by stratum id, ascending
+};
+
+/// Adds units to the 2×2 table of their stratum.
+class StratumTally {
+ public:
+  explicit StratumTally(const Strata& strata) : strata_(&strata), cells_(strata.size()) {}
+  void add(Index i, bool exposed, bool outcome) noexcept {
+    const std::uint32_t s = strata_->of(i);
+    if (s == Strata::none) ++without_;
+    else cells_[s].add(exposed, outcome);
+  }
+  [[nodiscard]] StratifiedCounts2x2 result() const;
+
+ private:
+  const Strata* strata_;
+  std::vector<Counts2x2> cells_;
+  std::uint64_t without_ = 0;
 };
 
 /// Per-person facts every indicator needs, computed once per (dataset, window).

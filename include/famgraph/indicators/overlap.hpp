@@ -24,11 +24,14 @@ struct AgencyOverlapCounts {
   Window window;
   std::size_t organisations = 0;
   OverlapCounts persons, families;
+  std::uint64_t work = 0;  ///< elementary steps (common.hpp)
 };
 
 /// A person is known to an organisation that is the source of one of their in-window event rows or
 /// of a contact overlapping the window (start ≤ we and (end empty or end ≥ ws)); a nuclear family
-/// is known to an organisation if any member is.
+/// is known to an organisation if any member is. O((n + event rows + contacts + family members) ×
+/// (1 + organisations known per person) + combinations × organisations²): each person's set of
+/// organisations is made once, and a family joins its members' sets.
 AgencyOverlapCounts agency_overlap_counts(const Dataset& ds, const AgencyOverlapOptions& options = {});
 
 }  // namespace famgraph::indicators

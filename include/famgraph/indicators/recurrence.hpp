@@ -25,9 +25,12 @@ struct RecurrenceCounts {
 
 /// Case: an observed person with an in-window event whose role is in `case_roles`. Pairs are
 /// ordered (a case–case sibling pair counts twice), over observed persons only.
+/// O(n + event rows + children and partner links) per relation: the relatives are counted by
+/// aggregation over sibships, parents and couples (relative_counts.hpp), never pair by pair.
 struct RecurrenceResultCounts {
   Window window;
   std::vector<RecurrenceCounts> by_relation;
+  std::uint64_t work = 0;  ///< elementary steps (common.hpp)
 };
 RecurrenceResultCounts recurrence_counts(const Dataset& ds, const RecurrenceOptions& options = {});
 
@@ -47,7 +50,12 @@ struct RepeatIncidentsCounts {
   Window window;
   int T = 365;
   RepeatCounts persons, families;
+  std::uint64_t work = 0;  ///< elementary steps (common.hpp)
 };
+
+/// O(n + event rows): a unit's first in-window row and the next row of another incident are
+/// precomputed per person, so a family reads O(1) per member, and a parent in many families is not
+/// re-read in full for each of them.
 
 RepeatIncidentsCounts repeat_incidents_counts(const Dataset& ds, const RepeatIncidentsOptions& options = {});
 
@@ -66,6 +74,7 @@ struct RecurrencePersonCounts {
   CaseStatus status;
   std::vector<Relation> relations;
   std::vector<std::vector<std::uint32_t>> case_relatives, relatives;
+  std::uint64_t work = 0;  ///< elementary steps (common.hpp)
 };
 RecurrencePersonCounts recurrence_person_counts(const Dataset& ds, const RecurrenceOptions& options = {});
 

@@ -27,7 +27,13 @@ struct EarlySignallingCounts {
   std::vector<std::vector<SignallingCounts>> by_org;
   /// t0 − start of the earliest own contact starting before t0 (days), ascending.
   std::vector<std::int32_t> lead_times;
+  std::uint64_t work = 0;  ///< elementary steps (common.hpp)
 };
+
+/// O(n + event rows + contacts + first incidents × |years| × (organisations + 1) × log c), c the
+/// contacts of one person: each "a contact starting in [lo, hi]" question is a binary search in the
+/// person's (or parent's) contacts by start, per organisation, so a parent with many contacts and
+/// many children costs no more per child than any other parent.
 
 EarlySignallingCounts early_signalling_counts(const Dataset& ds, const EarlySignallingOptions& options = {});
 

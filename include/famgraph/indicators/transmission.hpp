@@ -26,11 +26,14 @@ struct VictimToPerpetratorCounts {
   std::vector<std::int32_t> time;
   std::vector<std::uint8_t> event, exposed;
   std::vector<Index> person;  ///< the eligible person of each entry
+  /// `overall` by single birth year × sex of the eligible person (all have a birth date).
+  StratifiedCounts2x2 strata;
+  std::uint64_t work = 0;  ///< elementary steps (common.hpp)
 };
 
 /// Eligible: birth date known and ws < 18th birthday ≤ min(we, exit). Exposed: an in-window event
 /// with a role in `exposure_roles` in childhood. Outcome: an in-window event as perpetrator as an
-/// adult.
+/// adult. O(n + event rows).
 VictimToPerpetratorCounts victim_to_perpetrator_counts(const Dataset& ds,
                                                        const VictimToPerpetratorOptions& options = {});
 
@@ -56,10 +59,22 @@ struct RelativeExposureCell {
   Relation relation;
   RolePair roles;
   Counts2x2 counts;
+  /// `counts` by single birth year × sex of the proband; probands without a birth date apart.
+  StratifiedCounts2x2 strata;
+};
+
+struct RelativeExposureCounts {
+  Window window;
+  std::vector<RelativeExposureCell> cells;  ///< one per (relation, role pair), relations outermost
+  std::uint64_t work = 0;                   ///< elementary steps (common.hpp)
 };
 
 /// Probands: observed persons. Exposed: some relative by R (observed or not) has an in-window event
 /// with role a; outcome: the proband has an in-window event with role b. One 2×2 per (R, a, b).
+/// O(n + event rows + children and partner links) per relation, whatever the family shapes: the
+/// relatives' roles are counted by aggregation (relative_counts.hpp), never pair by pair.
+RelativeExposureCounts relative_exposure_table(const Dataset& ds, const RelativeExposureOptions& options = {});
+/// The cells of relative_exposure_table().
 std::vector<RelativeExposureCell> relative_exposure_counts(const Dataset& ds,
                                                            const RelativeExposureOptions& options = {});
 

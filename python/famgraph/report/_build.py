@@ -108,6 +108,26 @@ def _key_value(value: float, lang: str, m: int) -> Cell:
 # ---- data overview --------------------------------------------------------------------------------
 
 
+#: Most rows of the persons-by-generation table; deeper pedigrees are shown in ranges of generations.
+MAX_GENERATION_ROWS = 25
+
+
+def _generation_rows(gen: np.ndarray, n_gen: int) -> tuple[list[str], list[int]]:
+    """Rows of the persons-by-generation table: one per generation, or, for a pedigree deeper than
+    MAX_GENERATION_ROWS generations (a data error or a one-name study), 20 equal ranges "a–b", so
+    that the page stays readable whatever the depth."""
+    counts = np.bincount(gen, minlength=n_gen) if n_gen else np.zeros(0, np.int64)
+    if n_gen <= MAX_GENERATION_ROWS:
+        return [str(g) for g in range(n_gen)], [int(c) for c in counts]
+    width = -(-n_gen // 20)
+    labels, sums = [], []
+    for lo in range(0, n_gen, width):
+        hi = min(lo + width, n_gen) - 1
+        labels.append(f"{lo}–{hi}")
+        sums.append(int(counts[lo : hi + 1].sum()))
+    return labels, sums
+
+
 def _overview(
     ds: Dataset, lang: str, m: int, window: tuple[int, int] | None, window_end: str = ""
 ) -> tuple[list[Table], Image | None, set[tuple[str, str]]]:
@@ -150,13 +170,13 @@ def _overview(
             total_label=total,
         )
     )
-    gen_counts = np.bincount(gen, minlength=n_gen) if n_gen else np.zeros(0, np.int64)
+    gen_labels, gen_counts = _generation_rows(gen, n_gen)
     tables.append(
         frequency_table(
             t("overview.by_generation", lang),
             t("col.generation", lang),
-            [str(g) for g in range(n_gen)],
-            {"count": gen_counts.tolist()},
+            gen_labels,
+            {"count": gen_counts},
             lang,
             m,
             total_label=total,

@@ -169,6 +169,29 @@ def two_by_two(exposed: dict[PersonId, bool], outcome: dict[PersonId, bool]) -> 
     return t
 
 
+def strata_2x2(
+    persons: Any, exposed: dict[PersonId, bool], outcome: dict[PersonId, bool]
+) -> tuple[dict[tuple[int, str], dict[str, int]], int]:
+    """A per-person classification summed by matching stratum, single birth year × sex (the year of
+    the birth date as written, imputed as in ``parse_date``; sex as in the persons table).
+
+    Returns ({(birth_year, sex): {"a", "b", "c", "d"}} for the non-empty strata, number of units
+    without a birth date (in no stratum)).
+    """
+    birth = {int(p): parse_date(b) for p, b in zip(persons["person_id"], persons["birth_date"], strict=True)}
+    sex = {int(p): str(s) for p, s in zip(persons["person_id"], persons["sex"], strict=True)}
+    out: dict[tuple[int, str], dict[str, int]] = {}
+    without = 0
+    for p, e in exposed.items():
+        b = birth[p]
+        if b is None:
+            without += 1
+            continue
+        cell = out.setdefault((b.year, sex[p]), {"a": 0, "b": 0, "c": 0, "d": 0})
+        cell["a" if e and outcome[p] else "b" if e else "c" if outcome[p] else "d"] += 1
+    return out, without
+
+
 # --------------------------------------------------------------------------- 1. victim → perpetrator
 def victim_to_perpetrator(
     persons: Any,
@@ -183,6 +206,13 @@ def victim_to_perpetrator(
     Eligible: birth known and ws < 18th birthday ≤ min(we, exit). Exposed: an in-window row with a
     role in ``exposure_roles`` dated in childhood. Outcome: an in-window perpetrator row as adult.
     """
+    return two_by_two(*victim_to_perpetrator_classes(persons, events, window, exposure_roles))
+
+
+def victim_to_perpetrator_classes(
+    persons: Any, events: Any, window: tuple[Date, Date], exposure_roles: Iterable[str] = EXPOSURE_ROLES
+) -> tuple[dict[PersonId, bool], dict[PersonId, bool]]:
+    """The (exposed, outcome) of every eligible person of ``victim_to_perpetrator``."""
     ws, we = window
     P = Persons(persons)
     roles = set(exposure_roles)
@@ -204,7 +234,7 @@ def victim_to_perpetrator(
             exposed[r.person] = True
         if r.role == "perpetrator" and r.date >= b18:
             outcome[r.person] = True
-    return two_by_two(exposed, outcome)
+    return exposed, outcome
 
 
 # --------------------------------------------------------------------------- 3. chains
@@ -275,6 +305,23 @@ def chains(
         "ge2": sum(1 for v in lengths.values() if v >= 2),
         "ge3": sum(1 for v in lengths.values() if v >= 3),
     }
+    exposed, outcome = _continuation_classes(P, L, window)
+    out["continuation"] = two_by_two(exposed, outcome)
+    return out
+
+
+def chains_continuation_classes(
+    persons: Any, events: Any, window: tuple[Date, Date]
+) -> tuple[dict[PersonId, bool], dict[PersonId, bool]]:
+    """The (exposed, outcome) of every person in the continuation table of ``chains``."""
+    P = Persons(persons)
+    return _continuation_classes(P, links(P, events, window), window)
+
+
+def _continuation_classes(
+    P: Persons, L: set[tuple[PersonId, PersonId]], window: tuple[Date, Date]
+) -> tuple[dict[PersonId, bool], dict[PersonId, bool]]:
+    ws, we = window
     victims = {c for _, c in L}
     perpetrators = {p for p, _ in L}
 
@@ -297,8 +344,7 @@ def chains(
             continue
         exposed[p] = p in victims
         outcome[p] = p in perpetrators
-    out["continuation"] = two_by_two(exposed, outcome)
-    return out
+    return exposed, outcome
 
 
 # --------------------------------------------------------------------------- 4a. λ_R

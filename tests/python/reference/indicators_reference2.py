@@ -232,6 +232,26 @@ def relative_exposure(
     Exposed: some relative by ``relation`` has an in-window row with role ``role_a``. Outcome: the
     proband has an in-window row with role ``role_b``. a/b/c/d as in §4.0.
     """
+    exposed, outcome = relative_exposure_classes(
+        persons, partnerships, events, contacts, window, relation, role_a, role_b
+    )
+    table = {"a": 0, "b": 0, "c": 0, "d": 0}
+    for p, e in exposed.items():
+        table["a" if e and outcome[p] else "b" if e else "c" if outcome[p] else "d"] += 1
+    return table
+
+
+def relative_exposure_classes(
+    persons: Any,
+    partnerships: Any,
+    events: Any,
+    contacts: Any,
+    window: tuple[Date, Date] | None,
+    relation: str,
+    role_a: str,
+    role_b: str,
+) -> tuple[dict[PersonId, bool], dict[PersonId, bool]]:
+    """The (exposed, outcome) of every proband of ``relative_exposure``."""
     if relation not in RELATIONS:
         raise ValueError(f"unknown relation {relation!r}")
     for role in (role_a, role_b):
@@ -244,21 +264,14 @@ def relative_exposure(
     rows = [r for r in event_rows(events) if in_window(r.date, ws, we)]
     has_role_a = {r.person for r in rows if r.role == role_a}
     has_role_b = {r.person for r in rows if r.role == role_b}
-    table = {"a": 0, "b": 0, "c": 0, "d": 0}
+    exposed: dict[PersonId, bool] = {}
+    outcome: dict[PersonId, bool] = {}
     for p in P.ids:
         if not P.observed(p, ws, we):
             continue
-        exposed = bool(ped.relatives(p, relation) & has_role_a)
-        outcome = p in has_role_b
-        if exposed and outcome:
-            table["a"] += 1
-        elif exposed:
-            table["b"] += 1
-        elif outcome:
-            table["c"] += 1
-        else:
-            table["d"] += 1
-    return table
+        exposed[p] = bool(ped.relatives(p, relation) & has_role_a)
+        outcome[p] = p in has_role_b
+    return exposed, outcome
 
 
 # --------------------------------------------------------------------------- 4b. repeat incidents

@@ -100,13 +100,13 @@ int birth_decade(const PersonTable& P, Index i) {
 
 /// The observed persons grouped by stratum: stratum s holds members[offset[s] .. offset[s+1]),
 /// ascending person indices.
-struct Strata {
+struct DecadeStrata {
   std::vector<GifStratum> info;
   std::vector<std::size_t> offset;
   std::vector<Index> members;
 };
 
-Strata make_strata(const PersonTable& P, const CaseStatus& cs) {
+DecadeStrata make_strata(const PersonTable& P, const CaseStatus& cs) {
   const std::size_t n = P.size();
   // Sort key: known decades ascending, the unknown decade last; then sex F, M, U.
   using Key = std::tuple<bool, int, int>;
@@ -118,7 +118,7 @@ Strata make_strata(const PersonTable& P, const CaseStatus& cs) {
     of[i] = ids.try_emplace(Key{dec == UNKNOWN_DECADE, dec, static_cast<int>(P.sex[i])}, 0).first->second;
   }
   // Number the strata in key order only now that all are known.
-  Strata st;
+  DecadeStrata st;
   std::uint32_t next = 0;
   for (auto& [key, id] : ids) {
     id = next++;
@@ -141,10 +141,10 @@ Strata make_strata(const PersonTable& P, const CaseStatus& cs) {
 }
 
 /// Draws control set `sim` into out[0 .. n_cases): within each stratum (in order), a partial
-/// Fisher–Yates shuffle of the stratum's slice of `pool` (in the order of Strata::members; it holds
+/// Fisher–Yates shuffle of the stratum's slice of `pool` (in the order of DecadeStrata::members; it holds
 /// either those person indices or their positions). The swaps are undone afterwards, so the pool is
 /// in its canonical order again and the next set does not depend on this one. O(n_cases).
-void draw_control_set(std::vector<Index>& pool, const Strata& st, std::uint64_t seed, std::uint64_t sim,
+void draw_control_set(std::vector<Index>& pool, const DecadeStrata& st, std::uint64_t seed, std::uint64_t sim,
                       std::vector<std::pair<std::size_t, std::size_t>>& swaps, Index* out) {
   Stream rng(seed, sim);
   swaps.clear();
@@ -327,7 +327,7 @@ GifResult gif(const Dataset& ds, const FamilyGraph& g, const KinshipCalculator& 
   out.window = w;
   const auto& P = ds.persons;
   const CaseStatus cs = case_status(ds, w, opt.case_roles);
-  Strata st = make_strata(P, cs);
+  DecadeStrata st = make_strata(P, cs);
   out.strata = st.info;
   for (const auto& s : st.info) out.n_cases += s.n_cases;
   const std::size_t n_cases = out.n_cases;
@@ -403,7 +403,7 @@ GifResult gif(const Dataset& ds, const FamilyGraph& g, const KinshipCalculator& 
 std::vector<Index> gif_control_set(const Dataset& ds, const GifOptions& opt, std::uint64_t sim) {
   const Window w = resolve_window(ds, opt.window);
   const CaseStatus cs = case_status(ds, w, opt.case_roles);
-  Strata st = make_strata(ds.persons, cs);
+  DecadeStrata st = make_strata(ds.persons, cs);
   std::size_t n_cases = 0;
   for (const auto& s : st.info) n_cases += s.n_cases;
   std::vector<Index> out(n_cases);

@@ -1,0 +1,106 @@
+// Indicator 6, multi-agency overlap (DESIGN.md §4.0, §4.1).
+#include "famgraph/indicators/overlap.hpp"
+
+#include <algorithm>
+
+#include "famgraph/families.hpp"
+
+namespace famgraph::indicators {
+
+namespace {
+
+/// Counts units by their exact set of organisations; the pairwise counts are derived at the end
+/// from the distinct sets (both[x][y] = units whose set holds x and y; either = n_x + n_y − both),
+/// so a unit costs O(its set), not O(organisations²).
+class Tally {
+ public:
+  explicit Tally(OverlapCounts& oc) : oc_(oc) {}
+  void add(std::vector<std::uint16_t>& orgs) {
+    if (orgs.empty()) return;
+    std::sort(orgs.begin(), orgs.end());
+    ++oc_.combinations[orgs];
+    ++oc_.known_1plus;
+    oc_.known_2plus += orgs.size() >= 2;
+  }
+  void finish(std::size_t n_org, std::uint64_t& work) {
+    std::vector<std::uint64_t> known(n_org, 0);
+    for (const auto& [orgs, count] : oc_.combinations) {
+      for (std::size_t a = 0; a < orgs.size(); ++a) {
+        known[orgs[a]] += count;
+        for (std::size_t b = a + 1; b < orgs.size(); ++b) oc_.both[orgs[a]][orgs[b]] += count;
+      }
+      work += 1 + orgs.size() * orgs.size();
+    }
+    for (std::size_t x = 0; x < n_org; ++x)
+      for (std::size_t y = x + 1; y < n_org; ++y) oc_.either[x][y] = known[x] + known[y] - oc_.both[x][y];
+    work += n_org * n_org;
+  }
+
+ private:
+  OverlapCounts& oc_;
+};
+
+}  // namespace
+
+AgencyOverlapCounts agency_overlap_counts(const Dataset& ds, const AgencyOverlapOptions& opt) {
+  AgencyOverlapCounts out;
+  const Window w = resolve_window(ds, opt.window);
+  out.window = w;
+  const auto& P = ds.persons;
+  const auto& E = ds.events;
+  const auto& C = ds.contacts;
+  const std::size_t n = P.size(), n_org = ds.sources.size();
+  out.organisations = n_org;
+  for (OverlapCounts* oc : {&out.persons, &out.families}) {
+    oc->both.assign(n_org, std::vector<std::uint64_t>(n_org, 0));
+    oc->either.assign(n_org, std::vector<std::uint64_t>(n_org, 0));
+  }
+  // Each person's distinct organisations (CSR), deduplicated with a stamp per organisation.
+  std::vector<std::uint32_t> offsets(n + 1, 0);
+  std::vector<std::uint16_t> orgs_of;
+  std::vector<Index> stamp(n_org, NONE);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto take = [&](std::uint16_t o) {
+      if (stamp[o] == i) return;
+      stamp[o] = static_cast<Index>(i);
+      orgs_of.push_back(o);
+    };
+    for (auto k = E.person_offsets[i]; k < E.person_offsets[i + 1]; ++k)
+      if (in_window(E.date[k], w)) take(E.source[k]);
+    for (auto k = C.person_offsets[i]; k < C.person_offsets[i + 1]; ++k)
+      if (C.start[k] <= w.end && (C.end_precision[k] == DatePrecision::missing || C.end[k] >= w.start))
+        take(C.source[k]);
+    offsets[i + 1] = static_cast<std::uint32_t>(orgs_of.size());
+    out.work += 1 + (E.person_offsets[i + 1] - E.person_offsets[i]) + (C.person_offsets[i + 1] - C.person_offsets[i]);
+  }
+  std::vector<std::uint16_t> orgs;
+  Tally persons(out.persons);
+  for (std::size_t i = 0; i < n; ++i) {
+    orgs.assign(orgs_of.begin() + offsets[i], orgs_of.begin() + offsets[i + 1]);
+    persons.add(orgs);
+    out.work += 1 + orgs.size();
+  }
+  persons.finish(n_org, out.work);
+  const NuclearFamilies F = nuclear_families(P);
+  out.work += 2 * n;
+  std::fill(stamp.begin(), stamp.end(), NONE);
+  Tally families(out.families);
+  for (std::size_t f = 0; f < F.size(); ++f) {
+    orgs.clear();
+    for (Index m : F.members_of(f)) {
+      ++out.work;
+      for (auto k = offsets[m]; k < offsets[m + 1]; ++k) {
+        ++out.work;
+        const auto o = orgs_of[k];
+        if (stamp[o] == f) continue;
+        stamp[o] = static_cast<Index>(f);
+        orgs.push_back(o);
+      }
+    }
+    families.add(orgs);
+  }
+  families.finish(n_org, out.work);
+  return out;
+}
+
+}  // namespace famgraph::indicators
