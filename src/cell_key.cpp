@@ -139,7 +139,8 @@ MinVariance min_variance(const std::vector<Atom>& atoms) {
     for (std::size_t j = 0; j < atoms.size(); ++j) {
       const Atom& y = atoms[j];
       if (y.m1 > 0.0)
-        consider((y.m1 * x.m2 - x.m1 * y.m2) / (y.m1 - x.m1), i, y.m1 / (y.m1 - x.m1), j, -x.m1 / (y.m1 - x.m1));
+        consider((y.m1 * x.m2 - x.m1 * y.m2) / (y.m1 - x.m1), i, y.m1 / (y.m1 - x.m1), j,
+                 -x.m1 / (y.m1 - x.m1));
     }
   }
   return best;
@@ -263,7 +264,8 @@ std::vector<double> maxent_row(std::uint64_t i, const PTableOptions& o) {
         format_double(min_variance(singles).variance) + "); choose a larger variance or a smaller js");
   }
   std::vector<double> row(static_cast<std::size_t>(2 * D + 1), 0.0);
-  for (std::size_t k = 0; k < vs.size(); ++k) row[static_cast<std::size_t>(vs[k] + D)] = best->q[best_block_of[k]];
+  for (std::size_t k = 0; k < vs.size(); ++k)
+    row[static_cast<std::size_t>(vs[k] + D)] = best->q[best_block_of[k]];
   return row;
 }
 
@@ -329,8 +331,9 @@ void PTable::build_intervals() {
 
 PTable make_ptable(const PTableOptions& o) {
   if (o.max_deviation < 1 || o.max_deviation > max_max_deviation)
-    throw std::invalid_argument("max_deviation must be an integer from 1 to " + std::to_string(max_max_deviation) +
-                                " (the largest noise; default " + std::to_string(default_max_deviation) + "), got " +
+    throw std::invalid_argument("max_deviation must be an integer from 1 to " +
+                                std::to_string(max_max_deviation) + " (the largest noise; default " +
+                                std::to_string(default_max_deviation) + "), got " +
                                 std::to_string(o.max_deviation));
   if (!(o.variance > 0.0) || !std::isfinite(o.variance))
     throw std::invalid_argument("variance must be a positive number (the noise variance; default " +
@@ -338,7 +341,8 @@ PTable make_ptable(const PTableOptions& o) {
   if (o.js < 0 || o.js >= o.max_deviation)
     throw std::invalid_argument("js must be an integer from 0 to max_deviation - 1 = " +
                                 std::to_string(o.max_deviation - 1) +
-                                " (perturbed counts 1..js never occur; default 0), got " + std::to_string(o.js));
+                                " (perturbed counts 1..js never occur; default 0), got " +
+                                std::to_string(o.js));
   PTable t;
   t.max_deviation_ = o.max_deviation;
   t.options_ = o;
@@ -363,8 +367,9 @@ PTable ptable_from_probabilities(int max_deviation, std::vector<std::vector<doub
     auto& r = rows[i];
     const std::string where = "p-table row of count " + std::to_string(i);
     if (r.size() != width)
-      throw std::invalid_argument(where + " has " + std::to_string(r.size()) + " probabilities; expected 2 * " +
-                                  std::to_string(D) + " + 1 = " + std::to_string(width) + " (v = -D..D)");
+      throw std::invalid_argument(where + " has " + std::to_string(r.size()) +
+                                  " probabilities; expected 2 * " + std::to_string(D) + " + 1 = " +
+                                  std::to_string(width) + " (v = -D..D)");
     double sum = 0.0;
     for (std::size_t k = 0; k < width; ++k) {
       if (!std::isfinite(r[k]) || r[k] < 0.0)
@@ -380,8 +385,9 @@ PTable ptable_from_probabilities(int max_deviation, std::vector<std::vector<doub
       throw std::invalid_argument(where + " sums to " + format_double(sum) + "; expected 1");
   }
   if (rows[0][static_cast<std::size_t>(D)] != 1.0)
-    throw std::invalid_argument("p-table row of count 0 must be {v = 0: 1}: a zero cell has no records, so its key "
-                                "carries no randomness, and zeros are not perturbed");
+    throw std::invalid_argument(
+        "p-table row of count 0 must be {v = 0: 1}: a zero cell has no records, so its key carries no "
+        "randomness, and zeros are not perturbed");
   PTable t;
   t.max_deviation_ = D;
   t.rows_ = std::move(rows);

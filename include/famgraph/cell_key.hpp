@@ -103,7 +103,9 @@ class PTable {
 /// The perturbed count: count + noise (never negative).
 [[nodiscard]] inline std::uint64_t perturbed(const PTable& table, std::uint64_t count,
                                              std::uint64_t cell_key) noexcept {
-  return static_cast<std::uint64_t>(static_cast<std::int64_t>(count) + table.noise(count, cell_key));
+  const std::int32_t v = table.noise(count, cell_key);  // v ≥ −count by construction of every row
+  const auto magnitude = static_cast<std::uint64_t>(v >= 0 ? std::int64_t{v} : -std::int64_t{v});
+  return v >= 0 ? count + magnitude : count - magnitude;
 }
 
 /// Perturbed counts of many cells (counts[k] with cell_keys[k]); throws std::invalid_argument when
@@ -135,8 +137,8 @@ struct KeyedCounts {
 
 /// Counts and key sums per cell: record r belongs to cell cells[r] (0 ≤ cells[r] < n_cells).
 /// Throws std::invalid_argument when the lengths differ or a cell is out of range.
-[[nodiscard]] KeyedCounts tabulate(std::span<const std::uint32_t> cells, std::span<const std::uint64_t> record_keys,
-                                   std::size_t n_cells);
+[[nodiscard]] KeyedCounts tabulate(std::span<const std::uint32_t> cells,
+                                   std::span<const std::uint64_t> record_keys, std::size_t n_cells);
 
 /// The key sums of the four cells of a 2×2 table (a, b, c, d as in Table2x2Counts). A margin's or
 /// the total's record set is the disjoint union of cells', so its key sum is the sum of theirs.

@@ -1,6 +1,6 @@
 """The cell key method: consistent, unbiased noise on published counts (docs/disclosure.md).
 
-Every published count *i* is replaced by *i + v*, where the noise *v* (|v| ≤ D, mean 0, variance
+Every published count *i* is replaced by *i + v*, where the noise *v* (−D ≤ v ≤ D, mean 0, variance
 V) is read from a perturbation table (:class:`PTable`) at the position given by the cell's *cell
 key*. A cell's key is computed from the keys of the records it counts
 (:mod:`famgraph.privacy`: :func:`~famgraph.privacy.person_keys`, …, HMAC-SHA256 under a secret

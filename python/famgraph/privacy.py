@@ -178,6 +178,29 @@ class Key:
         """HMAC-SHA256 of ``message`` under this key (32 bytes)."""
         return _hmac_sha256(self.__secret, message)
 
+    def _digests8(self, prefix: bytes, messages: Sequence[bytes]) -> bytes:
+        """The first 8 bytes of HMAC-SHA256(key, prefix + m) for every message, concatenated.
+
+        RFC 2104 with the inner and outer SHA-256 states after the padded key computed once and
+        copied per message — the same HMAC as :meth:`digest` (the tests compare them), about twice
+        as fast on OpenSSL 3, whose one-shot HMAC has a large fixed cost per call.
+        """
+        k = self.__secret
+        if len(k) > 64:
+            k = hashlib.sha256(k).digest()
+        k = k.ljust(64, b"\x00")
+        inner0 = hashlib.sha256(bytes(b ^ 0x36 for b in k))
+        outer0 = hashlib.sha256(bytes(b ^ 0x5C for b in k))
+        inner0.update(prefix)
+        out = bytearray(8 * len(messages))
+        for j, m in enumerate(messages):
+            inner = inner0.copy()
+            inner.update(m)
+            outer = outer0.copy()
+            outer.update(inner.digest())
+            out[8 * j : 8 * j + 8] = outer.digest()[:8]
+        return bytes(out)
+
     def __repr__(self) -> str:
         return "Key(<redacted>)"
 
@@ -565,11 +588,9 @@ def _column_encodings(values: Any, name: str, n: int | None) -> list[bytes]:
 def _digests_u64(key: Key, prefix: bytes, rows: Sequence[bytes]) -> U64Array:
     """First 8 bytes of HMAC(key, prefix + row) for every row, as uint64."""
     out = np.empty(len(rows), dtype=np.uint64)
-    digest = key.digest
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
-        raw = b"".join([digest(prefix + r)[:8] for r in chunk])
-        out[start : start + len(chunk)] = np.frombuffer(raw, dtype=">u8")
+        out[start : start + len(chunk)] = np.frombuffer(key._digests8(prefix, chunk), dtype=">u8")
     return out
 
 

@@ -30,7 +30,8 @@ std::span<const std::uint64_t> span_of(const U64Array& a, const char* what) {
 
 void register_disclosure(py::module_& m) {
   namespace dc = famgraph::disclosure;
-  py::module_ d = m.def_submodule("disclosure", "famgraph::disclosure cell key engine (internal; use famgraph.cell_key)");
+  py::module_ d =
+      m.def_submodule("disclosure", "famgraph::disclosure cell key engine (internal; use famgraph.cell_key)");
   d.attr("default_max_deviation") = dc::default_max_deviation;
   d.attr("default_variance") = dc::default_variance;
   d.attr("max_max_deviation") = dc::max_max_deviation;
@@ -77,7 +78,8 @@ void register_disclosure(py::module_& m) {
           py::arg("count"))
       .def(py::self == py::self)
       .def("__reduce__", [](const dc::PTable&) -> py::object {
-        throw py::type_error("famgraph._core.disclosure.PTable is not picklable; rebuild it from its options");
+        throw py::type_error(
+            "famgraph._core.disclosure.PTable is not picklable; rebuild it from its options");
       });
 
   d.def(
@@ -91,7 +93,8 @@ void register_disclosure(py::module_& m) {
   d.def(
       "ptable_from_probabilities",
       [](int max_deviation, const DoubleArray& rows) {
-        if (rows.ndim() != 2) throw py::value_error("probabilities: expected a two-dimensional array (counts x v)");
+        if (rows.ndim() != 2)
+          throw py::value_error("probabilities: expected a two-dimensional array (counts x v)");
         std::vector<std::vector<double>> r(static_cast<std::size_t>(rows.shape(0)));
         auto R = rows.unchecked<2>();
         for (py::ssize_t i = 0; i < rows.shape(0); ++i)

@@ -136,7 +136,8 @@ TEST_CASE("p-table properties over a grid of parameters", "[cell_key]") {
             }
             if (mono && i >= 1 && (i > static_cast<std::uint64_t>(js)))
               for (int v = -D; v < 0; ++v)
-                if (p_of(t, i, v) > 0.0 && p_of(t, i, v + 1) > 0.0) CHECK(p_of(t, i, v) <= p_of(t, i, v + 1) * (1 + 1e-12));
+                if (p_of(t, i, v) > 0.0 && p_of(t, i, v + 1) > 0.0)
+                  CHECK(p_of(t, i, v) <= p_of(t, i, v + 1) * (1 + 1e-12));
           }
           // The symmetric row reaches V whenever V is below the uniform row's variance D(D+1)/3.
           if (V < D * (D + 1) / 3.0) CHECK(t.variance(t.i_max()) == Approx(V).epsilon(1e-10));
@@ -146,11 +147,14 @@ TEST_CASE("p-table properties over a grid of parameters", "[cell_key]") {
 }
 
 TEST_CASE("p-table options are checked, naming the option", "[cell_key]") {
-  CHECK_THROWS_WITH(fd::make_ptable({0, 1.0, 0, true}), Contains("max_deviation must be an integer from 1 to 10"));
+  CHECK_THROWS_WITH(fd::make_ptable({0, 1.0, 0, true}),
+                    Contains("max_deviation must be an integer from 1 to 10"));
   CHECK_THROWS_WITH(fd::make_ptable({11, 1.0, 0, true}), Contains("got 11"));
   CHECK_THROWS_WITH(fd::make_ptable({2, 0.0, 0, true}), Contains("variance must be a positive number"));
-  CHECK_THROWS_WITH(fd::make_ptable({2, std::nan(""), 0, true}), Contains("variance must be a positive number"));
-  CHECK_THROWS_WITH(fd::make_ptable({2, 1.0, 2, true}), Contains("js must be an integer from 0 to max_deviation - 1"));
+  CHECK_THROWS_WITH(fd::make_ptable({2, std::nan(""), 0, true}),
+                    Contains("variance must be a positive number"));
+  CHECK_THROWS_WITH(fd::make_ptable({2, 1.0, 2, true}),
+                    Contains("js must be an integer from 0 to max_deviation - 1"));
   CHECK_THROWS_WITH(fd::make_ptable({2, 1.0, -1, true}), Contains("got -1"));
   // js = 1: count 1 must move to 0 or ≥ 2 with mean 0: its variance is at least 1.
   CHECK_THROWS_WITH(fd::make_ptable({2, 0.9, 1, true}), Contains("variance = 0.9 is too small"));
@@ -175,7 +179,8 @@ TEST_CASE("cell-key lookup: intervals in ascending v, exact on the 2^64 grid", "
   // Count 1 has no v = −2; count 0 is never perturbed.
   CHECK(t.intervals(1).size() == 4);
   CHECK(t.noise(1, 0) == -1);
-  for (std::uint64_t k : {std::uint64_t{0}, std::uint64_t{1} << 63, ~std::uint64_t{0}}) CHECK(t.noise(0, k) == 0);
+  for (std::uint64_t k : {std::uint64_t{0}, std::uint64_t{1} << 63, ~std::uint64_t{0}})
+    CHECK(t.noise(0, k) == 0);
 }
 
 TEST_CASE("cell-key lookup: frequencies over evenly spread keys equal the probabilities", "[cell_key]") {
@@ -204,10 +209,13 @@ TEST_CASE("key sums wrap modulo 2^64; tabulate counts and sums per cell", "[cell
   const std::vector<std::uint32_t> cells{0, 2, 0, 2};
   const auto kc = fd::tabulate(cells, keys, 3);
   CHECK(kc.counts == std::vector<std::uint64_t>{2, 0, 2});
-  CHECK(kc.key_sums == std::vector<std::uint64_t>{(std::uint64_t{1} << 63) + 5, 0, (std::uint64_t{1} << 63) - 1});
+  const std::uint64_t half = std::uint64_t{1} << 63;
+  CHECK(kc.key_sums == std::vector<std::uint64_t>{half + 5, 0, half - 1});
   CHECK_THROWS_WITH(fd::tabulate(cells, keys, 2), Contains("in cell 2; expected a cell below n_cells = 2"));
-  CHECK_THROWS_WITH(fd::tabulate(std::vector<std::uint32_t>{0}, keys, 3), Contains("1 cell codes but 4 record keys"));
-  CHECK_THROWS_WITH(fd::perturb(fd::make_ptable(), std::vector<std::uint64_t>{1, 2}, keys), Contains("2 counts but 4"));
+  CHECK_THROWS_WITH(fd::tabulate(std::vector<std::uint32_t>{0}, keys, 3),
+                    Contains("1 cell codes but 4 record keys"));
+  CHECK_THROWS_WITH(fd::perturb(fd::make_ptable(), std::vector<std::uint64_t>{1, 2}, keys),
+                    Contains("2 counts but 4"));
   // The 2×2 key sums: margins are sums of cells.
   fd::KeySums2x2 k2;
   k2.add(true, true, 1);
@@ -230,12 +238,14 @@ TEST_CASE("p-table from given probabilities", "[cell_key]") {
   for (std::uint64_t i = 0; i <= 4; ++i)
     for (std::uint64_t k : {std::uint64_t{0}, std::uint64_t{12345} << 40, ~std::uint64_t{0} - 7})
       CHECK(u.noise(i, k) == t.noise(i, k));
-  CHECK_THROWS_WITH(fd::ptable_from_probabilities(2, {{0, 0, 0.5, 0.5, 0}}), Contains("row of count 0 must be"));
+  CHECK_THROWS_WITH(fd::ptable_from_probabilities(2, {{0, 0, 0.5, 0.5, 0}}),
+                    Contains("row of count 0 must be"));
   CHECK_THROWS_WITH(fd::ptable_from_probabilities(1, {{0, 1, 0}, {0.5, 0.4, 0}}), Contains("sums to 0.9"));
   CHECK_THROWS_WITH(fd::ptable_from_probabilities(2, {{0, 0, 1, 0, 0}, {0.1, 0.2, 0.4, 0.2, 0.1}}),
                     Contains("would make the count negative"));
   CHECK_THROWS_WITH(fd::ptable_from_probabilities(1, {{0, 1}}), Contains("expected 2 * 1 + 1 = 3"));
-  CHECK_THROWS_WITH(fd::ptable_from_probabilities(1, {{0, 1, 0}, {0.5, -0.1, 0.6}}), Contains("expected a number >= 0"));
+  CHECK_THROWS_WITH(fd::ptable_from_probabilities(1, {{0, 1, 0}, {0.5, -0.1, 0.6}}),
+                    Contains("expected a number >= 0"));
   // A v with zero probability gets no interval; the last row serves every larger count.
   const fd::PTable w = fd::ptable_from_probabilities(1, {{0, 1, 0}, {0.5, 0.0, 0.5}});
   CHECK(w.intervals(1).size() == 2);

@@ -74,13 +74,17 @@ def _entropy(p: np.ndarray) -> float:
     return float(-(q * np.log(q)).sum())
 
 
-@pytest.mark.parametrize("mono", [True, False])
-@pytest.mark.parametrize("js", [0, 1, 2])
-@pytest.mark.parametrize("v_max", [0.5, 1.0, 2.0, 3.0])
-@pytest.mark.parametrize("d", [1, 2, 3, 4])
+GRID = [
+    (d, v, js, mono)
+    for d in (1, 2, 3, 4)
+    for v in (0.5, 1.0, 2.0, 3.0)
+    for js in range(min(d, 3))
+    for mono in (True, False)
+]
+
+
+@pytest.mark.parametrize(("d", "v_max", "js", "mono"), GRID)
 def test_ptable_is_the_maximum_entropy_solution(d: int, v_max: float, js: int, mono: bool) -> None:
-    if js >= d:
-        pytest.skip("js < max_deviation")
     try:
         t = PTable(d, v_max, js=js, monotone=mono)
     except ValueError as e:
@@ -164,6 +168,23 @@ def test_lookup_agrees_with_a_search_in_the_cumulative_probabilities() -> None:
 
 
 # ---- keys -------------------------------------------------------------------------------------
+
+
+def test_batched_hmac_is_hmac_sha256() -> None:
+    """The batched HMAC behind every key, on the RFC 4231 vectors (keys of at least 16 bytes; the
+    131-byte keys take the hashed-key path) and against the one-shot HMAC of the Key."""
+    vectors = [
+        (b"\x0b" * 20, b"Hi There", "b0344c61d8db3853"),
+        (b"\xaa" * 20, b"\xdd" * 50, "773ea91e36800e46"),
+        (bytes(range(1, 26)), b"\xcd" * 50, "82558a389a443c0e"),
+        (b"\xaa" * 131, b"Test Using Larger Than Block-Size Key - Hash Key First", "60e431591ee0b67f"),
+    ]
+    for key, data, expected in vectors:
+        assert privacy.Key(key)._digests8(b"", [data]).hex() == expected
+        assert privacy.Key(key)._digests8(data[:3], [data[3:]]).hex() == expected
+    k = privacy.Key(SECRET)
+    msgs = [bytes([i]) * i for i in range(70)]
+    assert k._digests8(b"p", msgs) == b"".join(k.digest(b"p" + m)[:8] for m in msgs)
 
 
 def test_record_keys_follow_their_definition() -> None:
@@ -509,13 +530,9 @@ def test_differencing_attack_data_scope_learns_only_what_the_noise_allows(attack
     accuracy = float(np.mean(guess == sim["h"]))
     se = np.sqrt(acc_full * (1 - acc_full) / len(guess))
     assert abs(accuracy - acc_full) < 4 * se
-    assert acc_full < 0.72 and acc_pattern < 0.53  # D = 3, V = 2 (docs/disclosure.md)
-    # Margins and total: their records change the same way under both hypotheses: no information.
-    for k in range(4, 9):
-        for hyp in (0, 1):
-            obs = sim["diffs"][sim["h"] == hyp][:, k]
-            law = np.array([g.get(int(o) - SHIFTS[hyp][k], 0.0) for o in obs])
-            assert (law > 0).all()
+    # The figures of docs/disclosure.md for D = 3, V = 2.
+    assert acc_full == pytest.approx(0.6901, abs=1e-4)
+    assert acc_pattern == pytest.approx(0.5175, abs=1e-4)
 
 
 def test_differencing_attack_detects_a_shared_data_key(attack_runs: dict) -> None:
