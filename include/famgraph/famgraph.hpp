@@ -1,5 +1,6 @@
 #pragma once
 // Umbrella header: everything famgraph offers.
+#include "famgraph/cell_key.hpp"
 #include "famgraph/data_error.hpp"
 #include "famgraph/dataset.hpp"
 #include "famgraph/date.hpp"

@@ -33,6 +33,7 @@ void register_dataset(pybind11::module_& m);
 void register_graph(pybind11::module_& m);
 void register_synth(pybind11::module_& m);
 void register_stats(pybind11::module_& m);
+void register_disclosure(pybind11::module_& m);
 void register_indicators(pybind11::module_& m);
 /// Adds gif/fir to the indicators submodule (call after register_indicators).
 void register_familiality(pybind11::module_& m);
