@@ -160,7 +160,8 @@ def client(
         Seconds to wait for the scheduler; an unreachable address raises :class:`ConnectionError`.
     cluster_options
         More :class:`~dask.distributed.LocalCluster` options (e.g. ``dashboard_address=":8787"``;
-        the dashboard is off by default, so that several users of one machine do not clash).
+        by default the scheduler's HTTP server listens on a free local port, never on the shared
+        8787, so that several users of one machine do not clash).
 
     Returns
     -------
@@ -198,7 +199,9 @@ def client(
     if n_workers is not None:
         check_int(n_workers, "n_workers", 1)
     check_int(threads_per_worker, "threads_per_worker", 1)
-    options: dict[str, Any] = {"dashboard_address": None, **cluster_options}
+    # A free port, never the shared default 8787: dask.distributed's Client starts the scheduler's
+    # dashboard even when asked for none, and two clusters on one machine then clash on 8787.
+    options: dict[str, Any] = {"dashboard_address": "127.0.0.1:0", **cluster_options}
     return Client(
         n_workers=n_workers,
         threads_per_worker=threads_per_worker,
@@ -273,7 +276,8 @@ def _with_bootstrap(point: Result, boot: FloatArray, n_boot: int) -> Result:
     params["n_boot"] = n_boot
     extra = dict(point.extra)
     extra["bootstrap"] = boot
-    return Result(point.name, {"table": table}, params, point.definition, point.note, extra)
+    tables = {**point.tables, "table": table}  # the verdict (and any other table) as computed
+    return Result(point.name, tables, params, point.definition, point.note, extra)
 
 
 def bootstrap_lambda(

@@ -11,6 +11,7 @@
 #include "famgraph/indicators/signalling.hpp"
 #include "famgraph/indicators/recurrence.hpp"
 #include "famgraph/indicators/transmission.hpp"
+#include "famgraph/indicators/matched.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
@@ -28,12 +29,12 @@ py::dict table(const indicators::Counts2x2& t) {
   return d;
 }
 
-/// Stratified 2×2 counts as a list of (birth_year, sex, a, b, c, d), sorted by (birth_year, sex).
+/// Stratified 2×2 counts as a list of (birth_year, sex, parents_known, a, b, c, d), sorted by key.
 py::list strata_list(const indicators::StratifiedCounts2x2& t) {
   py::list out;
   for (const auto& s : t.strata)
-    out.append(py::make_tuple(s.birth_year, std::string(to_string(s.sex)), s.counts.a, s.counts.b, s.counts.c,
-                              s.counts.d));
+    out.append(py::make_tuple(s.birth_year, std::string(to_string(s.sex)), s.parents_known, s.counts.a, s.counts.b,
+                              s.counts.c, s.counts.d));
   return out;
 }
 
@@ -73,14 +74,20 @@ void register_indicators(py::module_& root) {
   m.def(
       "victim_to_perpetrator",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
-         const std::vector<std::string>& exposure_roles) {
+         const std::vector<std::string>& exposure_roles, bool matched, double level) {
         indicators::VictimToPerpetratorOptions o;
         o.window = window_of(ws, we);
         o.exposure_roles = indicators::parse_roles(exposure_roles, "exposure_roles");
         indicators::VictimToPerpetratorCounts c;
+        std::optional<indicators::MatchedPathway> mp;
         {
           py::gil_scoped_release release;
           c = indicators::victim_to_perpetrator_counts(*ds, o);
+          if (matched) {
+            indicators::MatchedOptions mo;
+            mo.level = level;
+            mp = indicators::matched_pathway(*ds, c, mo);
+          }
         }
         py::dict d;
         d["window"] = window_tuple(c.window);
@@ -99,10 +106,12 @@ void register_indicators(py::module_& root) {
         d["strata"] = strata_list(c.strata);
         d["strata_without_birth_date"] = c.strata.without_birth_date;
         d["work"] = c.work;
+        if (mp) d["matched_pathway"] = matched_pathway_dict(*mp);
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
-      py::arg("exposure_roles") = std::vector<std::string>{"victim", "witness"});
+      py::arg("exposure_roles") = std::vector<std::string>{"victim", "witness"}, py::arg("matched") = false,
+      py::arg("level") = 0.95);
   m.def(
       "person_dates",
       [](std::shared_ptr<const Dataset> ds) {
@@ -243,7 +252,7 @@ void register_indicators(py::module_& root) {
       py::arg("dataset"), py::arg("window_start"), py::arg("window_end"), py::arg("relations"), py::arg("role_pairs"),
       py::arg("strata") = false,
       "(window, [(relation, relative_role, proband_role, {a, b, c, d})]); with strata=True each dict also holds "
-      "'strata' [(birth_year, sex, a, b, c, d)] (single birth year x sex of the proband, non-empty strata "
+      "'strata' [(birth_year, sex, parents_known, a, b, c, d)] (single birth year x sex x parents recorded of the proband, non-empty strata "
       "sorted), 'strata_without_birth_date' (probands in no stratum) and 'work' (steps of the whole table)");
   m.def(
       "repeat_incidents",

@@ -70,6 +70,7 @@ PersonDates person_dates(const PersonTable& P) {
 Strata::Strata(const PersonTable& P) {
   const std::size_t n = P.size();
   constexpr std::size_t n_sex = 3;
+  constexpr std::size_t n_cell = n_sex * 2;  // sex × parents_known
   id_.assign(n, none);
   std::vector<int> year(n, 0);
   int lo = INT_MAX, hi = INT_MIN;
@@ -100,8 +101,9 @@ Strata::Strata(const PersonTable& P) {
     std::sort(years.begin(), years.end());
     years.erase(std::unique(years.begin(), years.end()), years.end());
   }
-  // Stratum ids: year rank × 3 + sex; only the (year, sex) pairs that occur get an id, in order.
-  std::vector<std::uint32_t> slot(years.size() * n_sex, none);
+  // Stratum ids: (year rank × 3 + sex) × 2 + parents_known; only the keys that occur get an id, in
+  // order.
+  std::vector<std::uint32_t> slot(years.size() * n_cell, none);
   auto rank = [&](int y) -> std::size_t {
     if (!dense_rank.empty()) return dense_rank[static_cast<std::size_t>(y - lo)];
     return static_cast<std::size_t>(std::lower_bound(years.begin(), years.end(), y) - years.begin());
@@ -109,13 +111,15 @@ Strata::Strata(const PersonTable& P) {
   std::vector<std::uint32_t> raw(n, none);
   for (std::size_t i = 0; i < n; ++i) {
     if (P.birth_precision[i] == DatePrecision::missing) continue;
-    raw[i] = static_cast<std::uint32_t>(rank(year[i]) * n_sex + static_cast<std::size_t>(P.sex[i]));
+    const bool known = P.mother[i] != NONE || P.father[i] != NONE;
+    raw[i] = static_cast<std::uint32_t>((rank(year[i]) * n_sex + static_cast<std::size_t>(P.sex[i])) * 2 +
+                                        (known ? 1 : 0));
     slot[raw[i]] = 0;
   }
   for (std::size_t k = 0; k < slot.size(); ++k)
     if (slot[k] != none) {
       slot[k] = static_cast<std::uint32_t>(keys_.size());
-      keys_.push_back({years[k / n_sex], static_cast<Sex>(k % n_sex)});
+      keys_.push_back({years[k / n_cell], static_cast<Sex>((k / 2) % n_sex), k % 2 == 1});
     }
   for (std::size_t i = 0; i < n; ++i)
     if (raw[i] != none) id_[i] = slot[raw[i]];
@@ -127,7 +131,7 @@ StratifiedCounts2x2 StratumTally::result() const {
   for (std::size_t s = 0; s < cells_.size(); ++s)
     if (cells_[s].total() > 0) {
       const StratumKey k = strata_->key(static_cast<std::uint32_t>(s));
-      out.strata.push_back({k.birth_year, k.sex, cells_[s]});
+      out.strata.push_back({k.birth_year, k.sex, k.parents_known, cells_[s]});
     }
   return out;
 }

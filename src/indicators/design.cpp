@@ -78,6 +78,23 @@ VerdictResult verdict(const VerdictInputs& in, const DesignRules& rules) {
   return set(Verdict::estimable, 0, "");
 }
 
+VerdictResult count_verdict(std::uint64_t units, std::string_view what, const DesignRules& rules) {
+  VerdictResult r;
+  // The sentences give the threshold, never the count: the count may be small.
+  if (units < rules.min_outcomes) {
+    r.verdict = Verdict::not_estimable;
+    r.rule = 3;
+    r.reason = "fewer than " + std::to_string(rules.min_outcomes) + " " + std::string(what);
+  } else if (units < rules.precise_outcomes) {
+    r.verdict = Verdict::imprecise;
+    r.rule = 5;
+    r.reason = "fewer than " + std::to_string(rules.precise_outcomes) + " " + std::string(what);
+  } else {
+    r.verdict = Verdict::estimable;
+  }
+  return r;
+}
+
 std::vector<CohortDesign> cohort_design(Window w) {
   std::vector<CohortDesign> out;
   if (w.start == NO_DAY || w.end == NO_DAY || w.end < w.start) return out;

@@ -941,9 +941,14 @@ def test_every_indicator_and_the_cli_json(run: Run) -> None:
     assert canonical(cli) == canonical(run.json_doc)
     assert dataset["persons"] == run.ds.n_persons and dataset["organisations"] == len(ORGS)
     assert run.cli["indicators"].stdout == ""
-    assert (
-        run.cli["indicators"].stderr == f"wrote {len(names)} indicators to {run.root / 'indicators.json'}\n"
-    )
+    # the verdicts first (one line per indicator that has one, as in the JSON), then where it wrote
+    lines = run.cli["indicators"].stderr.splitlines()
+    assert lines[-1] == f"wrote {len(names)} indicators to {run.root / 'indicators.json'}"
+    verdicts = {n: d["verdict"] for n, d in run.json_doc.items() if isinstance(d, dict) and d.get("verdict")}
+    assert [x.split(":", 1)[0] for x in lines[:-1]] == list(verdicts)
+    for line in lines[:-1]:
+        name = line.split(":", 1)[0]
+        assert line.startswith(f"{name}: verdict: {verdicts[name]['verdict']}")
 
 
 def canonical(doc: dict[str, Any]) -> dict[str, Any]:

@@ -59,7 +59,7 @@ def test_generations_beyond_65535(line: fg.Dataset) -> None:
     assert list(g.topological_order()[:3]) == [1, 2, 3]
     assert len(g.ancestors(DEPTH)) == DEPTH - 1
     assert len(g.descendants(1)) == DEPTH - 1
-    assert g.descendants(1, max_depth=3) == [2, 3, 4]
+    assert list(g.descendants(1, max_depth=3)) == [2, 3, 4]
     assert line.summary()["generations"] == DEPTH
 
 

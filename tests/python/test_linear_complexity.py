@@ -20,14 +20,14 @@ import pytest
 from famgraph import RELATIONS, _core
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from adversarial_shapes import SHAPES, shape_dataset  # noqa: E402
+from adversarial_shapes import SHAPES, shape_dataset
 
 K = 1000
 MAX_RATIO = 2.2
 ALL_ROLES = ["victim", "perpetrator", "witness", "other"]
 
 
-def works(ds) -> dict[str, int]:  # noqa: ANN001
+def works(ds) -> dict[str, int]:
     ind = _core.indicators
     core = ds._core
     out: dict[str, int] = {}
@@ -57,7 +57,7 @@ def measured() -> dict[str, tuple[dict[str, int], dict[str, int]]]:
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_work_at_most_doubles_when_the_shape_doubles(measured, shape: str) -> None:  # noqa: ANN001
+def test_work_at_most_doubles_when_the_shape_doubles(measured, shape: str) -> None:
     small, big = measured[shape]
     ratios = {name: big[name] / small[name] for name in small}
     assert all(v > 0 for v in small.values()), small
@@ -65,7 +65,7 @@ def test_work_at_most_doubles_when_the_shape_doubles(measured, shape: str) -> No
     assert not bad, f"{shape}: work more than doubles for {bad}"
 
 
-def test_work_is_a_few_steps_per_input_item(measured) -> None:  # noqa: ANN001
+def test_work_is_a_few_steps_per_input_item(measured) -> None:
     # Linear with a small constant, not merely sub-quadratic: at most 60 steps per person and event
     # row for any one count (relative_exposure counts 7 relations, λ_R 10).
     for shape in SHAPES:

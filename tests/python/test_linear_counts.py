@@ -88,7 +88,9 @@ def families(draw: st.DrawFn, max_persons: int = 150, with_events: bool = False)
         if kind == "aunt_niece":  # a sibling of a parent: uncle × niece
             return sorted({s for q in ps for g in parents(q) for s in children(g)} - {a} - set(ps))
         if kind == "cousin":
-            return sorted({c for q in ps for g in parents(q) for s in children(g) if s != q for c in children(s)})
+            return sorted(
+                {c for q in ps for g in parents(q) for s in children(g) if s != q for c in children(s)}
+            )
         return []
 
     sexes = st.sampled_from(["F", "M", "F", "M", "U"])
@@ -100,7 +102,9 @@ def families(draw: st.DrawFn, max_persons: int = 150, with_events: bool = False)
             break
         a = draw(st.integers(0, len(sex) - 1), label="first parent")
         kind = draw(
-            st.sampled_from(["new", "none", "hub", "existing", "sibling", "child", "parent", "aunt_niece", "cousin"]),
+            st.sampled_from(
+                ["new", "none", "hub", "existing", "sibling", "child", "parent", "aunt_niece", "cousin"]
+            ),
             label="kind",
         )
         b: int | None = None
@@ -164,7 +168,9 @@ def families(draw: st.DrawFn, max_persons: int = 150, with_events: bool = False)
     if with_events:
         rows = []
         for inc in range(draw(st.integers(1, 40), label="incidents")):
-            who = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=6, unique=True), label="participants")
+            who = draw(
+                st.lists(st.integers(0, n - 1), min_size=1, max_size=6, unique=True), label="participants"
+            )
             earliest = max([1960] + [year[i] + 1 for i in who if i not in no_birth])
             day = dt.date(earliest + draw(st.integers(0, 30)), 1 + draw(st.integers(0, 11)), 10)
             for i in who:
@@ -244,15 +250,18 @@ def _window(fam: Family) -> tuple[dt.date, dt.date]:
     return min(dates), max(dates)  # type: ignore[type-var]
 
 
-def _strata(got: list[tuple[int, str, int, int, int, int]]) -> dict[tuple[int, str], dict[str, int]]:
+Row = tuple[int, str, bool, int, int, int, int]
+
+
+def _strata(got: list[Row]) -> dict[tuple[int, str, bool], dict[str, int]]:
     out = {}
-    for year, sex, a, b, c, d in got:
-        out[(int(year), str(sex))] = {"a": int(a), "b": int(b), "c": int(c), "d": int(d)}
+    for year, sex, known, a, b, c, d in got:
+        out[(int(year), str(sex), bool(known))] = {"a": int(a), "b": int(b), "c": int(c), "d": int(d)}
     return out
 
 
-def _check_sorted_nonempty(got: list[tuple[int, str, int, int, int, int]]) -> None:
-    keys = [(y, "FMU".index(s)) for y, s, *_ in got]
+def _check_sorted_nonempty(got: list[Row]) -> None:
+    keys = [(y, "FMU".index(s), k) for y, s, k, *_ in got]
     assert keys == sorted(keys) and len(set(keys)) == len(keys)
     assert all(a + b + c + d > 0 for *_, a, b, c, d in got)
 
@@ -331,7 +340,7 @@ def test_strata_on_synthetic_population_add_up_and_match_the_reference() -> None
     assert _strata(v["strata"]) == ref.strata_2x2(ds.persons, exposed, outcome)[0]
     assert len(v["strata"]) > 20
     by_sex: dict[str, list[int]] = {}
-    for _, sex, a, b, c, d in v["strata"]:
+    for _, sex, _, a, b, c, d in v["strata"]:
         by_sex.setdefault(sex, [0, 0, 0, 0])
         by_sex[sex] = [x + y for x, y in zip(by_sex[sex], (a, b, c, d), strict=True)]
     for sex, abcd in by_sex.items():
@@ -347,7 +356,9 @@ def test_strata_on_synthetic_population_add_up_and_match_the_reference() -> None
         want, without = ref.strata_2x2(ds.persons, exposed, outcome)
         assert _strata(counts["strata"]) == want and counts["strata_without_birth_date"] == without
     # without the flag the cells are exactly the four counts, as before
-    _, plain = _core.indicators.relative_exposure(ds._core, None, None, ["parent"], [("perpetrator", "victim")])
+    _, plain = _core.indicators.relative_exposure(
+        ds._core, None, None, ["parent"], [("perpetrator", "victim")]
+    )
     assert set(plain[0][3]) == {"a", "b", "c", "d"}
 
 

@@ -55,12 +55,16 @@ struct Counts2x2 {
   friend bool operator==(const Counts2x2&, const Counts2x2&) = default;
 };
 
-/// The matching stratum of the matched (Mantel–Haenszel) estimates: **single birth year × sex**.
-/// The birth year is that of the (imputed, DESIGN.md §2) birth date; a person without a birth date
-/// has no stratum and cannot be matched.
+/// The matching stratum of the matched (Mantel–Haenszel) estimates: **single birth year × sex ×
+/// childhood household recorded** (docs/estimands.md). The birth year is that of the (imputed)
+/// birth date; `parents_known` says that a mother or a father is recorded: a person without one
+/// entered the data through a partnership, and their childhood exposure can be seen only through
+/// child-victim records, so comparing them with persons whose household is recorded confounds the
+/// comparison by the way persons entered the data. A person without a birth date has no stratum.
 struct StratumKey {
   int birth_year = 0;
   Sex sex = Sex::U;
+  bool parents_known = false;
   friend auto operator<=>(const StratumKey&, const StratumKey&) = default;
 };
 
@@ -68,11 +72,12 @@ struct StratumKey {
 struct StratumCounts2x2 {
   int birth_year = 0;
   Sex sex = Sex::U;
+  bool parents_known = false;
   Counts2x2 counts;
   friend bool operator==(const StratumCounts2x2&, const StratumCounts2x2&) = default;
 };
 
-/// A 2×2 table split by stratum: only non-empty strata, sorted by (birth_year, sex), and the number
+/// A 2×2 table split by stratum: only non-empty strata, sorted by (birth_year, sex, parents_known), and the number
 /// of units (probands, eligible persons) without a birth date, which are in no stratum. The strata
 /// plus those units add up to the unstratified table.
 struct StratifiedCounts2x2 {
@@ -82,7 +87,7 @@ struct StratifiedCounts2x2 {
 };
 
 /// The stratum of every person, numbered once per call (O(n)): stratum ids ascend with
-/// (birth_year, sex), so tallies come out sorted without a sort.
+/// (birth_year, sex, parents_known), so tallies come out sorted without a sort.
 class Strata {
  public:
   static constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();  ///< no birth date

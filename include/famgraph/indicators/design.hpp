@@ -49,6 +49,12 @@ struct VerdictResult {
 /// The first rule that applies decides (docs/estimands.md).
 VerdictResult verdict(const VerdictInputs& in, const DesignRules& rules = {});
 
+/// The verdict of an indicator that does not compare persons of different ages (λ_R, repeat
+/// incidents, GIF, FIR, early signalling): only the number of units its estimate rests on
+/// matters — fewer than `rules.min_outcomes` is not estimable (rule 3), fewer than
+/// `rules.precise_outcomes` imprecise (rule 5). `what` names the units ("cases", "first incidents").
+VerdictResult count_verdict(std::uint64_t units, std::string_view what, const DesignRules& rules = {});
+
 /// One birth cohort whose 18th birthday can fall inside the window: the whole years of childhood
 /// and of adulthood that lie inside the window for a person born on 1 July of that year (a property
 /// of the window, not of the data).

@@ -48,6 +48,10 @@ def run(args: argparse.Namespace) -> int:
         k: s[k] for k in ("persons", "generations", "incidents", "event_rows", "contacts", "organisations")
     }
     doc = indicators.to_json(results, dataset=dataset)
+    # The verdict first (docs/estimands.md): on stderr, so that stdout stays one JSON document.
+    for name, r in results.items():
+        if r.verdict is not None:
+            print(f"{name}: {r.headline_text()}", file=sys.stderr)
     if args.json:
         out = write_json_atomic(doc, Path(args.json))
         print(f"wrote {len(results)} indicators to {out}", file=sys.stderr)

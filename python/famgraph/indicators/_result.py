@@ -22,8 +22,8 @@ _TWO_BY_TWO = ("a", "b", "c", "d")
 
 
 def _plain(v: Any) -> Any:
-    """A JSON-ready scalar: NaN → None, numpy → Python."""
-    if v is None:
+    """A JSON-ready scalar: NaN and pd.NA → None, numpy → Python."""
+    if v is None or v is pd.NA:
         return None
     if isinstance(v, np.bool_ | bool):
         return bool(v)
@@ -141,6 +141,55 @@ class Result:
         """True when no person was eligible (the main table has no rows or only zero counts)."""
         return bool(self.extra.get("empty", len(self.table) == 0))
 
+    @property
+    def verdict(self) -> dict[str, Any] | None:
+        """What the window can show (docs/estimands.md): ``{"verdict", "rule", "reason"}``, with
+        verdict one of "estimable", "imprecise", "not estimable in this window"; None for an
+        indicator without a single matched headline (the transmission table has one per row)."""
+        v = self.tables.get("verdict")
+        if v is None or len(v) == 0:
+            return None
+        return {
+            "verdict": str(v.loc[0, "verdict"]),
+            "rule": int(v["rule"].to_numpy()[0]),
+            "reason": str(v.loc[0, "reason"]),
+        }
+
+    @property
+    def headline(self) -> dict[str, Any] | None:
+        """The matched estimate that may be quoted on its own — only when the verdict is
+        "estimable": ``{"estimand", "method", "estimate", "lower", "upper"}`` (the first row of
+        ``tables["matched"]``; the conditional logistic row for the adjusted association)."""
+        v = self.verdict
+        m = self.tables.get("matched")
+        if v is None or m is None or v["verdict"] != "estimable" or len(m) == 0:
+            return None
+        row = m.iloc[2] if self.name == "adjusted_association" and len(m) > 2 else m.iloc[0]
+        if bool(row.get("estimate" + disclosure.FLAG_SUFFIX, False)):
+            return None
+        return {
+            k: (str(row[k]) if k in ("estimand", "method") else float(row[k]))
+            for k in ("estimand", "method", "estimate", "lower", "upper")
+        }
+
+    def headline_text(self) -> str:
+        """One line that says the verdict first, then the headline estimate if there is one."""
+        v = self.verdict
+        if v is None:
+            return ""
+        text = f"verdict: {v['verdict']}"
+        if v["reason"]:
+            text += f" — {v['reason']}"
+        h = self.headline
+        if h is not None:
+            text += (
+                f". Matched {h['estimand'].replace('_', ' ')} {h['estimate']:.2f} "
+                f"({h['lower']:.2f}–{h['upper']:.2f}), {h['method']}"
+            )
+        elif v["verdict"] != "estimable" or "matched" in self.tables:
+            text += ". No headline estimate: read the tables as description, not as an effect"
+        return text
+
     def display(self, table: str = "table") -> pd.DataFrame:
         """A table as text, every suppressed value shown as ``<10`` (flag columns dropped)."""
         return disclosure.display(self.tables[table], self.min_cell)
@@ -155,6 +204,7 @@ class Result:
                 for k, v in self.parameters.items()
             },
             "disclosure_control": self.stamp,
+            "verdict": self.verdict,
             "empty": self.empty,
             "note": self.note,
             "tables": {k: frame_records(v) for k, v in self.tables.items()},
@@ -163,7 +213,8 @@ class Result:
 
     def summary(self) -> str:
         """Plain text: definition, parameters, stamp and every table (suppressed as ``<10``)."""
-        lines = [f"{self.name}: {self.definition}"]
+        lines = [f"{self.name}: {self.headline_text()}"] if self.verdict is not None else []
+        lines.append(f"{self.name}: {self.definition}" if not lines else f"definition: {self.definition}")
         params = ", ".join(f"{k}={v}" for k, v in self.parameters.items())
         lines.append(f"parameters: {params}")
         lines.append(self.stamp)
@@ -185,6 +236,11 @@ class Result:
     def _repr_html_(self) -> str:
         parts = [
             f"<div class='famgraph-result'><h4>{html.escape(self.name)}</h4>",
+            *(
+                [f"<p><strong>{html.escape(self.headline_text())}</strong></p>"]
+                if self.verdict is not None
+                else []
+            ),
             f"<p>{html.escape(self.definition)}</p>",
             "<p><small>"
             + html.escape(", ".join(f"{k}={v}" for k, v in self.parameters.items()))

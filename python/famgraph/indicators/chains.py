@@ -9,6 +9,7 @@ import pandas as pd
 from .. import disclosure
 from ..disclosure import FLAG_SUFFIX
 from ._base import context, core
+from ._matched import add_matched_columns
 from ._options import WindowLike
 from ._result import Result
 from ._tables import _finish, nested_status, two_by_two_frame
@@ -72,6 +73,7 @@ def chains(
         level=ctx.level,
         min_cell=m,
     )
+    add_matched_columns(cont, [core.matched(c["continuation_strata"], ctx.level)], m)
     assert f"count{FLAG_SUFFIX}" in table.columns
     note = "" if n_links else "no links: no parent-to-child incident inside the window"
     return Result(

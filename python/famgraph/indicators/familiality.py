@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import disclosure, stats
 from ._base import Context, context, core
+from ._matched import count_verdict_frame
 from ._options import WindowLike, check_int, check_n_sim, check_roles
 from ._result import Result
 from ._tables import _finish, _flagged
@@ -103,7 +104,7 @@ def gif_result(c: dict[str, Any], ctx: Context, roles: list[str], n_sim: int, se
     note = "" if n_cases >= 2 else "fewer than two cases: the GIF is undefined"
     return Result(
         "gif",
-        {"table": table, "null": null},
+        {"table": table, "verdict": count_verdict_frame(n_cases, "cases", ctx.min_cell), "null": null},
         params,
         DEFINITION_GIF,
         note,
@@ -168,7 +169,10 @@ def fir(
     note = "" if n_with else "nobody observed has an observed relative"
     return Result(
         "fir",
-        {"table": table},
+        {
+            "table": table,
+            "verdict": count_verdict_frame(n_with, "persons with an observed relative", ctx.min_cell),
+        },
         params,
         DEFINITION_FIR,
         note,

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import disclosure, stats
 from ._base import context, core
+from ._matched import matched_frame, matched_published, verdict_frame
 from ._options import ROLES, WindowLike, check_roles
 from ._result import Result
 from ._tables import _finish, _flagged, two_by_two_frame
@@ -219,8 +220,12 @@ def adjusted_association(
 ) -> Result:
     """Indicator 7: the victim→perpetrator odds ratio adjusted for sex and birth decade.
 
-    ``.table``: term, odds_ratio, lower, upper (Wald), coef, se; ``.tables["crude"]``: the crude
-    2×2 table. Research-only: a population association, not a risk score for anyone.
+    ``.tables["matched"]``: the headline, the conditional logistic odds ratio over strata of single
+    birth year × sex × childhood household recorded (with the Mantel–Haenszel odds and risk
+    ratios), and ``.tables["verdict"]`` (docs/estimands.md); ``.table``: the unconditional
+    logistic model (term, odds_ratio, lower, upper (Wald), coef, se) with sex and birth decade,
+    which compares persons of different ages within a decade; ``.tables["crude"]``: the crude 2×2
+    table. Research-only: a population association, not a risk score for anyone.
 
     Example
     -------
@@ -231,7 +236,13 @@ def adjusted_association(
     """
     ctx = context(ds, window, min_cell, level)
     roles = check_roles(exposure_roles, "exposure_roles")
-    v = core.victim_to_perpetrator(ctx.dataset, ctx.window_start, ctx.window_end, roles)
+    v = core.victim_to_perpetrator(
+        ctx.dataset, ctx.window_start, ctx.window_end, roles, matched=True, level=ctx.level
+    )
+    mp = v["matched_pathway"]
+    published = matched_published(mp["matched"], ctx.min_cell)
+    matched = matched_frame(mp["matched"], ctx.min_cell)
+    verdict = verdict_frame(mp["verdict"], published, ctx.min_cell)
     idx = np.asarray(v["person"], dtype=np.int64)
     y = np.asarray(v["event"], dtype=np.int64)
     x = np.asarray(v["exposed"], dtype=np.int64)
@@ -306,7 +317,7 @@ def adjusted_association(
         note = (note + "; " if note else "") + f"sex {', '.join(dropped_sex)} left out (too few outcomes)"
     return Result(
         "adjusted_association",
-        {"table": table, "crude": crude},
+        {"table": table, "matched": matched, "verdict": verdict, "crude": crude},
         params,
         DEFINITION_7,
         note,

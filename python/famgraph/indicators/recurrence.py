@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import disclosure
 from ._base import context, core
+from ._matched import count_verdict_frame
 from ._options import WindowLike, check_int, check_n_boot, check_relations, check_roles
 from ._result import Result
 from ._tables import _finish, _flagged, share_frame
@@ -193,7 +194,7 @@ def recurrence_risk(
     note = "" if cases else "no cases: nobody observed had an in-window event with a case role"
     return Result(
         "recurrence_risk",
-        {"table": table},
+        {"table": table, "verdict": count_verdict_frame(cases, "cases", ctx.min_cell)},
         params,
         DEFINITION_4A,
         note,
@@ -240,7 +241,12 @@ def repeat_incidents(
     note = "" if n else f"nobody had a first incident at least T = {T} days before the end of observation"
     return Result(
         "repeat_incidents",
-        {"table": table},
+        {
+            "table": table,
+            "verdict": count_verdict_frame(
+                n, "persons with a first incident followed for T days", ctx.min_cell
+            ),
+        },
         ctx.parameters(c["window"], T=T),
         DEFINITION_4B,
         note,

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import disclosure, stats
 from ._base import context, core
+from ._matched import count_verdict_frame
 from ._options import WindowLike, check_int
 from ._result import Result
 from ._tables import _finish, _flagged, share_frame
@@ -120,7 +121,11 @@ def early_signalling(
     note = "" if n_first else "no first incidents inside the window"
     return Result(
         "early_signalling",
-        {"table": table, "lead_time": lt},
+        {
+            "table": table,
+            "verdict": count_verdict_frame(n_first, "first incidents", ctx.min_cell),
+            "lead_time": lt,
+        },
         ctx.parameters(c["window"], years=ys),
         DEFINITION,
         note,

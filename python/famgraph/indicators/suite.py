@@ -39,7 +39,7 @@ NAMES: tuple[str, ...] = (
 )
 
 #: Version of the JSON layout (docs/indicators_json.md); bumped on any incompatible change.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 def suite(

@@ -11,9 +11,10 @@ import pandas as pd
 from .. import disclosure, stats
 from ..disclosure import FLAG_SUFFIX
 from ._base import context, core
+from ._matched import add_matched_columns, matched_frame, matched_published, verdict_frame
 from ._options import WindowLike, check_relations, check_roles
 from ._result import Result
-from ._tables import two_by_two_frame
+from ._tables import count_frame, nested_status, two_by_two_frame
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
@@ -24,14 +25,18 @@ DEFINITION_1 = (
     "Eligible: persons with a known birth date whose 18th birthday falls after the window start and "
     "on or before min(window end, exit), i.e. observed in part of childhood and into adulthood. "
     "Exposed: an in-window event in childhood with a role in exposure_roles. Outcome: an in-window "
-    "event as perpetrator as an adult. Kaplan-Meier: time from the 18th birthday to the first adult "
-    "perpetration, censored at min(window end, exit)."
+    "event as perpetrator as an adult. Headline: the Mantel-Haenszel odds ratio over strata of single "
+    "birth year x sex x childhood household recorded (persons of the same age compared), with its "
+    "verdict; the overall 2x2 is crude. Kaplan-Meier and Cox: time from the 18th birthday to the first "
+    "adult perpetration, censored at min(window end, exit)."
 )
 
 DEFINITION_2 = (
     "Probands: persons observed on at least one day of the window. For relation R and roles (a, b): "
     "exposed = some relative of the proband by R (observed or not) has an in-window event with role "
-    "a; outcome = the proband has an in-window event with role b. One 2x2 table per (R, a, b)."
+    "a; outcome = the proband has an in-window event with role b. One 2x2 table per (R, a, b): the "
+    "counts and their ratios are crude; the matched columns (or_mh, rr_mh) compare probands of the "
+    "same birth year, sex and childhood household recorded, with a verdict per row."
 )
 
 DEFAULT_RELATIONS: tuple[str, ...] = (
@@ -113,7 +118,9 @@ def victim_to_perpetrator(
     """
     ctx = context(ds, window, min_cell, level)
     roles = check_roles(exposure_roles, "exposure_roles")
-    c = core.victim_to_perpetrator(ctx.dataset, ctx.window_start, ctx.window_end, roles)
+    c = core.victim_to_perpetrator(
+        ctx.dataset, ctx.window_start, ctx.window_end, roles, matched=True, level=ctx.level
+    )
     keys: list[tuple[str, str]] = [("overall", "all")]
     counts = [_abcd(c["overall"])]
     linked: list[tuple[int, list[int]]] = []
@@ -177,10 +184,25 @@ def victim_to_perpetrator(
     note = ""
     if n_eligible == 0:
         note = "no eligible persons: nobody had an 18th birthday inside the window while observed"
+    mp = c["matched_pathway"]
+    published = matched_published(mp["matched"], ctx.min_cell)
+    matched = matched_frame(mp["matched"], ctx.min_cell, mp["follow_up"])
+    verdict = verdict_frame(mp["verdict"], published, ctx.min_cell)
+    tables = {
+        "table": table,
+        "matched": matched,
+        "verdict": verdict,
+        "design": _cohort_frame(mp["cohorts"], n_eligible, ctx.min_cell),
+        "ages": _ages_frame(mp["ages"], mp["oldest_age"], ctx.min_cell),
+        "rates": _rates_frame(mp["follow_up"], table, ctx.level, ctx.min_cell),
+        "km": km,
+        "at_risk": _at_risk_frame(time, event, exposed, table, ctx.min_cell),
+        "logrank": logrank,
+    }
     params = ctx.parameters(c["window"], exposure_roles=roles)
     return Result(
         "victim_to_perpetrator",
-        {"table": table, "km": km, "logrank": logrank},
+        tables,
         params,
         DEFINITION_1,
         note,
@@ -190,6 +212,114 @@ def victim_to_perpetrator(
             "window_days": tuple(c["window"]),
         },
     )
+
+
+def _cohort_frame(cohorts: list[tuple[Any, ...]], n_eligible: int, m: int) -> pd.DataFrame:
+    """The birth cohorts of the window: years of childhood and of adulthood inside it (the window's
+    design), the eligible persons and their person-years (data, one-way protected with the total
+    published in the main table), and whether the cohort contributes to the matched estimate."""
+    keys = pd.DataFrame(
+        {
+            "birth_year": pd.array([int(r[0]) for r in cohorts], dtype="int64"),
+            "childhood_years": [float(r[1]) for r in cohorts],
+            "adult_years": [float(r[2]) for r in cohorts],
+        }
+    )
+    out = count_frame(keys, [int(r[3]) for r in cohorts], min_cell=m, column="persons", total_published=True)
+    hidden = out[f"persons{FLAG_SUFFIX}"].to_numpy(bool) if m > 0 else np.zeros(len(out), bool)
+    years = np.array([float(r[4]) for r in cohorts], dtype=np.float64).round(0)
+    out.insert(list(out.columns).index("persons") + 1, "person_years", np.where(hidden, np.nan, years))
+    out[f"person_years{FLAG_SUFFIX}"] = hidden
+    out["contributes"] = [bool(r[5]) for r in cohorts]
+    del n_eligible  # the total is the main table's n: count_frame protects against it
+    return out
+
+
+def _ages_frame(ages: dict[str, Any], oldest: int, m: int) -> pd.DataFrame:
+    """The oldest age the eligible reach inside the window, and the quartiles of the age at the
+    first in-window adult perpetration (published with at least min_cell persons)."""
+    n = int(ages["persons"])
+    hide = m > 0 and n < m
+    nan = float("nan")
+
+    def q(key: str) -> float:
+        v = ages[key]
+        return nan if hide or v is None else float(v)
+
+    out = pd.DataFrame(
+        {
+            "oldest_eligible_age": pd.array([oldest], dtype="int64"),
+            "perpetrators": pd.array([None if hide else n], dtype="Int64"),
+            "age_q1": [q("q1")],
+            "age_median": [q("median")],
+            "age_q3": [q("q3")],
+        }
+    )
+    for col in ("perpetrators", "age_q1", "age_median", "age_q3"):
+        out[col + FLAG_SUFFIX] = hide
+    out.attrs.update(min_cell=m, disclosure_control=disclosure.stamp(m), count_columns=["perpetrators"])
+    return out
+
+
+def _rates_frame(fu: dict[str, Any], table: pd.DataFrame, level: float, m: int) -> pd.DataFrame:
+    """First adult perpetration per 1,000 person-years of adult follow-up inside the window. The
+    events are the a and c cells of the overall table and share their disclosure status."""
+    events = [int(fu["events_exposed"]), int(fu["events_unexposed"])]
+    years = [float(fu["person_years_exposed"]), float(fu["person_years_unexposed"])]
+    out = stats.incidence_rates(events, years, level=level)
+    out.insert(0, "group", ["exposed", "unexposed"])
+    out["person_years"] = out["person_years"].round(0)
+    for i, cell in enumerate(("a", "c")):
+        hide = bool(table.loc[0, f"{cell}{FLAG_SUFFIX}"]) if len(table) else False
+        for col in ("events", "rate", "lower", "upper"):
+            if hide:
+                out.loc[i, col] = np.nan
+    flags = [bool(table.loc[0, f"{cell}{FLAG_SUFFIX}"]) if len(table) else False for cell in ("a", "c")]
+    out["events"] = pd.array([None if f else e for f, e in zip(flags, events, strict=True)], dtype="Int64")
+    for col in ("events", "rate", "lower", "upper"):
+        out[col + FLAG_SUFFIX] = flags
+    out.attrs.update(min_cell=m, disclosure_control=disclosure.stamp(m), count_columns=["events"])
+    return out
+
+
+def _at_risk_frame(
+    time: np.ndarray, event: np.ndarray, exposed: np.ndarray, table: pd.DataFrame, m: int
+) -> pd.DataFrame:
+    """The number-at-risk table under the Kaplan–Meier curves, at whole years since the 18th
+    birthday. At year 0 everybody of the group is at risk (the group's margin in the main table,
+    with its disclosure status). The persons who left the risk set by each later year are nested
+    counts with the group size as total: published under :func:`nested_status`, so no difference
+    of two published numbers is a small count."""
+    years = time / _DAYS_PER_YEAR
+    top = int(np.floor(years.max())) if len(years) else 0
+    at = np.arange(1, top + 1, dtype=np.float64)
+    parts = []
+    for group, sel, margin in (("exposed", exposed, "n_exposed"), ("unexposed", ~exposed, "n_unexposed")):
+        n = int(sel.sum())
+        flag = f"{margin}{FLAG_SUFFIX}"
+        hide_0 = bool(table.loc[0, flag]) if len(table) and flag in table else (m > 0 and n < m)
+        values: list[int] = [n]
+        hidden: list[bool] = [hide_0]
+        if len(at):
+            r = stats.number_at_risk(np.ascontiguousarray(years[sel]), np.ascontiguousarray(event[sel]), at)
+            left = [n - int(v) for v in r["at_risk"]]
+            hide_n, hide = nested_status(left, n, m)
+            values += [int(v) for v in r["at_risk"]]
+            hidden += [bool(h or hide_n or hide_0) for h in hide]
+        frame = pd.DataFrame(
+            {
+                "group": group,
+                "time_years": np.arange(len(values), dtype=np.float64),
+                "at_risk": pd.array(
+                    [None if h else v for h, v in zip(hidden, values, strict=True)], dtype="Int64"
+                ),
+            }
+        )
+        frame[f"at_risk{FLAG_SUFFIX}"] = hidden
+        parts.append(frame)
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs.update(min_cell=m, disclosure_control=disclosure.stamp(m), count_columns=["at_risk"])
+    return out
 
 
 def _check_role_pairs(value: Any) -> list[tuple[str, str]]:
@@ -238,11 +368,14 @@ def relative_exposure(
     ctx = context(ds, window, min_cell, level)
     rels = check_relations(DEFAULT_RELATIONS if relations is None else relations)
     pairs = _check_role_pairs(DEFAULT_ROLE_PAIRS if role_pairs is None else role_pairs)
-    win, cells = core.relative_exposure(ctx.dataset, ctx.window_start, ctx.window_end, rels, pairs)
+    win, cells = core.relative_exposure(
+        ctx.dataset, ctx.window_start, ctx.window_end, rels, pairs, strata=True
+    )
     keys = pd.DataFrame(
         [(r, a, b) for r, a, b, _ in cells], columns=["relation", "relative_role", "proband_role"]
     )
     table = two_by_two_frame(keys, [_abcd(t) for *_, t in cells], level=ctx.level, min_cell=ctx.min_cell)
+    add_matched_columns(table, [core.matched(t["strata"], ctx.level) for *_, t in cells], ctx.min_cell)
     n = sum(_abcd(cells[0][3])) if cells else 0
     params = ctx.parameters(win, relations=rels, role_pairs=[list(p) for p in pairs])
     note = "" if n else "no probands: nobody was observed inside the window"

@@ -25,14 +25,17 @@ from ..plot._data import NO_DAY, iso, resolve_window
 from ..plot._style import ResultLike, check_lang, label
 from . import _format as F
 from ._i18n import DEFINITIONS_NL, has, t
-from ._reading import reading
+from ._reading import executive, headline, reading
 from ._tables import Cell, Table, frequency_frame, frequency_table, generic_table, indicator_table
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
-_DPI = 96
+#: Figures are rendered at 200 dpi (sharp when projected or printed) and shown at their size in
+#: CSS pixels (96 per inch).
+_DPI = 200
+_CSS_DPI = 96
 
 
 @dataclass
@@ -56,11 +59,13 @@ class Section:
     stamp: str = ""
     note: str = ""
     empty: bool = False
+    verdict: str = ""  # the verdict word, when the indicator has one (docs/estimands.md)
+    headline: str = ""  # the verdict sentence, then the matched estimate if estimable
 
 
 def _image(fig: Figure, alt: str) -> Image:
     png = fplot.to_png(fig, dpi=_DPI)
-    w, h = fig.get_size_inches() * _DPI
+    w, h = fig.get_size_inches() * _CSS_DPI
     return Image("data:image/png;base64," + base64.b64encode(png).decode("ascii"), alt, int(w), int(h))
 
 
@@ -430,6 +435,9 @@ def _indicator_section(name: str, result: ResultLike, lang: str) -> Section:
         fig = fn(result, lang=lang)
         sec.image = _image(fig, _title_of(fig) or title)
     sec.reading = reading(result, lang) if not sec.empty else t("label.empty", lang)
+    lead = headline(result, lang)
+    if lead is not None and not sec.empty:
+        sec.verdict, sec.headline = lead
     for key, frame in result.tables.items():
         caption = (
             t("label.table", lang)
@@ -558,6 +566,9 @@ def build(
     linkage_tables = _linkage_tables(linkage, lang, m) if linkage is not None else []
 
     sections = [_indicator_section(name, r, lang) for name, r in res.items()]
+    exec_findings, exec_limits = executive(
+        [(sec.id, sec.title, res[sec.id]) for sec in sections if not sec.empty], lang
+    )
 
     draw_pedigree = ds.truth is not None if pedigree is None else pedigree
     ped_image: Image | None = None
@@ -598,6 +609,12 @@ def build(
         "dataset": _dataset_label(ds, lang),
         "window_text": window_text,
         "stamp": stamp,
+        # the header says it on one line and links to the full statement at the end
+        "stamp_short": (
+            ("on" if lang == "en" else "aan") + f", min_cell = {m}"
+            if m > 0
+            else ("OFF" if lang == "en" else "UIT")
+        ),
         "disclosure_off": m == 0,
         "generated": generated,
         "version": __version__,
@@ -620,6 +637,10 @@ def build(
         "linkage_tables": linkage_tables,
         "indicators_intro": t("indicators.intro", lang, start=win_text[0], end=win_text[1]),
         "sections": sections,
+        # Findings first (docs/estimands.md): what the data support, each with its number and a
+        # one-line caveat; then what this window cannot show, and why.
+        "findings": exec_findings,
+        "limits": exec_limits,
         "pedigree": {"image": ped_image, "text": ped_text} if draw_pedigree else None,
         "global_params": global_params,
         "glossary": [t(f"glossary.{k}", lang) for k in ("risk", "rr", "or", "rd", "ci", "lambda", "km")],

@@ -99,6 +99,283 @@ def _level(result: ResultLike) -> str:
     return f"{level * 100:.0f}%"
 
 
+# ---- the verdict (docs/estimands.md) ---------------------------------------------------------------
+
+_VERDICT_WORD = {
+    "en": {
+        "estimable": "estimable",
+        "imprecise": "imprecise",
+        "not estimable in this window": "not estimable in this window",
+    },
+    "nl": {
+        "estimable": "schatbaar",
+        "imprecise": "onnauwkeurig",
+        "not estimable in this window": "niet schatbaar in dit venster",
+    },
+}
+
+
+def verdict_word(verdict: str, lang: str) -> str:
+    return _VERDICT_WORD[lang].get(verdict, verdict)
+
+
+def _verdict_reason_nl(rule: int, reason: str, ages: pd.DataFrame | None) -> str:
+    """The Dutch sentence of a verdict rule; the numbers come from the published ages table."""
+    oldest = median = q1 = None
+    if ages is not None and len(ages):
+        oldest = int(ages["oldest_eligible_age"].iloc[0])
+        median = ages["age_median"].iloc[0]
+        q1 = ages["age_q1"].iloc[0]
+    if rule == 1:
+        return (
+            "geen geboortejaargroep heeft zowel blootgestelde als niet-blootgestelde personen "
+            "met een uitkomst"
+        )
+    if rule == 2 and oldest is not None and median is not None and q1 is not None and not pd.isna(median):
+        return (
+            f"de personen die in aanmerking komen zijn aan het eind van het venster hooguit {oldest}; "
+            f"plegerschap wordt in deze gegevens voor het eerst geregistreerd op een mediane leeftijd van "
+            f"{round(float(median))} (een kwart ervan vóór {round(float(q1))})"
+        )
+    if rule == 3:
+        if "disclosure" in reason:
+            return (
+                "de gematchte schatting wordt door de onthullingsbeheersing achtergehouden "
+                "(te weinig personen)"
+            )
+        return "te weinig uitkomsten in de geboortejaargroepen die vergeleken kunnen worden"
+    if rule == 4 and oldest is not None and median is not None and not pd.isna(median):
+        return (
+            f"het venster toont alleen het begin van het volwassen leven: de personen zijn hooguit {oldest}, "
+            f"jonger dan de mediane leeftijd van {round(float(median))} waarop plegerschap voor het eerst "
+            "wordt geregistreerd"
+        )
+    if rule == 5:
+        return "weinig uitkomsten in de geboortejaargroepen die vergeleken kunnen worden"
+    if rule == 6:
+        return "het interval van de gematchte odds ratio is breder dan een factor 4"
+    return reason
+
+
+def verdict_sentence(
+    verdict: str, rule: int, reason: str, lang: str, ages: pd.DataFrame | None = None
+) -> str:
+    """ "What this window can show: <verdict> — <reason>." in the report's language."""
+    word = verdict_word(verdict, lang)
+    why = reason if lang == "en" else _verdict_reason_nl(rule, reason, ages)
+    lead = {"en": "What this window can show", "nl": "Wat dit venster kan laten zien"}[lang]
+    return f"{lead}: {word}" + (f" — {why}." if why else ".")
+
+
+def _verdict_of(r: ResultLike) -> tuple[str, int, str] | None:
+    v = r.tables.get("verdict")
+    if v is None or len(v) == 0:
+        return None
+    return str(v["verdict"].iloc[0]), int(v["rule"].iloc[0]), str(v["reason"].iloc[0])
+
+
+def _matched_text(r: ResultLike, lang: str, which: int = 0) -> str | None:
+    """``OR (lo–hi)`` of row ``which`` of the matched table, or None when withheld."""
+    m = r.tables.get("matched")
+    if m is None or len(m) <= which:
+        return None
+    mm = _Numbers(m, lang, int(r.parameters.get("min_cell", 10)))
+    if mm.raw(which, "estimate") is None:
+        return None
+    return mm.ci(which, "estimate", "lower", "upper", F.number)
+
+
+_CAVEAT = {
+    "en": {
+        "victim_to_perpetrator": "an association in recorded data, not evidence that exposure causes "
+        "perpetration",
+        "adjusted_association": "matched within birth cohorts; other family differences and detection "
+        "bias remain",
+        "recurrence_risk": "relatives share households and the attention of the same organisations",
+        "repeat_incidents": "a repeat is a recorded repeat; unreported incidents are not seen",
+        "gif": "relatedness of recorded cases, not heredity",
+        "fir": "relatedness of recorded cases, not heredity",
+        "early_signalling": "a prior contact is not a missed signal by itself",
+    },
+    "nl": {
+        "victim_to_perpetrator": "een samenhang in geregistreerde gegevens, geen bewijs dat "
+        "blootstelling plegerschap veroorzaakt",
+        "adjusted_association": "gematcht binnen geboortejaren; andere verschillen tussen gezinnen en "
+        "detectiebias blijven",
+        "recurrence_risk": "familieleden delen een huishouden en de aandacht van dezelfde organisaties",
+        "repeat_incidents": "een herhaling is een geregistreerde herhaling; niet gemelde incidenten "
+        "zijn onzichtbaar",
+        "gif": "verwantschap van geregistreerde gevallen, geen erfelijkheid",
+        "fir": "verwantschap van geregistreerde gevallen, geen erfelijkheid",
+        "early_signalling": "een eerder contact is op zichzelf geen gemist signaal",
+    },
+}
+
+
+def key_number(r: ResultLike, lang: str) -> str | None:
+    """The one number of an estimable result for the executive summary, with its interval."""
+    m = int(r.parameters.get("min_cell", 10))
+    which = 2 if r.name == "adjusted_association" else 0
+    est = _matched_text(r, lang, which)
+    if est is not None:
+        word = {"en": "matched odds ratio", "nl": "gematchte odds ratio"}[lang]
+        return f"{word} {est}"
+    n = _Numbers(r.table, lang, m)
+    if r.name == "recurrence_risk":
+        i = n.row(relation="full_sibling")
+        i = i if i is not None and n.raw(i, "lambda") is not None else None
+        if i is None:
+            return None
+        rel = label("relation", "full_sibling", lang)
+        return f"λ_R ({rel}) {n.ci(i, 'lambda', 'lambda_lower', 'lambda_upper', F.number)}"
+    if r.name == "repeat_incidents":
+        i = n.row(unit="person")
+        if n.raw(i, "share") is None:
+            return None
+        word = {"en": "persons with a repeat incident", "nl": "personen met een herhaald incident"}[lang]
+        return f"{word}: {n.ci(i, 'share', 'share_lower', 'share_upper', F.percent)}"
+    if r.name == "gif":
+        if n.raw(0, "gif") is None:
+            return None
+        return f"GIF {n.num(0, 'gif')} ({F.p_value(n.raw(0, 'p_value') or 1.0, lang)})"
+    return None
+
+
+#: The rows of the transmission table the executive summary reads, in order of preference.
+_TRANSMISSION_QUESTIONS = (
+    ("parent", "victim", "perpetrator"),
+    ("grandparent", "victim", "perpetrator"),
+    ("parent", "perpetrator", "perpetrator"),
+    ("parent", "victim", "victim"),
+)
+
+
+def _table_row_finding(r: ResultLike, lang: str) -> tuple[str, str, str] | None:
+    """The transmission table or the continuation of chains in the executive summary: its
+    strongest estimable matched odds ratio, or — when no row is estimable — a limit."""
+    f = r.table if r.name == "relative_exposure" else r.tables.get("continuation")
+    if f is None or len(f) == 0 or "verdict" not in f.columns:
+        return None
+    n = _Numbers(f, lang, int(r.parameters.get("min_cell", 10)))
+    ok = [
+        i for i in range(len(f)) if str(f["verdict"].iloc[i]) == "estimable" and n.raw(i, "or_mh") is not None
+    ]
+    if not ok:
+        verdicts = sorted(set(f["verdict"].astype(str)))
+        word = verdict_word(
+            "not estimable in this window" if "not estimable in this window" in verdicts else verdicts[0],
+            lang,
+        )
+        why = (
+            {
+                "en": "no row has enough outcomes in birth cohorts that can be compared",
+                "nl": "geen rij heeft genoeg uitkomsten in vergelijkbare geboortejaargroepen",
+            }[lang]
+            if r.name == "relative_exposure"
+            else str(f["verdict_reason"].iloc[0])
+        )
+        return "limit", word, why
+    if r.name == "relative_exposure":
+        # The intergenerational question ("today's perpetrator is yesterday's victim"), in a fixed
+        # order — never the largest ratio, which is a partner pair sharing one incident.
+        keyed = {
+            (str(f["relation"].iloc[i]), str(f["relative_role"].iloc[i]), str(f["proband_role"].iloc[i])): i
+            for i in ok
+        }
+        order = [k for k in _TRANSMISSION_QUESTIONS if k in keyed]
+        if not order:
+            return None
+        top = keyed[order[0]]
+    else:
+        top = ok[0]
+    est = n.ci(top, "or_mh", "or_mh_lower", "or_mh_upper", F.number)
+    word = {"en": "matched odds ratio", "nl": "gematchte odds ratio"}[lang]
+    if r.name == "relative_exposure":
+        rel = label("relation", f["relation"].iloc[top], lang)
+        rr_ = label("role", f["relative_role"].iloc[top], lang)
+        pr = label("role", f["proband_role"].iloc[top], lang)
+        what = {"en": f"{rel} {rr_} → person {pr}", "nl": f"{rel} {rr_} → persoon {pr}"}[lang]
+        caveat = {
+            "en": f"one of {len(ok)} estimable combinations (all in the section); relatives share "
+            "households and incidents",
+            "nl": (
+                f"een van {len(ok)} schatbare combinaties (alle in de paragraaf); familieleden delen "
+                "huishoudens en incidenten"
+            ),
+        }[lang]
+        return "finding", f"{what}: {word} {est}", caveat
+    caveat = {
+        "en": "chains are seen only where both generations' incidents were recorded in the window",
+        "nl": (
+            "ketens zijn alleen zichtbaar als de incidenten van beide generaties in het venster zijn "
+            "geregistreerd"
+        ),
+    }[lang]
+    return "finding", f"{word} {est}", caveat
+
+
+def executive(
+    results: Sequence[tuple[str, str, ResultLike]], lang: str
+) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str, str]]]:
+    """The report's opening: (findings, limits). A finding is an estimable result with one key
+    number — (section id, title, number, one-line caveat), at most six; a limit is a result whose
+    verdict is not "estimable" — (section id, title, verdict word, reason)."""
+    findings: list[tuple[str, str, str, str]] = []
+    limits: list[tuple[str, str, str, str]] = []
+    for sid, title, r in results:
+        if r.name in ("relative_exposure", "chains"):
+            row = _table_row_finding(r, lang)
+            if row is not None:
+                kind, text, why = row
+                if kind == "finding" and len(findings) < 6:
+                    findings.append((sid, title, text, why))
+                elif kind == "limit":
+                    limits.append((sid, title, text, why))
+            continue
+        v = _verdict_of(r)
+        if v is None:
+            continue
+        verdict, rule, reason = v
+        if verdict == "estimable":
+            k = key_number(r, lang)
+            if k is not None and len(findings) < 6:
+                findings.append((sid, title, k, _CAVEAT[lang].get(r.name, "")))
+        else:
+            sentence = verdict_sentence(verdict, rule, reason, lang, r.tables.get("ages"))
+            why = sentence.split(" — ", 1)[1].rstrip(".") if " — " in sentence else ""
+            limits.append((sid, title, verdict_word(verdict, lang), why))
+    return findings, limits
+
+
+def headline(r: ResultLike, lang: str) -> tuple[str, str] | None:
+    """(verdict word, the sentence that leads the indicator's section): the verdict first, then the
+    matched estimate only when the verdict is "estimable"."""
+    v = _verdict_of(r)
+    if v is None:
+        return None
+    verdict, rule, reason = v
+    text = verdict_sentence(verdict, rule, reason, lang, r.tables.get("ages"))
+    which = 2 if r.name == "adjusted_association" else 0
+    est = _matched_text(r, lang, which) if verdict == "estimable" else None
+    if est is not None:
+        text += {
+            "en": " Compared within birth year, sex and recorded childhood household, the odds ratio "
+            f"is {est}.",
+            "nl": (
+                " Vergeleken binnen geboortejaar, geslacht en geregistreerd gezin van herkomst is de "
+                f"odds ratio {est}."
+            ),
+        }[lang]
+    elif verdict != "estimable":
+        text += {
+            "en": " The numbers below describe the records; they are not an estimate of an effect.",
+            "nl": (
+                " De getallen hieronder beschrijven de registraties; ze zijn geen schatting van een effect."
+            ),
+        }[lang]
+    return verdict_word(verdict, lang), text
+
+
 # ---- one function per indicator ------------------------------------------------------------------
 
 
@@ -112,13 +389,13 @@ def _victim_to_perpetrator(r: ResultLike, lang: str, n: _Numbers) -> str:
         "shared family circumstances, and the closer attention paid to families already known to "
         "organisations, can explain part or all of it. For many persons the follow-up after the 18th "
         "birthday within the window is short, and these risks do not account for its length; the "
-        "Kaplan–Meier curves do, so compare the two.",
+        "Kaplan–Meier curves, the rates per 1,000 person-years and the Cox model do.",
         "nl": "Dit is een samenhang in geregistreerde gegevens, geen bewijs dat blootstelling later "
         "plegerschap "
         "veroorzaakt: gedeelde gezinsomstandigheden, en de scherpere aandacht voor gezinnen die al bekend "
         "zijn bij organisaties, kunnen dit deels of helemaal verklaren. Voor veel personen is de periode na "
         "de 18e verjaardag binnen het venster kort, en deze risico's houden geen rekening met die lengte; "
-        "de Kaplan–Meiercurves wel, dus vergelijk beide.",
+        "de Kaplan–Meiercurves, de cijfers per 1.000 persoonsjaren en het Cox-model wel.",
     }[lang]
     if n.suppressed(i, "risk_exposed") or n.suppressed(i, "risk_unexposed"):
         body = {
@@ -134,34 +411,28 @@ def _victim_to_perpetrator(r: ResultLike, lang: str, n: _Numbers) -> str:
         }[lang]
         return f"{body} {caveat}"
     rr = n.ci(i, "risk_ratio", "risk_ratio_lower", "risk_ratio_upper", F.number)
-    direction = _direction(
-        n.raw(i, "risk_ratio_lower"),
-        n.raw(i, "risk_ratio_upper"),
-        {
-            "en": (
-                "Exposed persons were more often recorded as perpetrators later on.",
-                "Exposed persons were less often recorded as perpetrators later on.",
-                "The data show no clear difference between the groups (the interval includes 1).",
-            ),
-            "nl": (
-                "Blootgestelde personen werden later vaker als pleger geregistreerd.",
-                "Blootgestelde personen werden later minder vaak als pleger geregistreerd.",
-                "De gegevens laten geen duidelijk verschil tussen de groepen zien (het interval omvat 1).",
-            ),
-        }[lang],
-    )
+    # The crude risk ratio pools persons of every age: its direction is never read out as a finding
+    # (docs/estimands.md, "Why the crude comparison misleads"); the verdict and the matched estimate
+    # lead the section instead.
+    direction = {
+        "en": "This crude comparison pools persons of different ages, whose years of childhood and of "
+        "adulthood inside the window differ; the matched estimate compares persons of the same age.",
+        "nl": "Deze ruwe vergelijking voegt personen van verschillende leeftijden samen, met verschillend "
+        "veel jaren kindertijd en volwassenheid binnen het venster; de gematchte schatting vergelijkt "
+        "personen van dezelfde leeftijd.",
+    }[lang]
     body = {
         "en": f"Of the {n.count(i, 'n_exposed')} persons exposed to violence in childhood (as "
         f"{_join(roles, lang)}) and followed into adulthood, {n.pct(i, 'risk_exposed')} were later "
         "recorded as "
         f"a perpetrator as an adult, against {n.pct(i, 'risk_unexposed')} of the {n.count(i, 'n_unexposed')} "
-        f"persons who were not exposed (risk ratio {rr}; {lvl} CI in brackets). {direction}",
+        f"persons who were not exposed (crude risk ratio {rr}; {lvl} CI in brackets). {direction}",
         "nl": f"Van de {n.count(i, 'n_exposed')} personen die in hun kindertijd aan geweld werden "
         "blootgesteld "
         f"(als {_join(roles, lang)}) en tot in de volwassenheid gevolgd zijn, werd "
         f"{n.pct(i, 'risk_exposed')} "
         f"later als volwassene geregistreerd als pleger, tegenover {n.pct(i, 'risk_unexposed')} van de "
-        f"{n.count(i, 'n_unexposed')} personen die niet werden blootgesteld (relatief risico {rr}; "
+        f"{n.count(i, 'n_unexposed')} personen die niet werden blootgesteld (ruw relatief risico {rr}; "
         f"{lvl}-BI tussen haakjes). {direction}",
     }[lang]
     return f"{body} {caveat}"
@@ -170,43 +441,53 @@ def _victim_to_perpetrator(r: ResultLike, lang: str, n: _Numbers) -> str:
 def _relative_exposure(r: ResultLike, lang: str, n: _Numbers) -> str:
     f = n.frame
     total = len(f)
-    published = [i for i in range(total) if n.raw(i, "odds_ratio") is not None]
-    above = sum(1 for i in published if (n.raw(i, "odds_ratio_lower") or 0) > 1)
-    below = sum(1 for i in published if (n.raw(i, "odds_ratio_upper") or math.inf) < 1)
+    verdicts = f["verdict"].astype(str).tolist() if "verdict" in f.columns else ["estimable"] * total
+    key = "or_mh" if "or_mh" in f.columns else "odds_ratio"
+    lo_key, hi_key = (
+        (f"{key}_lower", f"{key}_upper") if key == "or_mh" else ("odds_ratio_lower", "odds_ratio_upper")
+    )
+    estimable = [i for i in range(total) if verdicts[i] == "estimable" and n.raw(i, key) is not None]
+    above = sum(1 for i in estimable if (n.raw(i, lo_key) or 0) > 1)
+    below = sum(1 for i in estimable if (n.raw(i, hi_key) or math.inf) < 1)
     caveat = {
         "en": "Relatives share households, neighbourhoods and the attention of the same organisations, "
         "and one "
         "incident often involves several family members in different roles (the same incident counts here). "
         "These odds ratios describe how recorded incidents cluster in families, not transmission from one "
-        "person to another.",
+        "person to another. They compare persons of the same birth year, sex and recorded childhood "
+        "household; the crude odds ratios in the table pool all ages and are not read here.",
         "nl": "Familieleden delen een huishouden, een buurt en de aandacht van dezelfde organisaties, en "
         "bij één "
         "incident zijn vaak meerdere gezinsleden in verschillende rollen betrokken (hetzelfde incident telt "
         "hier mee). Deze odds ratio's beschrijven hoe geregistreerde incidenten zich in families ophopen, "
-        "niet overdracht van de ene persoon op de andere.",
+        "niet overdracht van de ene persoon op de andere. Ze vergelijken personen van hetzelfde "
+        "geboortejaar, "
+        "geslacht en geregistreerd gezin van herkomst; de ruwe odds ratio's in de tabel voegen alle "
+        "leeftijden samen en worden hier niet gelezen.",
     }[lang]
-    if not published:
+    if not estimable:
         body = {
-            "en": f"None of the {total} combinations of relation and roles could be published ({n.marker}).",
-            "nl": f"Geen van de {total} combinaties van verwantschap en rollen kon worden gepubliceerd "
-            f"({n.marker}).",
+            "en": f"For none of the {total} combinations of relation and roles can this window give a "
+            "matched "
+            "estimate (verdict per row in the table).",
+            "nl": f"Voor geen van de {total} combinaties van verwantschap en rollen kan dit venster een "
+            "gematchte schatting geven (oordeel per rij in de tabel).",
         }[lang]
         return f"{body} {caveat}"
-    top = max(published, key=lambda i: n.raw(i, "odds_ratio") or 0.0)
+    top = max(estimable, key=lambda i: n.raw(i, key) or 0.0)
     rel = label("relation", f["relation"].iloc[top], lang)
     rrole = label("role", f["relative_role"].iloc[top], lang)
     prole = label("role", f["proband_role"].iloc[top], lang)
-    orr = n.ci(top, "odds_ratio", "odds_ratio_lower", "odds_ratio_upper", F.number)
+    orr = n.ci(top, key, lo_key, hi_key, F.number)
     body = {
-        "en": f"Of the {total} combinations of relation and roles, {len(published)} could be published. For "
-        f"{above} of them the odds ratio is clearly above 1 (the whole interval above 1) and for {below} "
-        f"clearly below 1. The largest is for a {rel} recorded as {rrole} and the person recorded as "
-        f"{prole}: odds ratio {orr}.",
-        "nl": f"Van de {total} combinaties van verwantschap en rollen konden er {len(published)} worden "
-        f"gepubliceerd. Bij {above} daarvan ligt de odds ratio duidelijk boven 1 (het hele interval boven 1) "
-        f"en bij {below} duidelijk onder 1. De grootste is die voor een {rel} geregistreerd als {rrole} "
-        "en de "
-        f"persoon zelf geregistreerd als {prole}: odds ratio {orr}.",
+        "en": f"Of the {total} combinations of relation and roles, {len(estimable)} are estimable in this "
+        f"window. For {above} of them the matched odds ratio is clearly above 1 (the whole interval above 1) "
+        f"and for {below} clearly below 1. The largest is for a {rel} recorded as {rrole} and the person "
+        f"recorded as {prole}: matched odds ratio {orr}.",
+        "nl": f"Van de {total} combinaties van verwantschap en rollen zijn er {len(estimable)} schatbaar in "
+        f"dit venster. Bij {above} daarvan ligt de gematchte odds ratio duidelijk boven 1 (het hele interval "
+        f"boven 1) en bij {below} duidelijk onder 1. De grootste is die voor een {rel} geregistreerd als "
+        f"{rrole} en de persoon zelf geregistreerd als {prole}: gematchte odds ratio {orr}.",
     }[lang]
     return f"{body} {caveat}"
 
@@ -225,17 +506,29 @@ def _chains(r: ResultLike, lang: str, n: _Numbers) -> str:
         f"slachtoffer van de eigen ouder (een keten over drie generaties), en bij {g3} reikt de keten over "
         f"vier generaties.",
     }[lang]
-    if j is not None and cont.raw(j, "risk_exposed") is not None:
-        rr = cont.ci(j, "risk_ratio", "risk_ratio_lower", "risk_ratio_upper", F.number)
+    cont_verdict = (
+        str(cont.frame["verdict"].iloc[0]) if j is not None and "verdict" in cont.frame.columns else ""
+    )
+    if j is not None and cont_verdict and cont_verdict != "estimable":
+        body += {
+            "en": f" Whether victims in a link more often become perpetrators in a link is "
+            f"{verdict_word(cont_verdict, lang)}: {cont.frame['verdict_reason'].iloc[0]}.",
+            "nl": " Of slachtoffers in een schakel vaker zelf pleger in een schakel worden, is "
+            f"{verdict_word(cont_verdict, lang)} in dit venster.",
+        }[lang]
+    elif j is not None and cont.raw(j, "or_mh") is not None:
+        rr = cont.ci(j, "or_mh", "or_mh_lower", "or_mh_upper", F.number)
         body += {
             "en": f" Among persons observed in childhood who later had a child of their own, "
             f"{cont.pct(j, 'risk_exposed')} of those who had been the victim in a link became the "
             "perpetrator "
-            f"in a link themselves, against {cont.pct(j, 'risk_unexposed')} of the others (risk ratio {rr}).",
+            f"in a link themselves, against {cont.pct(j, 'risk_unexposed')} of the others (crude); compared "
+            f"within birth year, sex and recorded childhood household the odds ratio is {rr}.",
             "nl": " Van de personen die in hun kindertijd zijn waargenomen en later zelf een kind "
             "kregen, werd "
             f"{cont.pct(j, 'risk_exposed')} van wie slachtoffer in een schakel was later zelf pleger in een "
-            f"schakel, tegenover {cont.pct(j, 'risk_unexposed')} van de anderen (relatief risico {rr}).",
+            f"schakel, tegenover {cont.pct(j, 'risk_unexposed')} van de anderen (ruw); vergeleken binnen "
+            f"geboortejaar, geslacht en gezin van herkomst is de odds ratio {rr}.",
         }[lang]
     elif j is not None:
         body += {
@@ -428,25 +721,52 @@ def _agency_overlap(r: ResultLike, lang: str, n: _Numbers) -> str:
 
 
 def _adjusted_association(r: ResultLike, lang: str, n: _Numbers) -> str:
+    clr = _matched_text(r, lang, 2)
     i = n.row(term="exposed")
-    if i is None or n.raw(i, "odds_ratio") is None:
+    logit = (
+        n.ci(i, "odds_ratio", "lower", "upper", F.number)
+        if i is not None and n.raw(i, "odds_ratio") is not None
+        else None
+    )
+    if clr is None and logit is None:
         note = str(getattr(r, "note", "") or "").removeprefix("not published: ").strip()
         return {
             "en": "The adjusted model was not published" + (f": {note}." if note else "."),
             "nl": "Het gecorrigeerde model is niet gepubliceerd"
             + (": de ruwe 2×2-tabel heeft een onderdrukte cel." if "suppressed" in note else "."),
         }[lang]
-    orr = n.ci(i, "odds_ratio", "lower", "upper", F.number)
-    return {
-        "en": f"After adjustment for sex and birth decade, the odds ratio of adult perpetration for persons "
-        f"exposed in childhood is {orr}. Adjustment for two variables does not remove the other differences "
-        "between families, nor detection bias: this remains an association, not an effect.",
-        "nl": "Na correctie voor geslacht en geboortedecennium is de odds ratio van plegerschap als "
-        "volwassene "
-        f"voor personen die in hun kindertijd zijn blootgesteld {orr}. Correctie voor twee kenmerken neemt "
-        "de andere verschillen tussen gezinnen en de detectiebias niet weg: dit blijft een samenhang, geen "
-        "effect.",
-    }[lang]
+    parts = []
+    if clr is not None:
+        parts.append(
+            {
+                "en": "Conditional logistic regression within strata of birth year, sex and recorded "
+                "childhood "
+                f"household gives an odds ratio of {clr} for adult perpetration after childhood exposure.",
+                "nl": f"Conditionele logistische regressie binnen strata van geboortejaar, geslacht en "
+                f"geregistreerd gezin van herkomst geeft een odds ratio van {clr} voor plegerschap als "
+                "volwassene na blootstelling in de kindertijd.",
+            }[lang]
+        )
+    if logit is not None:
+        parts.append(
+            {
+                "en": f"The unconditional model with sex and birth decade gives {logit}; it compares persons "
+                "of different ages within a decade and is shown for comparison only.",
+                "nl": f"Het onvoorwaardelijke model met geslacht en geboortedecennium geeft {logit}; het "
+                "vergelijkt personen van verschillende leeftijden binnen een decennium en staat er "
+                "alleen ter "
+                "vergelijking.",
+            }[lang]
+        )
+    parts.append(
+        {
+            "en": "Adjustment does not remove the other differences between families, nor detection bias: "
+            "this remains an association, not an effect.",
+            "nl": "Correctie neemt de andere verschillen tussen gezinnen en de detectiebias niet weg: dit "
+            "blijft een samenhang, geen effect.",
+        }[lang]
+    )
+    return " ".join(parts)
 
 
 _READINGS: dict[str, Callable[[ResultLike, str, _Numbers], str]] = {

@@ -82,8 +82,47 @@ TWO_BY_TWO: Final = (
     _ci("risk_difference", "ci_pp"),
 )
 
+#: The matched columns of a table of 2×2 rows (the headline; the crude columns follow).
+MATCHED: Final = (Col("key", "verdict", "value"), _ci("or_mh", "ci_num"))
+
+#: The matched estimates of one comparison.
+MATCHED_TABLE: Final = (
+    Col("key", "estimand", "value"),
+    Col("text", "method"),
+    Col("ci_num", "estimate", lower="lower", upper="upper"),
+    Col("int", "informative_strata"),
+)
+
 #: (indicator, table) → the columns shown, in order.
 SPECS: Final[dict[tuple[str, str], tuple[Col, ...]]] = {
+    ("victim_to_perpetrator", "matched"): MATCHED_TABLE,
+    ("victim_to_perpetrator", "design"): (
+        Col("int", "birth_year"),
+        Col("num", "childhood_years"),
+        Col("num", "adult_years"),
+        Col("count", "persons"),
+        Col("int", "person_years"),
+        Col("key", "contributes", "value"),
+    ),
+    ("victim_to_perpetrator", "ages"): (
+        Col("int", "oldest_eligible_age"),
+        Col("count", "perpetrators"),
+        Col("num", "age_q1"),
+        Col("num", "age_median"),
+        Col("num", "age_q3"),
+    ),
+    ("victim_to_perpetrator", "rates"): (
+        Col("key", "group", "value"),
+        Col("count", "events"),
+        Col("int", "person_years"),
+        Col("ci_num", "rate", lower="lower", upper="upper"),
+    ),
+    ("victim_to_perpetrator", "at_risk"): (
+        Col("key", "group", "value"),
+        Col("int", "time_years"),
+        Col("count", "at_risk"),
+    ),
+    ("adjusted_association", "matched"): MATCHED_TABLE,
     ("victim_to_perpetrator", "table"): (
         Col("key", "stratum", "value"),
         Col("key", "level", "level"),
@@ -101,10 +140,11 @@ SPECS: Final[dict[tuple[str, str], tuple[Col, ...]]] = {
         Col("key", "relation", "relation"),
         Col("key", "relative_role", "role"),
         Col("key", "proband_role", "role"),
+        *MATCHED,
         *TWO_BY_TWO,
     ),
     ("chains", "table"): (Col("key", "measure", "value"), Col("count", "count")),
-    ("chains", "continuation"): (Col("key", "population", "value"), *TWO_BY_TWO),
+    ("chains", "continuation"): (Col("key", "population", "value"), *MATCHED, *TWO_BY_TWO),
     ("recurrence_risk", "table"): (
         Col("key", "relation", "relation"),
         Col("count", "observed"),
@@ -181,7 +221,24 @@ SPECS: Final[dict[tuple[str, str], tuple[Col, ...]]] = {
 }
 
 #: Tables that are drawn, not listed (the KM curve, the simulated GIF values).
-SKIPPED: Final = frozenset({("victim_to_perpetrator", "km"), ("gif", "null")})
+SKIPPED: Final = frozenset(
+    {
+        ("victim_to_perpetrator", "km"),
+        *(
+            (name, "verdict")
+            for name in (
+                "victim_to_perpetrator",
+                "adjusted_association",
+                "recurrence_risk",
+                "repeat_incidents",
+                "gif",
+                "fir",
+                "early_signalling",
+            )
+        ),
+        ("gif", "null"),
+    }
+)
 
 
 class _Frame:

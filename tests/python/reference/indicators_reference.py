@@ -171,23 +171,28 @@ def two_by_two(exposed: dict[PersonId, bool], outcome: dict[PersonId, bool]) -> 
 
 def strata_2x2(
     persons: Any, exposed: dict[PersonId, bool], outcome: dict[PersonId, bool]
-) -> tuple[dict[tuple[int, str], dict[str, int]], int]:
-    """A per-person classification summed by matching stratum, single birth year × sex (the year of
-    the birth date as written, imputed as in ``parse_date``; sex as in the persons table).
+) -> tuple[dict[tuple[int, str, bool], dict[str, int]], int]:
+    """A per-person classification summed by matching stratum, single birth year × sex × childhood
+    household recorded (the year of the birth date as written, imputed as in ``parse_date``; sex as
+    in the persons table; a mother_id or father_id given).
 
-    Returns ({(birth_year, sex): {"a", "b", "c", "d"}} for the non-empty strata, number of units
-    without a birth date (in no stratum)).
+    Returns ({(birth_year, sex, parents_known): {"a", "b", "c", "d"}} for the non-empty strata,
+    number of units without a birth date (in no stratum)).
     """
     birth = {int(p): parse_date(b) for p, b in zip(persons["person_id"], persons["birth_date"], strict=True)}
     sex = {int(p): str(s) for p, s in zip(persons["person_id"], persons["sex"], strict=True)}
-    out: dict[tuple[int, str], dict[str, int]] = {}
+    known = {
+        int(p): _optional_id(m) is not None or _optional_id(f) is not None
+        for p, m, f in zip(persons["person_id"], persons["mother_id"], persons["father_id"], strict=True)
+    }
+    out: dict[tuple[int, str, bool], dict[str, int]] = {}
     without = 0
     for p, e in exposed.items():
         b = birth[p]
         if b is None:
             without += 1
             continue
-        cell = out.setdefault((b.year, sex[p]), {"a": 0, "b": 0, "c": 0, "d": 0})
+        cell = out.setdefault((b.year, sex[p], known[p]), {"a": 0, "b": 0, "c": 0, "d": 0})
         cell["a" if e and outcome[p] else "b" if e else "c" if outcome[p] else "d"] += 1
     return out, without
 
@@ -295,7 +300,6 @@ def chains(
     continuation 2×2 (exposed = victim of a link, outcome = perpetrator of a link) over persons
     with a known birth whose childhood overlaps the window and who have a recorded child observed
     in that child's childhood."""
-    ws, we = window
     P = Persons(persons)
     L = links(P, events, window)
     lengths = chain_lengths(L)

@@ -1,0 +1,166 @@
+"""The matched headline as published tables: the estimates, the verdict, the design (docs/estimands.md).
+
+The numbers come from the core (``famgraph._core.indicators.matched`` and the ``matched_pathway``
+block of ``victim_to_perpetrator``); this module lays them out as DataFrames and applies the
+disclosure rule of pooled estimates (docs/disclosure.md, "Matched estimates").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import disclosure
+from ..disclosure import FLAG_SUFFIX
+
+__all__ = [
+    "MATCHED_COLUMNS",
+    "VERDICT_NOT_PUBLISHED",
+    "add_matched_columns",
+    "count_verdict_frame",
+    "matched_frame",
+    "matched_published",
+    "verdict_frame",
+]
+
+#: The reason given when the matched estimate is withheld by disclosure control.
+VERDICT_NOT_PUBLISHED = (
+    "the matched estimate is withheld by disclosure control "
+    "(too few persons in the cohorts that can be compared)"
+)
+
+_MATCHED_COLUMNS = ["estimand", "method", "estimate", "lower", "upper", "informative_strata"]
+
+
+def matched_published(m: Mapping[str, Any], min_cell: int) -> bool:
+    """Whether pooled estimates over the informative strata may be published.
+
+    A pooled ratio over a single stratum is that stratum's ratio, and with the stratum's margins it
+    gives its cells away; over two or more strata with every summed cell at least ``min_cell`` it is
+    a weighted average that pins no cell (docs/disclosure.md, "Matched estimates").
+    """
+    if min_cell == 0:
+        return True
+    cells = m["cells"]
+    return int(m["informative_strata_or"]) >= 2 and all(int(cells[k]) >= min_cell for k in "abcd")
+
+
+def _row(estimand: str, method: str, est: Sequence[float | None] | None, strata: int) -> dict[str, Any]:
+    nan = float("nan")
+    value, lower, upper = (nan, nan, nan) if est is None else (x if x is not None else nan for x in est)
+    return {
+        "estimand": estimand,
+        "method": method,
+        "estimate": float(value),  # type: ignore[arg-type]
+        "lower": float(lower),  # type: ignore[arg-type]
+        "upper": float(upper),  # type: ignore[arg-type]
+        "informative_strata": int(strata),
+    }
+
+
+def matched_frame(
+    m: Mapping[str, Any], min_cell: int, follow_up: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """One row per matched estimand: the Mantel–Haenszel odds and risk ratios, the conditional
+    logistic odds ratio and, for the pathway, the stratified Cox hazard ratio and the
+    Mantel–Haenszel rate ratio. Values withheld by disclosure control are NaN with
+    ``estimate_suppressed`` (and ``lower_``/``upper_suppressed``) True."""
+    k = int(m["informative_strata"])
+    k_or = int(m["informative_strata_or"])
+    rows = [
+        _row("odds_ratio", "Mantel-Haenszel (Robins-Breslow-Greenland interval)", m["or_mh"], k_or),
+        _row("risk_ratio", "Mantel-Haenszel (Greenland-Robins interval)", m["rr_mh"], k),
+        _row("odds_ratio", "conditional logistic regression", m["or_clr"], k_or),
+    ]
+    if follow_up is not None:
+        rows.append(
+            _row(
+                "hazard_ratio",
+                "Cox, time since 18th birthday, stratified (Efron ties)",
+                follow_up["cox"],
+                int(follow_up["cox_strata_with_events"]),
+            )
+        )
+        rows.append(
+            _row(
+                "rate_ratio",
+                "Mantel-Haenszel rate ratio (first adult perpetration per person-year)",
+                follow_up["rate_ratio_mh"],
+                int(follow_up["rate_ratio_informative_strata"]),
+            )
+        )
+    out = pd.DataFrame(rows, columns=_MATCHED_COLUMNS)
+    out["informative_strata"] = out["informative_strata"].astype("int64")
+    hide = not matched_published(m, min_cell)
+    for col in ("estimate", "lower", "upper"):
+        if hide:
+            out[col] = np.nan
+        out[col + FLAG_SUFFIX] = hide
+    out.attrs.update(min_cell=min_cell, disclosure_control=disclosure.stamp(min_cell), count_columns=[])
+    return out
+
+
+def verdict_frame(v: Mapping[str, Any], published: bool, min_cell: int) -> pd.DataFrame:
+    """The verdict as a one-row table: ``verdict``, ``rule`` (docs/estimands.md), ``reason``. When
+    the matched estimate is withheld the verdict is at best "not estimable" for the reader."""
+    verdict, rule, reason = str(v["verdict"]), int(v["rule"]), str(v["reason"])
+    if not published and verdict != "not estimable in this window":
+        verdict, rule, reason = "not estimable in this window", 3, VERDICT_NOT_PUBLISHED
+    out = pd.DataFrame({"verdict": [verdict], "rule": pd.array([rule], dtype="int64"), "reason": [reason]})
+    out.attrs.update(min_cell=min_cell, disclosure_control=disclosure.stamp(min_cell), count_columns=[])
+    return out
+
+
+#: The matched columns :func:`add_matched_columns` appends to a table of 2×2 rows.
+MATCHED_COLUMNS = (
+    "or_mh",
+    "or_mh_lower",
+    "or_mh_upper",
+    "rr_mh",
+    "rr_mh_lower",
+    "rr_mh_upper",
+    "informative_strata",
+    "verdict",
+    "verdict_reason",
+)
+
+
+def add_matched_columns(table: pd.DataFrame, matched: Sequence[Mapping[str, Any]], min_cell: int) -> None:
+    """Append the matched estimate and verdict of each row (``core.matched`` of the row's strata)
+    to a table of 2×2 rows, in place. The crude columns stay; the matched ones are the headline."""
+    nan = float("nan")
+    cols: dict[str, list[Any]] = {c: [] for c in MATCHED_COLUMNS}
+    flags: list[bool] = []
+    for m in matched:
+        ok = matched_published(m, min_cell)
+        flags.append(not ok)
+        for name, key in (("or_mh", "or_mh"), ("rr_mh", "rr_mh")):
+            est = m[key] if ok and m[key] is not None else (nan, nan, nan)
+            value, lower, upper = (nan if x is None else float(x) for x in est)
+            cols[name].append(value)
+            cols[f"{name}_lower"].append(lower)
+            cols[f"{name}_upper"].append(upper)
+        cols["informative_strata"].append(int(m["informative_strata_or"]))
+        v = verdict_frame(m["verdict"], ok, min_cell)
+        cols["verdict"].append(str(v.loc[0, "verdict"]))
+        cols["verdict_reason"].append(str(v.loc[0, "reason"]))
+    for c in MATCHED_COLUMNS:
+        if c == "informative_strata":
+            table[c] = pd.array(cols[c], dtype="int64")
+        elif c.startswith("verdict"):
+            table[c] = pd.Series(cols[c], dtype=object)
+        else:
+            table[c] = np.asarray(cols[c], dtype=np.float64)
+    for c in MATCHED_COLUMNS[:6]:
+        table[c + FLAG_SUFFIX] = flags
+
+
+def count_verdict_frame(units: int, what: str, min_cell: int) -> pd.DataFrame:
+    """The verdict of an indicator that rests on ``units`` (cases, first incidents, …) and compares
+    no persons of different ages: the count rules of the core (docs/estimands.md)."""
+    from ._base import core
+
+    return verdict_frame(core.count_verdict(int(units), what), True, min_cell)
