@@ -313,7 +313,9 @@ def test_cellkey_never_shows_the_secret(caplog: pytest.LogCaptureFixture) -> Non
             ck.perturb([5], [1, 2])
     assert SECRET.decode() not in caplog.text + str(e.value)
     with pytest.raises(ValueError, match="scope='data' needs the 32-byte digest"):
-        CellKey(privacy.Key(SECRET))
+        CellKey(privacy.Key(SECRET), digest=b"short")
+    with pytest.raises(ValueError, match="scope='data' needs the 32-byte digest"):
+        CellKey(privacy.Key(SECRET)).perturb([5], [1])  # the digest is supplied by a run
     with pytest.raises(ValueError, match="scope='records' uses no digest"):
         CellKey(privacy.Key(SECRET), scope="records", digest=b"x" * 32)
     with pytest.raises(ValueError, match="counts must be >= 0"):

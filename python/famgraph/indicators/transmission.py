@@ -9,8 +9,11 @@ import numpy as np
 import pandas as pd
 
 from .. import disclosure, stats
+from .. import disclosure as _dc  # the parameter `disclosure` shadows the module
+from ..cell_key import CellKey
 from ..disclosure import FLAG_SUFFIX
-from ._base import context, core
+from ._base import context, core, window_key
+from ._cellkey import CELL_KEY_NOTE, Disclosure, check_disclosure, prepare
 from ._options import WindowLike, check_relations, check_roles
 from ._result import Result
 from ._tables import two_by_two_frame
@@ -53,7 +56,7 @@ DEFAULT_ROLE_PAIRS: tuple[tuple[str, str], ...] = (
 _DAYS_PER_YEAR = 365.25
 
 
-def _abcd(t: dict[str, int]) -> tuple[int, int, int, int]:
+def _exact(t: dict[str, int]) -> tuple[int, int, int, int]:
     return int(t["a"]), int(t["b"]), int(t["c"]), int(t["d"])
 
 
@@ -95,6 +98,8 @@ def victim_to_perpetrator(
     exposure_roles: Sequence[str] = ("victim", "witness"),
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     level: float = 0.95,
+    disclosure: Disclosure = "suppression",
+    cell_key: CellKey | None = None,
 ) -> Result:
     """Indicator 1: does childhood exposure go with perpetration as an adult?
 
@@ -102,6 +107,10 @@ def victim_to_perpetrator(
     by sex and by birth decade (``.table``, column ``stratum``), the Kaplan–Meier cumulative
     incidence of first adult perpetration since the 18th birthday (``.tables["km"]``) and the
     log-rank test (``.tables["logrank"]``), all after disclosure control.
+
+    ``disclosure="cell_key"`` with ``cell_key=famgraph.cell_key.CellKey(secret)`` perturbs every
+    cell (docs/disclosure.md, "Using it"); the Kaplan–Meier curves and the log-rank test, which are
+    not counts, are then withheld.
 
     Example
     -------
@@ -113,23 +122,36 @@ def victim_to_perpetrator(
     """
     ctx = context(ds, window, min_cell, level)
     roles = check_roles(exposure_roles, "exposure_roles")
-    c = core.victim_to_perpetrator(ctx.dataset, ctx.window_start, ctx.window_end, roles)
+    ck = check_disclosure(disclosure, cell_key, "victim_to_perpetrator")
+    noise = None
+    if ck is not None:
+        noise = prepare(ck, ds, "victim_to_perpetrator", {"window": window_key(ctx), "exposure_roles": roles})
+    c = core.victim_to_perpetrator(
+        ctx.dataset, ctx.window_start, ctx.window_end, roles, None if noise is None else noise.person_keys
+    )
+
+    def _abcd(t: dict[str, int], where: tuple[str, Any] = ("overall", None)) -> tuple[int, int, int, int]:
+        if noise is None:
+            return _exact(t)
+        ks = c["key_sums"]["overall"] if where[0] == "overall" else c["key_sums"][where[0]][where[1]]
+        return noise.perturb_2x2(t, ks)
+
     keys: list[tuple[str, str]] = [("overall", "all")]
     counts = [_abcd(c["overall"])]
     linked: list[tuple[int, list[int]]] = []
     # A stratum with nobody in it is structural, not a small count: it is left out (see
     # docs/disclosure.md), so it neither shows as "<10" nor forces secondary suppression.
     for stratum, items in (
-        ("sex", [(s, c["by_sex"][s]) for s in ("F", "M", "U")]),
-        ("birth_decade", [(str(d), c["by_decade"][d]) for d in sorted(c["by_decade"])]),
+        ("sex", [(s, c["by_sex"][s], ("by_sex", s)) for s in ("F", "M", "U")]),
+        ("birth_decade", [(str(d), c["by_decade"][d], ("by_decade", d)) for d in sorted(c["by_decade"])]),
     ):
         rows = []
-        for name, t in items:
-            if sum(_abcd(t)) == 0:
+        for name, t, where in items:
+            if sum(_exact(t)) == 0:
                 continue
             rows.append(len(keys))
             keys.append((stratum, name))
-            counts.append(_abcd(t))
+            counts.append(_abcd(t, where))
         if rows:
             linked.append((0, rows))
     table = two_by_two_frame(
@@ -138,6 +160,7 @@ def victim_to_perpetrator(
         level=ctx.level,
         min_cell=ctx.min_cell,
         linked=linked,
+        perturbed=noise is not None,
     )
     time = np.asarray(c["time"], dtype=np.float64)
     event = np.asarray(c["event"], dtype=np.float64)
@@ -147,16 +170,15 @@ def victim_to_perpetrator(
     curves = []
     for group, sel, cell in (("exposed", exposed, "a"), ("unexposed", ~exposed, "c")):
         curve = _km_curve(time[sel], event[sel], group, ctx.min_cell, ctx.level)
-        if bool(table.loc[0, f"{cell}{FLAG_SUFFIX}"]):
+        # Under the cell key method the exact curves would undo the noise: origin only.
+        if bool(table.loc[0, f"{cell}{FLAG_SUFFIX}"]) or noise is not None:
             curve = curve.iloc[:1]
         curves.append(curve)
     km = pd.concat(curves, ignore_index=True)
-    km.attrs.update(
-        min_cell=ctx.min_cell, disclosure_control=disclosure.stamp(ctx.min_cell), count_columns=[]
-    )
+    km.attrs.update(min_cell=ctx.min_cell, disclosure_control=_dc.stamp(ctx.min_cell), count_columns=[])
     lr = stats.logrank(time[exposed], event[exposed], time[~exposed], event[~exposed])
     # The log-rank counts are the a and c cells of the overall table: published only with them.
-    hidden = any(bool(table.loc[0, f"{x}{FLAG_SUFFIX}"]) for x in ("a", "b", "c", "d"))
+    hidden = noise is not None or any(bool(table.loc[0, f"{x}{FLAG_SUFFIX}"]) for x in ("a", "b", "c", "d"))
     lr_row: dict[str, Any] = {
         "chi2": lr["chi2"],
         "p_value": lr["p_value"],
@@ -170,14 +192,18 @@ def victim_to_perpetrator(
         logrank[k + FLAG_SUFFIX] = hidden
     logrank.attrs.update(
         min_cell=ctx.min_cell,
-        disclosure_control=disclosure.stamp(ctx.min_cell),
+        disclosure_control=_dc.stamp(ctx.min_cell),
         count_columns=["observed_exposed", "observed_unexposed"],
     )
-    n_eligible = sum(counts[0])
+    n_eligible = sum(_exact(c["overall"]))
     note = ""
     if n_eligible == 0:
         note = "no eligible persons: nobody had an 18th birthday inside the window while observed"
+    elif noise is not None:
+        note = CELL_KEY_NOTE + " The Kaplan-Meier curves and the log-rank test are withheld."
     params = ctx.parameters(c["window"], exposure_roles=roles)
+    if noise is not None:
+        params.update(noise.parameters())
     return Result(
         "victim_to_perpetrator",
         {"table": table, "km": km, "logrank": logrank},
@@ -220,12 +246,15 @@ def relative_exposure(
     role_pairs: Sequence[tuple[str, str]] | None = None,
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     level: float = 0.95,
+    disclosure: Disclosure = "suppression",
+    cell_key: CellKey | None = None,
 ) -> Result:
     """Indicator 2: the transmission table — a 2×2 table per relation and pair of roles.
 
     ``relations`` default: parent, grandparent, full_sibling, half_sibling, aunt_uncle,
     first_cousin, partner; ``role_pairs`` default: (victim, perpetrator)² as (relative role,
     proband role). Key columns ``relation``, ``relative_role``, ``proband_role``.
+    ``disclosure="cell_key"`` perturbs every cell (docs/disclosure.md, "Using it").
 
     Example
     -------
@@ -238,14 +267,30 @@ def relative_exposure(
     ctx = context(ds, window, min_cell, level)
     rels = check_relations(DEFAULT_RELATIONS if relations is None else relations)
     pairs = _check_role_pairs(DEFAULT_ROLE_PAIRS if role_pairs is None else role_pairs)
-    win, cells = core.relative_exposure(ctx.dataset, ctx.window_start, ctx.window_end, rels, pairs)
+    ck = check_disclosure(disclosure, cell_key, "relative_exposure")
+    noise = None
+    if ck is not None:
+        options = {"window": window_key(ctx), "relations": rels, "role_pairs": [list(p) for p in pairs]}
+        noise = prepare(ck, ds, "relative_exposure", options)
+    win, cells = core.relative_exposure(
+        ctx.dataset,
+        ctx.window_start,
+        ctx.window_end,
+        rels,
+        pairs,
+        person_keys=None if noise is None else noise.person_keys,
+    )
     keys = pd.DataFrame(
         [(r, a, b) for r, a, b, _ in cells], columns=["relation", "relative_role", "proband_role"]
     )
-    table = two_by_two_frame(keys, [_abcd(t) for *_, t in cells], level=ctx.level, min_cell=ctx.min_cell)
-    n = sum(_abcd(cells[0][3])) if cells else 0
+    published = [_exact(t) if noise is None else noise.perturb_2x2(t, t["key_sums"]) for *_, t in cells]
+    table = two_by_two_frame(keys, published, level=ctx.level, min_cell=ctx.min_cell)
+    n = sum(_exact(cells[0][3])) if cells else 0
     params = ctx.parameters(win, relations=rels, role_pairs=[list(p) for p in pairs])
     note = "" if n else "no probands: nobody was observed inside the window"
+    if noise is not None:
+        params.update(noise.parameters())
+        note = note or CELL_KEY_NOTE
     return Result(
         "relative_exposure",
         {"table": table},
