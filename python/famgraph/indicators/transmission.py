@@ -56,7 +56,7 @@ DEFAULT_ROLE_PAIRS: tuple[tuple[str, str], ...] = (
 _DAYS_PER_YEAR = 365.25
 
 
-def _exact(t: dict[str, int]) -> tuple[int, int, int, int]:
+def _abcd(t: dict[str, int]) -> tuple[int, int, int, int]:
     return int(t["a"]), int(t["b"]), int(t["c"]), int(t["d"])
 
 
@@ -130,14 +130,14 @@ def victim_to_perpetrator(
         ctx.dataset, ctx.window_start, ctx.window_end, roles, None if noise is None else noise.person_keys
     )
 
-    def _abcd(t: dict[str, int], where: tuple[str, Any] = ("overall", None)) -> tuple[int, int, int, int]:
+    def _published(t: dict[str, int], where: tuple[str, Any] = ("overall", 0)) -> tuple[int, int, int, int]:
         if noise is None:
-            return _exact(t)
+            return _abcd(t)
         ks = c["key_sums"]["overall"] if where[0] == "overall" else c["key_sums"][where[0]][where[1]]
         return noise.perturb_2x2(t, ks)
 
     keys: list[tuple[str, str]] = [("overall", "all")]
-    counts = [_abcd(c["overall"])]
+    counts = [_published(c["overall"])]
     linked: list[tuple[int, list[int]]] = []
     # A stratum with nobody in it is structural, not a small count: it is left out (see
     # docs/disclosure.md), so it neither shows as "<10" nor forces secondary suppression.
@@ -147,11 +147,11 @@ def victim_to_perpetrator(
     ):
         rows = []
         for name, t, where in items:
-            if sum(_exact(t)) == 0:
+            if sum(_abcd(t)) == 0:
                 continue
             rows.append(len(keys))
             keys.append((stratum, name))
-            counts.append(_abcd(t, where))
+            counts.append(_published(t, where))
         if rows:
             linked.append((0, rows))
     table = two_by_two_frame(
@@ -195,7 +195,7 @@ def victim_to_perpetrator(
         disclosure_control=_dc.stamp(ctx.min_cell),
         count_columns=["observed_exposed", "observed_unexposed"],
     )
-    n_eligible = sum(_exact(c["overall"]))
+    n_eligible = sum(_abcd(c["overall"]))
     note = ""
     if n_eligible == 0:
         note = "no eligible persons: nobody had an 18th birthday inside the window while observed"
@@ -283,9 +283,9 @@ def relative_exposure(
     keys = pd.DataFrame(
         [(r, a, b) for r, a, b, _ in cells], columns=["relation", "relative_role", "proband_role"]
     )
-    published = [_exact(t) if noise is None else noise.perturb_2x2(t, t["key_sums"]) for *_, t in cells]
+    published = [_abcd(t) if noise is None else noise.perturb_2x2(t, t["key_sums"]) for *_, t in cells]
     table = two_by_two_frame(keys, published, level=ctx.level, min_cell=ctx.min_cell)
-    n = sum(_exact(cells[0][3])) if cells else 0
+    n = sum(_abcd(cells[0][3])) if cells else 0
     params = ctx.parameters(win, relations=rels, role_pairs=[list(p) for p in pairs])
     note = "" if n else "no probands: nobody was observed inside the window"
     if noise is not None:
