@@ -463,3 +463,20 @@ def test_cli_indicators_with_the_cell_key_method(
     # the default output is unchanged by the new options
     assert main(args) == 0
     assert "disclosure" not in json.loads(out.read_text())["parameters"]
+
+
+def test_cli_report_with_the_cell_key_method(tmp_path: pytest.TempPathFactory) -> None:
+    from pathlib import Path
+
+    pytest.importorskip("matplotlib")
+    from famgraph.cli import main
+
+    base = Path(str(tmp_path))
+    fg.synth.generate(persons=2000, seed=2, progress=False).to_csv(base / "data")
+    (base / "cell.key").write_bytes(SECRET)
+    page = base / "r.html"
+    args = ["report", str(base / "data"), "-o", str(page), "--date", "2026-01-01"]
+    assert main([*args, "--disclosure", "cell_key", "--key-file", str(base / "cell.key")]) == 0
+    text = page.read_text()
+    assert "cell key method (indicators)" in text and SECRET.decode() not in text
+    assert main([*args, "--disclosure", "cell_key"]) == 2  # no secret
