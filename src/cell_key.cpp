@@ -434,4 +434,10 @@ KeyedCounts tabulate(std::span<const std::uint32_t> cells, std::span<const std::
   return out;
 }
 
+void check_person_keys(std::span<const std::uint64_t> person_keys, std::size_t n_persons) {
+  if (!person_keys.empty() && person_keys.size() != n_persons)
+    throw std::invalid_argument("person_keys: expected one record key per person (" + std::to_string(n_persons) +
+                                "), got " + std::to_string(person_keys.size()));
+}
+
 }  // namespace famgraph::disclosure

@@ -165,4 +165,30 @@ struct KeySums2x2 {
   friend bool operator==(const KeySums2x2&, const KeySums2x2&) = default;
 };
 
+/// The splitmix64 finaliser: a fixed bijection of 64-bit integers that spreads every input bit.
+[[nodiscard]] constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+/// The key of a record made of two persons (a parent → child link; a nuclear family of two
+/// parents), from the persons' keys: mix64(mix64(first) + second). Ordered (pair_key(x, y) is not
+/// pair_key(y, x)); as unpredictable as the persons' keys, which are secret. A family passes its
+/// parents' keys in ascending order, a single-parent family its parent's key and 0, so that a family
+/// keeps its key whatever the order of the persons (docs/disclosure.md, "Using it").
+[[nodiscard]] constexpr std::uint64_t pair_key(std::uint64_t first, std::uint64_t second) noexcept {
+  return mix64(mix64(first) + second);
+}
+
+/// The record key of a nuclear family from its parents' keys (b_key = 0 without a second parent).
+[[nodiscard]] constexpr std::uint64_t family_key(std::uint64_t a_key, std::uint64_t b_key, bool two_parents) noexcept {
+  if (!two_parents) return pair_key(a_key, 0);
+  return a_key <= b_key ? pair_key(a_key, b_key) : pair_key(b_key, a_key);
+}
+
+/// Checks optional per-person keys: empty (no key sums wanted) or one per person. Throws
+/// std::invalid_argument naming `person_keys` otherwise.
+void check_person_keys(std::span<const std::uint64_t> person_keys, std::size_t n_persons);
+
 }  // namespace famgraph::disclosure

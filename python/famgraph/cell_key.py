@@ -325,7 +325,9 @@ class CellKey:
         ``"data"`` (default) or ``"records"``; see the module documentation.
     digest
         For ``scope="data"``: :func:`famgraph.privacy.content_digest` of the run's input tables and
-        options (required). Not allowed with ``scope="records"``.
+        options. Leave it out when the CellKey is given to the indicators
+        (``disclosure="cell_key"``): each of them computes the digest of its dataset and options.
+        Not allowed with ``scope="records"``.
 
     Disclosure control by ``min_cell`` applies on top, to the perturbed counts
     (docs/disclosure.md explains why the perturbed and not the original counts).
@@ -342,7 +344,7 @@ class CellKey:
     [0, 4, 500]
     """
 
-    __slots__ = ("__key", "_digest", "_ptable", "_scope")
+    __slots__ = ("__key", "_digest", "_person_keys", "_ptable", "_scope")
 
     def __init__(
         self,
@@ -356,7 +358,7 @@ class CellKey:
             raise ValueError(f"scope must be 'data' or 'records', got {scope!r}")
         if ptable is not None and not isinstance(ptable, PTable):
             raise TypeError(f"ptable must be a famgraph.cell_key.PTable, got {type(ptable).__name__}")
-        if scope == "data" and (not isinstance(digest, bytes) or len(digest) != 32):
+        if scope == "data" and digest is not None and (not isinstance(digest, bytes) or len(digest) != 32):
             raise ValueError(
                 "digest: scope='data' needs the 32-byte digest of the run's input and options, "
                 "famgraph.privacy.content_digest(<input tables>, <options>)"
@@ -367,6 +369,9 @@ class CellKey:
         self._ptable = ptable if ptable is not None else PTable()
         self._scope: Scope = scope
         self._digest = digest
+        # person ids (as bytes) → their record keys, kept for the last dataset (an indicator run
+        # needs them every time; computing them is the dominant cost of the method)
+        self._person_keys: tuple[bytes, U64] | None = None
 
     @property
     def ptable(self) -> PTable:
@@ -382,7 +387,16 @@ class CellKey:
 
     def with_digest(self, digest: bytes) -> CellKey:
         """The same settings (scope ``"data"``) for a run with another content digest."""
-        return CellKey(self.__key, ptable=self._ptable, scope="data", digest=digest)
+        out = CellKey(self.__key, ptable=self._ptable, scope="data", digest=digest)
+        out._person_keys = self._person_keys
+        return out
+
+    def _cached_person_keys(self, person_id: npt.NDArray[np.int64]) -> U64:
+        """:meth:`person_keys` of an int64 array of ids, remembered for the last array given."""
+        raw = np.ascontiguousarray(person_id, dtype=np.int64).tobytes()
+        if self._person_keys is None or self._person_keys[0] != raw:
+            self._person_keys = (raw, self.person_keys(person_id))
+        return self._person_keys[1]
 
     def record_keys(self, kind: str, *columns: Any) -> U64:
         """Record keys under this secret (see :func:`famgraph.privacy.record_keys`)."""
@@ -394,6 +408,12 @@ class CellKey:
 
     def cell_keys(self, key_sums: npt.ArrayLike) -> U64:
         """The cell keys of this scope for the given key sums (:func:`famgraph.privacy.cell_keys`)."""
+        if self._scope == "data" and self._digest is None:
+            raise ValueError(
+                "digest: scope='data' needs the 32-byte digest of the run's input and options, "
+                "famgraph.privacy.content_digest(<input tables>, <options>): use with_digest(), or pass "
+                "this CellKey to an indicator (disclosure='cell_key'), which supplies it"
+            )
         return privacy.cell_keys(self.__key, key_sums, scope=self._scope, digest=self._digest)
 
     def noise(self, counts: npt.ArrayLike, key_sums: npt.ArrayLike) -> npt.NDArray[np.int32]:

@@ -4,7 +4,10 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <optional>
+#include <span>
 
+#include "famgraph/cell_key.hpp"
 #include "famgraph/graph.hpp"
 #include "famgraph/indicators/chains.hpp"
 #include "famgraph/indicators/overlap.hpp"
@@ -38,6 +41,24 @@ py::list strata_list(const indicators::StratifiedCounts2x2& t) {
   return out;
 }
 
+using KeyArray = std::optional<py::array_t<std::uint64_t, py::array::c_style>>;
+
+/// The optional per-person record keys of the cell key method as a span (empty when not given).
+std::span<const std::uint64_t> key_span(const KeyArray& keys) {
+  if (!keys) return {};
+  if (keys->ndim() != 1) throw py::value_error("person_keys: expected a one-dimensional uint64 array");
+  return {keys->data(), static_cast<std::size_t>(keys->size())};
+}
+
+py::dict key_table(const disclosure::KeySums2x2& k) {
+  py::dict d;
+  d["a"] = k.a;
+  d["b"] = k.b;
+  d["c"] = k.c;
+  d["d"] = k.d;
+  return d;
+}
+
 Role role_of(const std::string& name, const char* option) {
   const auto set = indicators::parse_roles({name}, option);
   for (int r = 0; r < n_roles; ++r)
@@ -45,7 +66,7 @@ Role role_of(const std::string& name, const char* option) {
   throw py::value_error(option);
 }
 
-py::dict overlap(const indicators::OverlapCounts& oc, const Dataset& ds) {
+py::dict overlap(const indicators::OverlapCounts& oc, const Dataset& ds, bool keyed) {
   py::dict d;
   py::list combos;
   for (const auto& [orgs, count] : oc.combinations) {
@@ -61,6 +82,11 @@ py::dict overlap(const indicators::OverlapCounts& oc, const Dataset& ds) {
   d["pairs"] = pairs;
   d["known_1plus"] = oc.known_1plus;
   d["known_2plus"] = oc.known_2plus;
+  if (keyed) {
+    py::list sums;
+    for (const auto& [orgs, count] : oc.combinations) sums.append(oc.combination_key_sums.at(orgs));
+    d["combination_key_sums"] = sums;  // in the order of "combinations"
+  }
   return d;
 }
 
@@ -74,10 +100,12 @@ void register_indicators(py::module_& root) {
   m.def(
       "victim_to_perpetrator",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
-         const std::vector<std::string>& exposure_roles, bool matched, double level) {
+         const std::vector<std::string>& exposure_roles, const KeyArray& person_keys, bool matched,
+         double level) {
         indicators::VictimToPerpetratorOptions o;
         o.window = window_of(ws, we);
         o.exposure_roles = indicators::parse_roles(exposure_roles, "exposure_roles");
+        o.person_keys = key_span(person_keys);
         indicators::VictimToPerpetratorCounts c;
         std::optional<indicators::MatchedPathway> mp;
         {
@@ -106,12 +134,24 @@ void register_indicators(py::module_& root) {
         d["strata"] = strata_list(c.strata);
         d["strata_without_birth_date"] = c.strata.without_birth_date;
         d["work"] = c.work;
+        if (person_keys) {
+          py::dict k;
+          k["overall"] = key_table(c.keys.overall);
+          py::dict ks;
+          for (int s = 0; s < 3; ++s)
+            ks[py::str(std::string(to_string(static_cast<Sex>(s))))] = key_table(c.keys.by_sex[s]);
+          k["by_sex"] = ks;
+          py::dict kd;
+          for (const auto& [dec_, v] : c.keys.by_decade) kd[py::int_(dec_)] = key_table(v);
+          k["by_decade"] = kd;
+          d["key_sums"] = k;
+        }
         if (mp) d["matched_pathway"] = matched_pathway_dict(*mp);
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
-      py::arg("exposure_roles") = std::vector<std::string>{"victim", "witness"}, py::arg("matched") = false,
-      py::arg("level") = 0.95);
+      py::arg("exposure_roles") = std::vector<std::string>{"victim", "witness"}, py::arg("person_keys") = py::none(),
+      py::arg("matched") = false, py::arg("level") = 0.95);
   m.def(
       "person_dates",
       [](std::shared_ptr<const Dataset> ds) {
@@ -125,12 +165,12 @@ void register_indicators(py::module_& root) {
       py::arg("dataset"), "birth day, 18th birthday (NO_DAY when unknown) and last observed day per person");
   m.def(
       "chains",
-      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we) {
+      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we, const KeyArray& person_keys) {
         indicators::ChainsCounts c;
         {
           py::gil_scoped_release release;
           const FamilyGraph g(ds->persons);
-          c = indicators::chains_counts(*ds, g, {window_of(ws, we)});
+          c = indicators::chains_counts(*ds, g, {window_of(ws, we), key_span(person_keys)});
         }
         py::dict d;
         d["window"] = window_tuple(c.window);
@@ -148,9 +188,17 @@ void register_indicators(py::module_& root) {
         d["continuation_strata"] = strata_list(c.continuation_strata);
         d["continuation_strata_without_birth_date"] = c.continuation_strata.without_birth_date;
         d["work"] = c.work;
+        if (person_keys) {
+          py::dict k;
+          k["links"] = c.links_key_sum;
+          k["chain_exactly"] = py::make_tuple(c.chain_key_sums[0], c.chain_key_sums[1], c.chain_key_sums[2]);
+          k["continuation"] = key_table(c.continuation_keys);
+          d["key_sums"] = k;
+        }
         return d;
       },
-      py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none());
+      py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
+      py::arg("person_keys") = py::none());
   m.def(
       "recurrence_risk",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
@@ -223,9 +271,10 @@ void register_indicators(py::module_& root) {
       "relative_exposure",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
          const std::vector<std::string>& relations, const std::vector<std::pair<std::string, std::string>>& role_pairs,
-         bool strata) {
+         bool strata, const KeyArray& person_keys) {
         indicators::RelativeExposureOptions o;
         o.window = window_of(ws, we);
+        o.person_keys = key_span(person_keys);
         o.relations.clear();
         for (const auto& r : relations) o.relations.push_back(parse_relation(r));
         o.role_pairs.clear();
@@ -244,33 +293,42 @@ void register_indicators(py::module_& root) {
             counts["strata_without_birth_date"] = c.strata.without_birth_date;
             counts["work"] = t.work;
           }
+          if (person_keys) counts["key_sums"] = key_table(c.keys);
           out.append(py::make_tuple(std::string(to_string(c.relation)), std::string(to_string(c.roles.relative_role)),
                                     std::string(to_string(c.roles.proband_role)), counts));
         }
         return py::make_tuple(window_tuple(t.window), out);
       },
       py::arg("dataset"), py::arg("window_start"), py::arg("window_end"), py::arg("relations"), py::arg("role_pairs"),
-      py::arg("strata") = false,
+      py::arg("strata") = false, py::arg("person_keys") = py::none(),
       "(window, [(relation, relative_role, proband_role, {a, b, c, d})]); with strata=True each dict also holds "
-      "'strata' [(birth_year, sex, parents_known, a, b, c, d)] (single birth year x sex x parents recorded of the proband, non-empty strata "
-      "sorted), 'strata_without_birth_date' (probands in no stratum) and 'work' (steps of the whole table)");
+      "'strata' [(birth_year, sex, parents_known, a, b, c, d)] (single birth year x sex x parents recorded of the "
+      "proband, non-empty strata sorted), 'strata_without_birth_date' (probands in no stratum) and 'work' (steps of "
+      "the whole table); with person_keys (one uint64 per person) also 'key_sums' {a, b, c, d}");
   m.def(
       "repeat_incidents",
-      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we, int T) {
+      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we, int T,
+         const KeyArray& person_keys) {
         indicators::RepeatIncidentsCounts c;
         {
           py::gil_scoped_release release;
-          c = indicators::repeat_incidents_counts(*ds, {window_of(ws, we), T});
+          c = indicators::repeat_incidents_counts(*ds, {window_of(ws, we), T, key_span(person_keys)});
         }
+        auto unit = [&](const indicators::RepeatCounts& r) {
+          py::dict u(py::arg("n") = r.n, py::arg("repeat") = r.repeat);
+          if (person_keys) u["key_sums"] = py::make_tuple(r.repeat_key_sum, r.no_repeat_key_sum);
+          return u;
+        };
         py::dict d;
         d["window"] = window_tuple(c.window);
         d["T"] = c.T;
-        d["persons"] = py::dict(py::arg("n") = c.persons.n, py::arg("repeat") = c.persons.repeat);
-        d["families"] = py::dict(py::arg("n") = c.families.n, py::arg("repeat") = c.families.repeat);
+        d["persons"] = unit(c.persons);
+        d["families"] = unit(c.families);
         d["work"] = c.work;
         return d;
       },
-      py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(), py::arg("T") = 365);
+      py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(), py::arg("T") = 365,
+      py::arg("person_keys") = py::none());
   m.def(
       "early_signalling",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we, std::vector<int> years) {
@@ -302,20 +360,21 @@ void register_indicators(py::module_& root) {
       py::arg("years") = std::vector<int>{1, 2, 5});
   m.def(
       "agency_overlap",
-      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we) {
+      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we, const KeyArray& person_keys) {
         indicators::AgencyOverlapCounts c;
         {
           py::gil_scoped_release release;
-          c = indicators::agency_overlap_counts(*ds, {window_of(ws, we)});
+          c = indicators::agency_overlap_counts(*ds, {window_of(ws, we), key_span(person_keys)});
         }
         py::dict d;
         d["window"] = window_tuple(c.window);
-        d["persons"] = overlap(c.persons, *ds);
-        d["families"] = overlap(c.families, *ds);
+        d["persons"] = overlap(c.persons, *ds, person_keys.has_value());
+        d["families"] = overlap(c.families, *ds, person_keys.has_value());
         d["work"] = c.work;
         return d;
       },
-      py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none());
+      py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
+      py::arg("person_keys") = py::none());
 }
 
 }  // namespace famgraph::python

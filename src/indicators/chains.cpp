@@ -16,6 +16,8 @@ ChainsCounts chains_counts(const Dataset& ds, const FamilyGraph& g, const Chains
   const auto& E = ds.events;
   const PersonDates pd = person_dates(P);
   const std::size_t n = P.size();
+  disclosure::check_person_keys(opt.person_keys, n);
+  const bool keyed = !opt.person_keys.empty();
   // Links, incident by incident. A link needs the victim's recorded parent among the incident's
   // perpetrators: mark the perpetrators (an in-window row) with the incident, then ask for each
   // victim row whether its mother or father is marked. O(rows) for any incident size; pairing each
@@ -53,12 +55,16 @@ ChainsCounts chains_counts(const Dataset& ds, const FamilyGraph& g, const Chains
   std::vector<int> len(n, 0);
   for (Index c : g.topological_order())
     for (auto k = first[c]; k < first[c + 1]; ++k) len[c] = std::max(len[c], len[link_parent[k]] + 1);
-  for (int l : len) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const int l = len[i];
     out.ge1 += l >= 1;
     out.ge2 += l >= 2;
     out.ge3 += l >= 3;
     out.longest = std::max(out.longest, l);
+    if (keyed && l >= 1) out.chain_key_sums[static_cast<std::size_t>(std::min(l, 3) - 1)] += opt.person_keys[i];
   }
+  if (keyed)
+    for (const auto& [p, c] : out.links) out.links_key_sum += disclosure::pair_key(opt.person_keys[p], opt.person_keys[c]);
   out.work += 2 * n + out.links.size();
   // Continuation.
   std::vector<std::uint8_t> victim(n, 0), perp(n, 0);
@@ -87,6 +93,7 @@ ChainsCounts chains_counts(const Dataset& ds, const FamilyGraph& g, const Chains
     }
     if (!has_child) continue;
     out.continuation.add(victim[i] != 0, perp[i] != 0);
+    if (keyed) out.continuation_keys.add(victim[i] != 0, perp[i] != 0, opt.person_keys[i]);
     tally.add(static_cast<Index>(i), victim[i] != 0, perp[i] != 0);
   }
   out.continuation_strata = tally.result();

@@ -2,6 +2,7 @@
 #include "famgraph/indicators/overlap.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "famgraph/families.hpp"
 
@@ -15,10 +16,11 @@ namespace {
 class Tally {
  public:
   explicit Tally(OverlapCounts& oc) : oc_(oc) {}
-  void add(std::vector<std::uint16_t>& orgs) {
+  void add(std::vector<std::uint16_t>& orgs, std::optional<std::uint64_t> key) {
     if (orgs.empty()) return;
     std::sort(orgs.begin(), orgs.end());
     ++oc_.combinations[orgs];
+    if (key) oc_.combination_key_sums[orgs] += *key;
     ++oc_.known_1plus;
     oc_.known_2plus += orgs.size() >= 2;
   }
@@ -51,6 +53,8 @@ AgencyOverlapCounts agency_overlap_counts(const Dataset& ds, const AgencyOverlap
   const auto& C = ds.contacts;
   const std::size_t n = P.size(), n_org = ds.sources.size();
   out.organisations = n_org;
+  disclosure::check_person_keys(opt.person_keys, n);
+  const bool keyed = !opt.person_keys.empty();
   for (OverlapCounts* oc : {&out.persons, &out.families}) {
     oc->both.assign(n_org, std::vector<std::uint64_t>(n_org, 0));
     oc->either.assign(n_org, std::vector<std::uint64_t>(n_org, 0));
@@ -77,7 +81,7 @@ AgencyOverlapCounts agency_overlap_counts(const Dataset& ds, const AgencyOverlap
   Tally persons(out.persons);
   for (std::size_t i = 0; i < n; ++i) {
     orgs.assign(orgs_of.begin() + offsets[i], orgs_of.begin() + offsets[i + 1]);
-    persons.add(orgs);
+    persons.add(orgs, keyed ? std::optional(opt.person_keys[i]) : std::nullopt);
     out.work += 1 + orgs.size();
   }
   persons.finish(n_org, out.work);
@@ -97,7 +101,12 @@ AgencyOverlapCounts agency_overlap_counts(const Dataset& ds, const AgencyOverlap
         orgs.push_back(o);
       }
     }
-    families.add(orgs);
+    std::optional<std::uint64_t> key;
+    if (keyed) {
+      const bool two = F.parent_b[f] != NONE;
+      key = disclosure::family_key(opt.person_keys[F.parent_a[f]], two ? opt.person_keys[F.parent_b[f]] : 0, two);
+    }
+    families.add(orgs, key);
   }
   families.finish(n_org, out.work);
   return out;

@@ -102,6 +102,14 @@ RepeatIncidentsCounts repeat_incidents_counts(const Dataset& ds, const RepeatInc
   const auto& E = ds.events;
   const PersonDates pd = person_dates(P);
   const std::size_t n = P.size();
+  disclosure::check_person_keys(opt.person_keys, n);
+  const bool keyed = !opt.person_keys.empty();
+  // Units by whether they repeat; the key sums of the two (the cell key method).
+  auto tally = [keyed](RepeatCounts& rc, bool repeat, std::uint64_t key) {
+    ++rc.n;
+    rc.repeat += repeat;
+    if (keyed) (repeat ? rc.repeat_key_sum : rc.no_repeat_key_sum) += key;
+  };
   constexpr std::uint32_t no_row = UINT32_MAX;
   // first[i]: i's first in-window row; other[k]: the next row of i after row k of another incident.
   std::vector<std::uint32_t> first(n, no_row), other(E.size(), no_row);
@@ -133,8 +141,7 @@ RepeatIncidentsCounts repeat_incidents_counts(const Dataset& ds, const RepeatInc
     if (k == no_row) continue;
     const Day t0 = E.date[k];
     if (static_cast<std::int64_t>(t0) + opt.T > std::min(w.end, pd.last[i])) continue;
-    ++out.persons.n;
-    out.persons.repeat += in_period(k, horizon(t0)).two;
+    tally(out.persons, in_period(k, horizon(t0)).two, keyed ? opt.person_keys[i] : 0);
   }
   const NuclearFamilies F = nuclear_families(P);
   out.work += 2 * n;
@@ -150,7 +157,6 @@ RepeatIncidentsCounts repeat_incidents_counts(const Dataset& ds, const RepeatInc
       }
     }
     if (!any || static_cast<std::int64_t>(t0) + opt.T > std::min(w.end, last)) continue;
-    ++out.families.n;
     const Day hi = horizon(t0);
     std::uint32_t seen = UINT32_MAX;
     bool repeat = false;
@@ -164,7 +170,12 @@ RepeatIncidentsCounts repeat_incidents_counts(const Dataset& ds, const RepeatInc
       }
       seen = s.incident;
     }
-    out.families.repeat += repeat;
+    std::uint64_t key = 0;
+    if (keyed) {
+      const bool two = F.parent_b[f] != NONE;
+      key = disclosure::family_key(opt.person_keys[F.parent_a[f]], two ? opt.person_keys[F.parent_b[f]] : 0, two);
+    }
+    tally(out.families, repeat, key);
   }
   return out;
 }

@@ -19,6 +19,8 @@ VictimToPerpetratorCounts victim_to_perpetrator_counts(const Dataset& ds, const 
   const PersonDates pd = person_dates(P);
   const Strata strata(P);
   StratumTally tally(strata);
+  disclosure::check_person_keys(opt.person_keys, P.size());
+  const bool keyed = !opt.person_keys.empty();
   for (std::size_t i = 0; i < P.size(); ++i) {
     ++out.work;
     if (pd.birth[i] == NO_DAY) {
@@ -44,6 +46,12 @@ VictimToPerpetratorCounts victim_to_perpetrator_counts(const Dataset& ds, const 
     const int decade = (year >= 0 ? year / 10 : (year - 9) / 10) * 10;
     out.by_decade[decade].add(exposed, outcome);
     tally.add(static_cast<Index>(i), exposed, outcome);
+    if (keyed) {
+      const std::uint64_t key = opt.person_keys[i];
+      out.keys.overall.add(exposed, outcome, key);
+      out.keys.by_sex[static_cast<std::size_t>(P.sex[i])].add(exposed, outcome, key);
+      out.keys.by_decade[decade].add(exposed, outcome, key);
+    }
     out.time.push_back(outcome ? first_perp - a18 : censor - a18);
     out.event.push_back(outcome ? 1 : 0);
     out.exposed.push_back(exposed ? 1 : 0);
@@ -62,6 +70,8 @@ RelativeExposureCounts relative_exposure_table(const Dataset& ds, const Relative
   const auto& E = ds.events;
   const PersonDates pd = person_dates(P);
   const std::size_t n = P.size();
+  disclosure::check_person_keys(opt.person_keys, n);
+  const bool keyed = !opt.person_keys.empty();
   // In-window roles of every person, as a bit mask.
   std::vector<RoleSet> has(n, 0);
   for (std::size_t k = 0; k < E.size(); ++k)
@@ -96,7 +106,7 @@ RelativeExposureCounts relative_exposure_table(const Dataset& ds, const Relative
         relatives_have[i] = s;
       }
       for (const RolePair& rp : opt.role_pairs) {
-        RelativeExposureCell cell{r, rp, {}, {}};
+        RelativeExposureCell cell{r, rp, {}, {}, {}};
         StratumTally tally(strata);
         for (std::size_t i = 0; i < n; ++i) {
           if (!proband[i]) continue;
@@ -104,6 +114,7 @@ RelativeExposureCounts relative_exposure_table(const Dataset& ds, const Relative
           const bool outcome = contains(has[i], rp.proband_role);
           cell.counts.add(exposed, outcome);
           tally.add(static_cast<Index>(i), exposed, outcome);
+          if (keyed) cell.keys.add(exposed, outcome, opt.person_keys[i]);
         }
         out.work += n;
         cell.strata = tally.result();

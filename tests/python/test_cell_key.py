@@ -25,8 +25,8 @@ from scipy import optimize, stats
 from famgraph import cell_key, privacy
 from famgraph.cell_key import CellKey, PTable
 
-# The HMAC test vectors of RFC 4231 use keys of one repeated byte, which famgraph warns about
-# (WeakKeyWarning, docs/privacy.md); here they are deliberate.
+# Test vectors and short example keys are low-entropy on purpose (RFC 4231 keys repeat one byte):
+# the WeakKeyWarning that real keys get is not what these tests are about.
 pytestmark = pytest.mark.filterwarnings("ignore::famgraph.privacy.WeakKeyWarning")
 
 SECRET = b"cell key test secret, 32 bytes!!"
@@ -317,7 +317,9 @@ def test_cellkey_never_shows_the_secret(caplog: pytest.LogCaptureFixture) -> Non
             ck.perturb([5], [1, 2])
     assert SECRET.decode() not in caplog.text + str(e.value)
     with pytest.raises(ValueError, match="scope='data' needs the 32-byte digest"):
-        CellKey(privacy.Key(SECRET))
+        CellKey(privacy.Key(SECRET), digest=b"short")
+    with pytest.raises(ValueError, match="scope='data' needs the 32-byte digest"):
+        CellKey(privacy.Key(SECRET)).perturb([5], [1])  # the digest is supplied by a run
     with pytest.raises(ValueError, match="scope='records' uses no digest"):
         CellKey(privacy.Key(SECRET), scope="records", digest=b"x" * 32)
     with pytest.raises(ValueError, match="counts must be >= 0"):

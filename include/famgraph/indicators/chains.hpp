@@ -1,5 +1,8 @@
 #pragma once
 // Indicator 3, intergenerational chains and their continuation (DESIGN.md §4.1).
+#include <array>
+#include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -10,6 +13,8 @@ namespace famgraph::indicators {
 
 struct ChainsOptions {
   Window window;
+  /// The cell key method: one record key per person, or empty. Not owned.
+  std::span<const std::uint64_t> person_keys;
 };
 
 struct ChainsCounts {
@@ -27,6 +32,13 @@ struct ChainsCounts {
   /// `continuation` by single birth year × sex (all these persons have a birth date).
   StratifiedCounts2x2 continuation_strata;
   std::uint64_t work = 0;  ///< elementary steps (common.hpp)
+  // Key sums (zero unless options.person_keys was given): of the links (a link's key is
+  // disclosure::pair_key(parent's key, child's key)); of the persons whose longest chain has
+  // exactly 1, exactly 2, and ≥ 3 links (the increments of the nested counts ge1 ≥ ge2 ≥ ge3);
+  // of the cells of `continuation`.
+  std::uint64_t links_key_sum = 0;
+  std::array<std::uint64_t, 3> chain_key_sums{};
+  disclosure::KeySums2x2 continuation_keys;
 };
 
 /// O(n + event rows): links are found per victim row by looking up whether a recorded parent

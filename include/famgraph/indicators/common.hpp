@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "famgraph/cell_key.hpp"
 #include "famgraph/dataset.hpp"
 
 namespace famgraph::indicators {

@@ -2,6 +2,7 @@
 // Indicator 6, multi-agency overlap (DESIGN.md §4.1).
 #include <cstdint>
 #include <map>
+#include <span>
 #include <vector>
 
 #include "famgraph/indicators/common.hpp"
@@ -10,6 +11,9 @@ namespace famgraph::indicators {
 
 struct AgencyOverlapOptions {
   Window window;
+  /// The cell key method: one record key per person, or empty (a family's key is
+  /// disclosure::family_key of its parents'). Not owned.
+  std::span<const std::uint64_t> person_keys;
 };
 
 struct OverlapCounts {
@@ -18,6 +22,8 @@ struct OverlapCounts {
   /// both[i][j], either[i][j] over organisation codes (i < j used; symmetric).
   std::vector<std::vector<std::uint64_t>> both, either;
   std::uint64_t known_1plus = 0, known_2plus = 0;
+  /// Key sums of `combinations` (only when options.person_keys was given; the same keys).
+  std::map<std::vector<std::uint16_t>, std::uint64_t> combination_key_sums;
 };
 
 struct AgencyOverlapCounts {

@@ -1,5 +1,7 @@
 #pragma once
 // Indicator 4a, familial recurrence risk λ_R (Risch 1990) (DESIGN.md §4.1).
+#include <cstdint>
+#include <span>
 #include <vector>
 
 #include "famgraph/indicators/common.hpp"
@@ -39,11 +41,16 @@ RecurrenceResultCounts recurrence_counts(const Dataset& ds, const RecurrenceOpti
 struct RepeatIncidentsOptions {
   Window window;
   int T = 365;  ///< days
+  /// The cell key method: one record key per person, or empty (a family's key is
+  /// disclosure::family_key of its parents'). Not owned.
+  std::span<const std::uint64_t> person_keys;
 };
 
 struct RepeatCounts {
   std::uint64_t n = 0;       ///< units in the denominator: t0 + T ≤ min(we, exit)
   std::uint64_t repeat = 0;  ///< of which with a second distinct incident in [t0, t0 + T]
+  /// Key sums of the units with and without a repeat (zero unless options.person_keys was given).
+  std::uint64_t repeat_key_sum = 0, no_repeat_key_sum = 0;
 };
 
 struct RepeatIncidentsCounts {

@@ -1,7 +1,9 @@
 #pragma once
 // Indicator 1, the victim→perpetrator pathway (DESIGN.md §4.1).
 #include <array>
+#include <cstdint>
 #include <map>
+#include <span>
 #include <vector>
 
 #include "famgraph/indicators/common.hpp"
@@ -12,6 +14,16 @@ namespace famgraph::indicators {
 struct VictimToPerpetratorOptions {
   Window window;
   RoleSet exposure_roles = roles({Role::victim, Role::witness});
+  /// The cell key method (famgraph/cell_key.hpp): one record key per person, or empty for no key
+  /// sums. Not owned; must outlive the call.
+  std::span<const std::uint64_t> person_keys;
+};
+
+/// Key sums (mod 2^64 of the eligible persons' keys) of the cells of VictimToPerpetratorCounts.
+struct VictimToPerpetratorKeySums {
+  disclosure::KeySums2x2 overall;
+  std::array<disclosure::KeySums2x2, 3> by_sex{};
+  std::map<int, disclosure::KeySums2x2> by_decade;
 };
 
 /// Counts of the pathway and the survival data behind its Kaplan–Meier curves.
@@ -29,6 +41,7 @@ struct VictimToPerpetratorCounts {
   /// `overall` by single birth year × sex of the eligible person (all have a birth date).
   StratifiedCounts2x2 strata;
   std::uint64_t work = 0;  ///< elementary steps (common.hpp)
+  VictimToPerpetratorKeySums keys;  ///< all zero unless options.person_keys was given
 };
 
 /// Eligible: birth date known and ws < 18th birthday ≤ min(we, exit). Exposed: an in-window event
@@ -53,6 +66,8 @@ struct RelativeExposureOptions {
                                    {Role::victim, Role::perpetrator},
                                    {Role::perpetrator, Role::victim},
                                    {Role::perpetrator, Role::perpetrator}};
+  /// The cell key method: one record key per person (the probands), or empty. Not owned.
+  std::span<const std::uint64_t> person_keys;
 };
 
 struct RelativeExposureCell {
@@ -61,6 +76,7 @@ struct RelativeExposureCell {
   Counts2x2 counts;
   /// `counts` by single birth year × sex of the proband; probands without a birth date apart.
   StratifiedCounts2x2 strata;
+  disclosure::KeySums2x2 keys;  ///< key sums of `counts` (zero unless options.person_keys was given)
 };
 
 struct RelativeExposureCounts {

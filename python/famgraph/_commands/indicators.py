@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import _files, indicators
 from .._progress import terminal_progress
-from ._shared import add_dataset_arguments, load
+from ._shared import add_dataset_arguments, add_disclosure_arguments, cell_key_of, load
 
 
 def write_json_atomic(doc: Any, path: Path) -> Path:
@@ -20,6 +20,7 @@ def write_json_atomic(doc: Any, path: Path) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
+    ck = cell_key_of(args)  # a missing or unreadable secret stops the run before the data are read
     ds = load(args)
     if args.json:
         _files.check_output_file(args.json)  # before the work (and after the inputs are known)
@@ -40,7 +41,16 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         include=include,
         progress=progress,
+        disclosure="suppression" if ck is None else "cell_key",
+        cell_key=ck,
     )
+    if ck is not None and include is None:
+        left = [n for n in indicators.NAMES if n not in results]
+        print(
+            "famgraph: note: --disclosure cell_key: left out (not yet available with the cell key "
+            f"method): {', '.join(left)}",
+            file=sys.stderr,
+        )
     if bar is not None:
         bar(1.0)
     s = ds.summary()
@@ -80,6 +90,7 @@ def register(sub: Any) -> None:
         default=10,
         help="suppress counts below this (default 10); 0 turns disclosure control off",
     )
+    add_disclosure_arguments(p)
     p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap replicates for lambda_R (0: none)")
     p.add_argument("--n-sim", type=int, default=1000, help="permutations for the GIF test (0: none)")

@@ -8,20 +8,29 @@ from pathlib import Path
 from typing import Any
 
 from .._files import check_output_file
-from ._shared import add_dataset_arguments, load
+from ._shared import add_dataset_arguments, add_disclosure_arguments, cell_key_of, load
 
 
 def run(args: argparse.Namespace) -> int:
     from ..report import report
 
+    ck = cell_key_of(args)  # a missing or unreadable secret stops the run before the data are read
     ds = load(args)
     check_output_file(args.out)  # before the work (and after the inputs are known)
+    results = None
+    if ck is not None:
+        from .. import indicators
+
+        results = indicators.suite(
+            ds, window=args.window, min_cell=args.min_cell, disclosure="cell_key", cell_key=ck
+        )
     out = report(
         ds,
         Path(args.out),
         lang=args.lang,
         window=args.window,
         min_cell=args.min_cell,
+        results=results,
         pedigree=True if args.allow_pedigree else None,
         date=args.date,
     )
@@ -51,6 +60,7 @@ def register(sub: Any) -> None:
         default=10,
         help="suppress counts below this (default 10); 0 turns disclosure control off (stamped on the page)",
     )
+    add_disclosure_arguments(p)
     p.add_argument(
         "--date",
         metavar="YYYY-MM-DD",

@@ -5,6 +5,8 @@ Every function takes a :class:`famgraph.Dataset` and keyword options (window, ro
 ``min_cell``, ``level``, …), validates them (one clear error naming the option and the allowed
 values), counts in C++ and returns a :class:`Result` whose tables are disclosure-controlled
 (``min_cell=10`` by default; ``min_cell=0`` turns it off and says so on every output).
+``disclosure="cell_key"`` with ``cell_key=famgraph.cell_key.CellKey(secret)`` perturbs every count
+first, in the indicators of :data:`CELL_KEY_INDICATORS` (docs/disclosure.md).
 
 Example
 -------
@@ -15,6 +17,7 @@ Example
 ['stratum', 'level', 'a', 'b', 'c', 'd']
 """
 
+from ._cellkey import CELL_KEY_INDICATORS, DISCLOSURE_METHODS
 from ._options import RELATIONS, ROLES, parse_window
 from ._result import Result
 from .chains import chains
@@ -27,6 +30,8 @@ from .suite import NAMES, SCHEMA_VERSION, suite, to_json
 from .transmission import relative_exposure, victim_to_perpetrator
 
 __all__ = [
+    "CELL_KEY_INDICATORS",
+    "DISCLOSURE_METHODS",
     "NAMES",
     "RELATIONS",
     "ROLES",

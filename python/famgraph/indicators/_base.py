@@ -11,7 +11,7 @@ from ._options import WindowLike, check_level, check_min_cell, parse_window, pub
 if TYPE_CHECKING:
     from ..dataset import Dataset
 
-__all__ = ["Context", "context", "core", "core_call"]
+__all__ = ["Context", "context", "core", "core_call", "window_key"]
 
 _core_any: Any = _core
 #: famgraph._core.indicators (no type stub: the counts are plain dicts).
@@ -55,3 +55,8 @@ def core_call(fn: Any, *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
     except ValueError as e:
         raise ValueError(str(e)) from None
+
+
+def window_key(ctx: Context) -> list[int | None]:
+    """The requested window as day numbers (None: from the data), for the digest of a run."""
+    return [ctx.window_start, ctx.window_end]

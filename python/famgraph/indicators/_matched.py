@@ -29,7 +29,7 @@ __all__ = [
 #: The reason given when the matched estimate is withheld by disclosure control.
 VERDICT_NOT_PUBLISHED = (
     "the matched estimate is withheld by disclosure control "
-    "(too few persons in the cohorts that can be compared)"
+    "(too few persons in the cohorts that can be compared, or the cell key method is used)"
 )
 
 _MATCHED_COLUMNS = ["estimand", "method", "estimate", "lower", "upper", "informative_strata"]
@@ -62,7 +62,11 @@ def _row(estimand: str, method: str, est: Sequence[float | None] | None, strata:
 
 
 def matched_frame(
-    m: Mapping[str, Any], min_cell: int, follow_up: Mapping[str, Any] | None = None
+    m: Mapping[str, Any],
+    min_cell: int,
+    follow_up: Mapping[str, Any] | None = None,
+    *,
+    withheld: bool = False,
 ) -> pd.DataFrame:
     """One row per matched estimand: the Mantel–Haenszel odds and risk ratios, the conditional
     logistic odds ratio and, for the pathway, the stratified Cox hazard ratio and the
@@ -94,7 +98,7 @@ def matched_frame(
         )
     out = pd.DataFrame(rows, columns=_MATCHED_COLUMNS)
     out["informative_strata"] = out["informative_strata"].astype("int64")
-    hide = not matched_published(m, min_cell)
+    hide = withheld or not matched_published(m, min_cell)
     for col in ("estimate", "lower", "upper"):
         if hide:
             out[col] = np.nan
@@ -128,14 +132,16 @@ MATCHED_COLUMNS = (
 )
 
 
-def add_matched_columns(table: pd.DataFrame, matched: Sequence[Mapping[str, Any]], min_cell: int) -> None:
+def add_matched_columns(
+    table: pd.DataFrame, matched: Sequence[Mapping[str, Any]], min_cell: int, *, withheld: bool = False
+) -> None:
     """Append the matched estimate and verdict of each row (``core.matched`` of the row's strata)
     to a table of 2×2 rows, in place. The crude columns stay; the matched ones are the headline."""
     nan = float("nan")
     cols: dict[str, list[Any]] = {c: [] for c in MATCHED_COLUMNS}
     flags: list[bool] = []
     for m in matched:
-        ok = matched_published(m, min_cell)
+        ok = not withheld and matched_published(m, min_cell)
         flags.append(not ok)
         for name, key in (("or_mh", "or_mh"), ("rr_mh", "rr_mh")):
             est = m[key] if ok and m[key] is not None else (nan, nan, nan)

@@ -134,7 +134,14 @@ class Result:
     @property
     def stamp(self) -> str:
         """The disclosure-control statement carried by every output."""
-        return disclosure.stamp(self.min_cell)
+        text = disclosure.stamp(self.min_cell)
+        ck = self.parameters.get("cell_key")
+        if self.parameters.get("disclosure") == "cell_key" and isinstance(ck, Mapping):
+            text += (
+                f"; cell key method: every count perturbed by noise of at most +-{ck['max_deviation']} "
+                f"(variance {ck['variance']:g}, scope {ck['scope']}) before suppression"
+            )
+        return text
 
     @property
     def empty(self) -> bool:

@@ -206,16 +206,19 @@ def two_by_two_frame(
     level: float,
     min_cell: int,
     linked: Sequence[tuple[int, Sequence[int]]] = (),
+    perturbed: bool = False,
 ) -> pd.DataFrame:
     """One published 2×2 table per row: key columns, counts, estimates, suppression flags.
 
     ``linked`` lists (overall row, stratum rows) whose cells add up; they are protected jointly.
+    ``perturbed``: the counts are perturbed cells (the cell key method), which need not add up
+    across linked rows; the rules apply to them unchanged (docs/decisions.md, 42 and 45).
     """
     m = disclosure.check_min_cell(min_cell)
     if len(keys) != len(counts):
         raise ValueError("keys and counts differ in length")
     values = [_values(*(int(x) for x in abcd)) for abcd in counts]
-    for overall, strata in linked:
+    for overall, strata in () if perturbed else linked:
         for field in _CELLS:
             total = sum(values[r][field] for r in strata)
             if total != values[overall][field]:

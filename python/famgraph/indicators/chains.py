@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import disclosure
+from ..cell_key import CellKey
 from ..disclosure import FLAG_SUFFIX
-from ._base import context, core
+from ._base import context, core, window_key
+from ._cellkey import CELL_KEY_NOTE, Disclosure, check_disclosure, prepare
 from ._matched import add_matched_columns
 from ._options import WindowLike
 from ._result import Result
@@ -34,13 +36,17 @@ def chains(
     window: WindowLike = None,
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     level: float = 0.95,
+    disclosure: Disclosure = "suppression",
+    cell_key: CellKey | None = None,
 ) -> Result:
     """Indicator 3: how many persons stand at the end of a chain of ≥ 1, ≥ 2, ≥ 3 links.
 
     ``.table`` has one row per ``measure``: ``links`` (number of links), ``chain_ge1``,
     ``chain_ge2``, ``chain_ge3`` (persons whose longest incoming chain has at least that many
     links); ``.tables["continuation"]`` is the 2×2 table of continuation. Counts carry no
-    confidence interval (DESIGN.md §4.0).
+    confidence interval (DESIGN.md §4.0). ``disclosure="cell_key"`` perturbs the number of links,
+    the persons whose longest chain has exactly 1, exactly 2 and at least 3 links (the published
+    ≥ 1 and ≥ 2 are their sums) and the continuation cells (docs/disclosure.md, "Using it").
 
     Example
     -------
@@ -50,37 +56,59 @@ def chains(
     ['links', 'chain_ge1', 'chain_ge2', 'chain_ge3']
     """
     ctx = context(ds, window, min_cell, level)
-    c = core.chains(ctx.dataset, ctx.window_start, ctx.window_end)
+    ck = check_disclosure(disclosure, cell_key, "chains")
+    noise = None if ck is None else prepare(ck, ds, "chains", {"window": window_key(ctx)})
+    c = core.chains(
+        ctx.dataset, ctx.window_start, ctx.window_end, None if noise is None else noise.person_keys
+    )
     m = ctx.min_cell
     n_links = len(c["links"][0])
+    ge1, ge2, ge3 = int(c["ge1"]), int(c["ge2"]), int(c["ge3"])
+    t = c["continuation"]
+    continuation = (int(t["a"]), int(t["b"]), int(t["c"]), int(t["d"]))
+    if noise is not None:
+        # the finest cells: links, and persons with exactly 1, exactly 2, >= 3 links (decision 45)
+        ks = c["key_sums"]
+        n_links, e1, e2, ge3 = noise.perturb(
+            [n_links, ge1 - ge2, ge2 - ge3, ge3], [ks["links"], *ks["chain_exactly"]]
+        )
+        ge2 = e2 + ge3
+        ge1 = e1 + ge2
+        continuation = noise.perturb_2x2(t, ks["continuation"])
     # ge3 ≤ ge2 ≤ ge1: nested counts with total ge1 (exactly 1 and exactly 2 are differences).
-    hide_ge1, hide_nested = nested_status([int(c["ge3"]), int(c["ge2"])], int(c["ge1"]), m)
+    hide_ge1, hide_nested = nested_status([ge3, ge2], ge1, m)
     table = pd.DataFrame(
         {
             "measure": ["links", "chain_ge1", "chain_ge2", "chain_ge3"],
-            "count": pd.Series([n_links, c["ge1"], c["ge2"], c["ge3"]], dtype="int64"),
+            "count": pd.Series([n_links, ge1, ge2, ge3], dtype="int64"),
         }
     )
     # links − chain_ge1 counts children with two linked parents: a small difference is a small count
-    hide_links = m > 0 and (n_links < m or (not hide_ge1 and n_links - int(c["ge1"]) < m))
+    hide_links = m > 0 and (n_links < m or (not hide_ge1 and n_links - ge1 < m))
     hide = [hide_links, hide_ge1, hide_nested[1], hide_nested[0]]
     table["count"] = table["count"].astype("float64").mask(pd.Series(hide), float("nan"))
     table = _finish(table, {"count": hide}, m, ["count"])
-    t = c["continuation"]
     cont = two_by_two_frame(
-        pd.DataFrame({"population": ["continuation"]}),
-        [(int(t["a"]), int(t["b"]), int(t["c"]), int(t["d"]))],
-        level=ctx.level,
-        min_cell=m,
+        pd.DataFrame({"population": ["continuation"]}), [continuation], level=ctx.level, min_cell=m
     )
-    add_matched_columns(cont, [core.matched(c["continuation_strata"], ctx.level)], m)
+    add_matched_columns(
+        cont, [core.matched(c["continuation_strata"], ctx.level)], m, withheld=noise is not None
+    )
     assert f"count{FLAG_SUFFIX}" in table.columns
-    note = "" if n_links else "no links: no parent-to-child incident inside the window"
+    exact_links = len(c["links"][0])
+    note = "" if exact_links else "no links: no parent-to-child incident inside the window"
+    params = ctx.parameters(c["window"])
+    if noise is not None:
+        params.update(noise.parameters())
+        note = note or CELL_KEY_NOTE
     return Result(
         "chains",
         {"table": table, "continuation": cont},
-        ctx.parameters(c["window"]),
+        params,
         DEFINITION,
         note,
-        {"empty": n_links == 0 and sum(int(t[x]) for x in "abcd") == 0, "window_days": tuple(c["window"])},
+        {
+            "empty": exact_links == 0 and sum(int(t[x]) for x in "abcd") == 0,
+            "window_days": tuple(c["window"]),
+        },
     )

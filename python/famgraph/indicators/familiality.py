@@ -10,7 +10,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import disclosure, stats
+from ..cell_key import CellKey
 from ._base import Context, context, core
+from ._cellkey import Disclosure, check_disclosure
 from ._matched import count_verdict_frame
 from ._options import WindowLike, check_int, check_n_sim, check_roles
 from ._result import Result
@@ -44,6 +46,8 @@ def gif(
     seed: int = 1,
     threads: int = 0,
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
+    disclosure: Disclosure = "suppression",
+    cell_key: CellKey | None = None,
 ) -> Result:
     """Indicator 4c: the genealogical index of familiality with its matched permutation test.
 
@@ -58,6 +62,7 @@ def gif(
     99
     """
     ctx = context(ds, window, min_cell)
+    check_disclosure(disclosure, cell_key, "gif")  # cell_key: not available (refused)
     roles = check_roles(case_roles, "case_roles")
     n_sim = check_n_sim(n_sim)
     seed = check_int(seed, "seed", 0, 2**63 - 1)
@@ -118,6 +123,8 @@ def fir(
     window: WindowLike = None,
     case_roles: Sequence[str] = ("perpetrator",),
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
+    disclosure: Disclosure = "suppression",
+    cell_key: CellKey | None = None,
 ) -> Result:
     """Indicator 4d: the familial incidence rate of every observed person (Kerber 1995).
 
@@ -133,6 +140,7 @@ def fir(
     ['case', 'non_case']
     """
     ctx = context(ds, window, min_cell)
+    check_disclosure(disclosure, cell_key, "fir")  # cell_key: not available (refused)
     roles = check_roles(case_roles, "case_roles")
     c = core.fir(ctx.dataset, ctx.window_start, ctx.window_end, roles)
     values = np.asarray(c["fir"], dtype=np.float64)

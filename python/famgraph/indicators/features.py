@@ -17,7 +17,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import disclosure, stats
+from ..cell_key import CellKey
 from ._base import context, core
+from ._cellkey import Disclosure, check_disclosure
 from ._matched import matched_frame, matched_published, verdict_frame
 from ._options import ROLES, WindowLike, check_roles
 from ._result import Result
@@ -217,6 +219,8 @@ def adjusted_association(
     exposure_roles: Sequence[str] = ("victim", "witness"),
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     level: float = 0.95,
+    disclosure: Disclosure = "suppression",
+    cell_key: CellKey | None = None,
 ) -> Result:
     """Indicator 7: the victim→perpetrator odds ratio adjusted for sex and birth decade.
 
@@ -235,6 +239,7 @@ def adjusted_association(
     'exposed'
     """
     ctx = context(ds, window, min_cell, level)
+    check_disclosure(disclosure, cell_key, "adjusted_association")  # cell_key: not available (refused)
     roles = check_roles(exposure_roles, "exposure_roles")
     v = core.victim_to_perpetrator(
         ctx.dataset, ctx.window_start, ctx.window_end, roles, matched=True, level=ctx.level

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import disclosure
-from ._base import context, core
+from ..cell_key import CellKey
+from ._base import context, core, window_key
+from ._cellkey import CELL_KEY_NOTE, Disclosure, Noise, check_disclosure, prepare
 from ._options import WindowLike
 from ._result import Result
 from ._tables import _finish, _flagged, share_frame
@@ -200,12 +202,40 @@ def _unit(
     return comb, pairs, known
 
 
+def _perturbed(d: dict[str, Any], noise: Noise) -> dict[str, Any]:
+    """The counts of one unit with every combination perturbed (the finest cells, decision 45);
+    the pair counts and the numbers known to ≥ 1 and ≥ 2 organisations are their sums."""
+    combos = [(tuple(o), int(n)) for o, n in d["combinations"]]
+    values = noise.perturb([n for _, n in combos], list(d["combination_key_sums"]))
+    kept = [(o, v) for (o, _), v in zip(combos, values, strict=True) if v > 0]
+    known: dict[str, int] = {}
+    both: dict[tuple[str, str], int] = {}
+    for o, v in kept:
+        for i, x in enumerate(o):
+            known[x] = known.get(x, 0) + v
+            for y in o[i + 1 :]:
+                both[(x, y)] = both.get((x, y), 0) + v
+                both[(y, x)] = both.get((y, x), 0) + v
+    pairs = []
+    for x, y, *_ in d["pairs"]:
+        b = both.get((x, y), 0)
+        pairs.append((x, y, b, known.get(x, 0) + known.get(y, 0) - b))
+    return {
+        "combinations": kept,
+        "pairs": pairs,
+        "known_1plus": sum(v for _, v in kept),
+        "known_2plus": sum(v for o, v in kept if len(o) >= 2),
+    }
+
+
 def agency_overlap(
     ds: Dataset,
     *,
     window: WindowLike = None,
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     level: float = 0.95,
+    disclosure: Disclosure = "suppression",
+    cell_key: CellKey | None = None,
 ) -> Result:
     """Indicator 6: persons and nuclear families known to several organisations.
 
@@ -214,6 +244,8 @@ def agency_overlap(
     UpSet table). ``.tables["pairs"]``: organisation_a, organisation_b, both, either, jaccard
     (published only where they are sums of published combinations). ``.tables["known"]``:
     known_1plus, known_2plus and the share known to ≥ 2 with a Wilson interval.
+    ``disclosure="cell_key"`` perturbs every combination; pairs and the ``known`` counts are sums
+    of the perturbed combinations (docs/disclosure.md, "Using it").
 
     Example
     -------
@@ -223,10 +255,14 @@ def agency_overlap(
     ['person', 'family']
     """
     ctx = context(ds, window, min_cell, level)
-    c = core.agency_overlap(ctx.dataset, ctx.window_start, ctx.window_end)
+    ck = check_disclosure(disclosure, cell_key, "agency_overlap")
+    noise = None if ck is None else prepare(ck, ds, "agency_overlap", {"window": window_key(ctx)})
+    c = core.agency_overlap(
+        ctx.dataset, ctx.window_start, ctx.window_end, None if noise is None else noise.person_keys
+    )
     orgs = sorted(ds._core.sources)
     parts = [
-        _unit(u, c[key], orgs, ctx.min_cell, ctx.level)
+        _unit(u, c[key] if noise is None else _perturbed(c[key], noise), orgs, ctx.min_cell, ctx.level)
         for u, key in (("person", "persons"), ("family", "families"))
     ]
     tables = {
@@ -237,10 +273,14 @@ def agency_overlap(
         t.attrs.update(parts[0][i].attrs)
     n = int(c["persons"]["known_1plus"])
     note = "" if n else "nobody is known to any organisation inside the window"
+    params = ctx.parameters(c["window"])
+    if noise is not None:
+        params.update(noise.parameters())
+        note = note or CELL_KEY_NOTE
     return Result(
         "agency_overlap",
         tables,
-        ctx.parameters(c["window"]),
+        params,
         DEFINITION,
         note,
         {"empty": n == 0, "window_days": tuple(c["window"])},

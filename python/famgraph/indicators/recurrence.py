@@ -11,7 +11,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import disclosure
-from ._base import context, core
+from ..cell_key import CellKey
+from ._base import context, core, window_key
+from ._cellkey import CELL_KEY_NOTE, Disclosure, check_disclosure, prepare
 from ._matched import count_verdict_frame
 from ._options import WindowLike, check_int, check_n_boot, check_relations, check_roles
 from ._result import Result
@@ -114,6 +116,8 @@ def recurrence_risk(
     seed: int = 1,
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     level: float = 0.95,
+    disclosure: Disclosure = "suppression",
+    cell_key: CellKey | None = None,
 ) -> Result:
     """Indicator 4a: familial recurrence risk ratio λ_R by relation (Risch 1990).
 
@@ -128,6 +132,7 @@ def recurrence_risk(
     ['parent', 'full_sibling', 'half_sibling']
     """
     ctx = context(ds, window, min_cell, level)
+    check_disclosure(disclosure, cell_key, "recurrence_risk")  # cell_key: not available (refused)
     roles = check_roles(case_roles, "case_roles")
     rels = check_relations(relations)
     n_boot = check_n_boot(n_boot)
@@ -214,10 +219,14 @@ def repeat_incidents(
     T: int = 365,
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     level: float = 0.95,
+    disclosure: Disclosure = "suppression",
+    cell_key: CellKey | None = None,
 ) -> Result:
     """Indicator 4b: the share of persons (and nuclear families) with a repeat within T days.
 
     ``.table``: unit (person, family), n, repeat, share with a Wilson interval.
+    ``disclosure="cell_key"`` perturbs the units with and without a repeat (n is their sum; a
+    family's record key is made from its parents'; docs/disclosure.md, "Using it").
 
     Example
     -------
@@ -228,17 +237,34 @@ def repeat_incidents(
     """
     ctx = context(ds, window, min_cell, level)
     T = check_int(T, "T", 0, 36600)
-    c = core.repeat_incidents(ctx.dataset, ctx.window_start, ctx.window_end, T)
+    ck = check_disclosure(disclosure, cell_key, "repeat_incidents")
+    noise = None if ck is None else prepare(ck, ds, "repeat_incidents", {"window": window_key(ctx), "T": T})
+    c = core.repeat_incidents(
+        ctx.dataset, ctx.window_start, ctx.window_end, T, None if noise is None else noise.person_keys
+    )
+    repeat: list[int] = []
+    total: list[int] = []
+    for u in (c["persons"], c["families"]):
+        k, n_u = int(u["repeat"]), int(u["n"])
+        if noise is not None:  # the finest cells: with and without a repeat; n is their sum
+            k, rest = noise.perturb([k, n_u - k], list(u["key_sums"]))
+            n_u = k + rest
+        repeat.append(k)
+        total.append(n_u)
     table = share_frame(
         pd.DataFrame({"unit": ["person", "family"]}),
-        [c["persons"]["repeat"], c["families"]["repeat"]],
-        [c["persons"]["n"], c["families"]["n"]],
+        repeat,
+        total,
         level=ctx.level,
         min_cell=ctx.min_cell,
         count_name="repeat",
     )
     n = int(c["persons"]["n"])
     note = "" if n else f"nobody had a first incident at least T = {T} days before the end of observation"
+    params = ctx.parameters(c["window"], T=T)
+    if noise is not None:
+        params.update(noise.parameters())
+        note = note or CELL_KEY_NOTE
     return Result(
         "repeat_incidents",
         {
@@ -247,7 +273,7 @@ def repeat_incidents(
                 n, "persons with a first incident followed for T days", ctx.min_cell
             ),
         },
-        ctx.parameters(c["window"], T=T),
+        params,
         DEFINITION_4B,
         note,
         {"empty": n == 0 and int(c["families"]["n"]) == 0, "window_days": tuple(c["window"])},

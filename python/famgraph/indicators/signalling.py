@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 
 from .. import disclosure, stats
+from ..cell_key import CellKey
 from ._base import context, core
+from ._cellkey import Disclosure, check_disclosure
 from ._matched import count_verdict_frame
 from ._options import WindowLike, check_int
 from ._result import Result
@@ -37,6 +39,8 @@ def early_signalling(
     years: Sequence[int] = (1, 2, 5),
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     level: float = 0.95,
+    disclosure: Disclosure = "suppression",
+    cell_key: CellKey | None = None,
 ) -> Result:
     """Indicator 5: could it have been seen earlier?
 
@@ -53,6 +57,7 @@ def early_signalling(
     [1, 2, 5]
     """
     ctx = context(ds, window, min_cell, level)
+    check_disclosure(disclosure, cell_key, "early_signalling")  # cell_key: not available (refused)
     if isinstance(years, int | str) or not isinstance(years, Sequence) or not years:
         raise TypeError(f"years must be a non-empty list of whole years, e.g. [1, 2, 5], got {years!r}")
     ys = sorted({check_int(y, "years", 1, 200) for y in years})

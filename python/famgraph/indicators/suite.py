@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import disclosure
 from .._core import __version__
+from ..cell_key import CellKey
 from ._base import context
+from ._cellkey import CELL_KEY_INDICATORS, Disclosure, check_disclosure
 from ._options import WindowLike, check_int, check_n_boot, check_n_sim
 from ._result import Result
 from .chains import chains
@@ -53,11 +55,16 @@ def suite(
     seed: int = 1,
     include: Iterable[str] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    disclosure: Disclosure = "suppression",
+    cell_key: CellKey | None = None,
 ) -> dict[str, Result]:
     """Every published indicator with the same window, ``min_cell``, level and seed.
 
     ``include`` picks a subset (names of :data:`NAMES`); ``progress(name, i, n)`` is called before
     each indicator. ``n_sim=0`` skips the GIF permutation test, ``n_boot=0`` the λ_R bootstrap.
+    ``disclosure="cell_key"`` (with ``cell_key``) perturbs every count of the indicators that
+    implement it (:data:`CELL_KEY_INDICATORS`); without ``include`` only those are computed, and
+    naming another one in ``include`` is an error (docs/disclosure.md, "Using it").
 
     Example
     -------
@@ -70,21 +77,28 @@ def suite(
     check_n_boot(n_boot)
     check_n_sim(n_sim)
     check_int(seed, "seed", 0, 2**63 - 1)
-    names = list(NAMES) if include is None else list(dict.fromkeys(include))
+    ck = check_disclosure(disclosure, cell_key, CELL_KEY_INDICATORS[0])
+    if include is None:
+        names = list(NAMES) if ck is None else [n for n in NAMES if n in CELL_KEY_INDICATORS]
+    else:
+        names = list(dict.fromkeys(include))
     bad = [n for n in names if n not in NAMES]
     if bad:
         raise ValueError(f"include: unknown indicator {bad[0]!r}; allowed: {', '.join(NAMES)}")
+    for n in names:
+        check_disclosure(disclosure, cell_key, n)  # refuses an indicator without the cell key method
     common: dict[str, Any] = {"window": window, "min_cell": min_cell}
+    keyed: dict[str, Any] = {} if ck is None else {"disclosure": "cell_key", "cell_key": ck}
     calls: Mapping[str, Callable[[], Result]] = {
-        "victim_to_perpetrator": lambda: victim_to_perpetrator(ds, level=level, **common),
-        "relative_exposure": lambda: relative_exposure(ds, level=level, **common),
-        "chains": lambda: chains(ds, level=level, **common),
+        "victim_to_perpetrator": lambda: victim_to_perpetrator(ds, level=level, **common, **keyed),
+        "relative_exposure": lambda: relative_exposure(ds, level=level, **common, **keyed),
+        "chains": lambda: chains(ds, level=level, **common, **keyed),
         "recurrence_risk": lambda: recurrence_risk(ds, level=level, n_boot=n_boot, seed=seed, **common),
-        "repeat_incidents": lambda: repeat_incidents(ds, level=level, **common),
+        "repeat_incidents": lambda: repeat_incidents(ds, level=level, **common, **keyed),
         "gif": lambda: gif(ds, n_sim=n_sim, seed=seed, **common),
         "fir": lambda: fir(ds, **common),
         "early_signalling": lambda: early_signalling(ds, level=level, **common),
-        "agency_overlap": lambda: agency_overlap(ds, level=level, **common),
+        "agency_overlap": lambda: agency_overlap(ds, level=level, **common, **keyed),
         "adjusted_association": lambda: adjusted_association(ds, level=level, **common),
     }
     out: dict[str, Result] = {}
@@ -112,6 +126,9 @@ def to_json(results: Mapping[str, Result], *, dataset: Mapping[str, Any] | None 
     first = next(iter(results.values()))
     shared: dict[str, Any] = {k: first.parameters[k] for k in ("window", "min_cell") if k in first.parameters}
     shared["level"] = next((r.parameters["level"] for r in results.values() if "level" in r.parameters), None)
+    for k in ("disclosure", "cell_key"):  # only in runs with the cell key method
+        if k in first.parameters:
+            shared[k] = first.parameters[k]
     doc: dict[str, Any] = {
         "famgraph_version": __version__,
         "schema_version": SCHEMA_VERSION,

@@ -9,8 +9,11 @@ import numpy as np
 import pandas as pd
 
 from .. import disclosure, stats
+from .. import disclosure as _dc  # the parameter `disclosure` shadows the module
+from ..cell_key import CellKey
 from ..disclosure import FLAG_SUFFIX
-from ._base import context, core
+from ._base import context, core, window_key
+from ._cellkey import CELL_KEY_NOTE, Disclosure, check_disclosure, prepare
 from ._matched import add_matched_columns, matched_frame, matched_published, verdict_frame
 from ._options import WindowLike, check_relations, check_roles
 from ._result import Result
@@ -100,6 +103,8 @@ def victim_to_perpetrator(
     exposure_roles: Sequence[str] = ("victim", "witness"),
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     level: float = 0.95,
+    disclosure: Disclosure = "suppression",
+    cell_key: CellKey | None = None,
 ) -> Result:
     """Indicator 1: does childhood exposure go with perpetration as an adult?
 
@@ -107,6 +112,10 @@ def victim_to_perpetrator(
     by sex and by birth decade (``.table``, column ``stratum``), the Kaplan–Meier cumulative
     incidence of first adult perpetration since the 18th birthday (``.tables["km"]``) and the
     log-rank test (``.tables["logrank"]``), all after disclosure control.
+
+    ``disclosure="cell_key"`` with ``cell_key=famgraph.cell_key.CellKey(secret)`` perturbs every
+    cell (docs/disclosure.md, "Using it"); the Kaplan–Meier curves and the log-rank test, which are
+    not counts, are then withheld.
 
     Example
     -------
@@ -118,25 +127,42 @@ def victim_to_perpetrator(
     """
     ctx = context(ds, window, min_cell, level)
     roles = check_roles(exposure_roles, "exposure_roles")
+    ck = check_disclosure(disclosure, cell_key, "victim_to_perpetrator")
+    noise = None
+    if ck is not None:
+        noise = prepare(ck, ds, "victim_to_perpetrator", {"window": window_key(ctx), "exposure_roles": roles})
     c = core.victim_to_perpetrator(
-        ctx.dataset, ctx.window_start, ctx.window_end, roles, matched=True, level=ctx.level
+        ctx.dataset,
+        ctx.window_start,
+        ctx.window_end,
+        roles,
+        None if noise is None else noise.person_keys,
+        matched=True,
+        level=ctx.level,
     )
+
+    def _published(t: dict[str, int], where: tuple[str, Any] = ("overall", 0)) -> tuple[int, int, int, int]:
+        if noise is None:
+            return _abcd(t)
+        ks = c["key_sums"]["overall"] if where[0] == "overall" else c["key_sums"][where[0]][where[1]]
+        return noise.perturb_2x2(t, ks)
+
     keys: list[tuple[str, str]] = [("overall", "all")]
-    counts = [_abcd(c["overall"])]
+    counts = [_published(c["overall"])]
     linked: list[tuple[int, list[int]]] = []
     # A stratum with nobody in it is structural, not a small count: it is left out (see
     # docs/disclosure.md), so it neither shows as "<10" nor forces secondary suppression.
     for stratum, items in (
-        ("sex", [(s, c["by_sex"][s]) for s in ("F", "M", "U")]),
-        ("birth_decade", [(str(d), c["by_decade"][d]) for d in sorted(c["by_decade"])]),
+        ("sex", [(s, c["by_sex"][s], ("by_sex", s)) for s in ("F", "M", "U")]),
+        ("birth_decade", [(str(d), c["by_decade"][d], ("by_decade", d)) for d in sorted(c["by_decade"])]),
     ):
         rows = []
-        for name, t in items:
+        for name, t, where in items:
             if sum(_abcd(t)) == 0:
                 continue
             rows.append(len(keys))
             keys.append((stratum, name))
-            counts.append(_abcd(t))
+            counts.append(_published(t, where))
         if rows:
             linked.append((0, rows))
     table = two_by_two_frame(
@@ -145,6 +171,7 @@ def victim_to_perpetrator(
         level=ctx.level,
         min_cell=ctx.min_cell,
         linked=linked,
+        perturbed=noise is not None,
     )
     time = np.asarray(c["time"], dtype=np.float64)
     event = np.asarray(c["event"], dtype=np.float64)
@@ -154,16 +181,15 @@ def victim_to_perpetrator(
     curves = []
     for group, sel, cell in (("exposed", exposed, "a"), ("unexposed", ~exposed, "c")):
         curve = _km_curve(time[sel], event[sel], group, ctx.min_cell, ctx.level)
-        if bool(table.loc[0, f"{cell}{FLAG_SUFFIX}"]):
+        # Under the cell key method the exact curves would undo the noise: origin only.
+        if bool(table.loc[0, f"{cell}{FLAG_SUFFIX}"]) or noise is not None:
             curve = curve.iloc[:1]
         curves.append(curve)
     km = pd.concat(curves, ignore_index=True)
-    km.attrs.update(
-        min_cell=ctx.min_cell, disclosure_control=disclosure.stamp(ctx.min_cell), count_columns=[]
-    )
+    km.attrs.update(min_cell=ctx.min_cell, disclosure_control=_dc.stamp(ctx.min_cell), count_columns=[])
     lr = stats.logrank(time[exposed], event[exposed], time[~exposed], event[~exposed])
     # The log-rank counts are the a and c cells of the overall table: published only with them.
-    hidden = any(bool(table.loc[0, f"{x}{FLAG_SUFFIX}"]) for x in ("a", "b", "c", "d"))
+    hidden = noise is not None or any(bool(table.loc[0, f"{x}{FLAG_SUFFIX}"]) for x in ("a", "b", "c", "d"))
     lr_row: dict[str, Any] = {
         "chi2": lr["chi2"],
         "p_value": lr["p_value"],
@@ -177,29 +203,34 @@ def victim_to_perpetrator(
         logrank[k + FLAG_SUFFIX] = hidden
     logrank.attrs.update(
         min_cell=ctx.min_cell,
-        disclosure_control=disclosure.stamp(ctx.min_cell),
+        disclosure_control=_dc.stamp(ctx.min_cell),
         count_columns=["observed_exposed", "observed_unexposed"],
     )
-    n_eligible = sum(counts[0])
+    n_eligible = sum(_abcd(c["overall"]))
     note = ""
     if n_eligible == 0:
         note = "no eligible persons: nobody had an 18th birthday inside the window while observed"
+    elif noise is not None:
+        note = CELL_KEY_NOTE + " The Kaplan-Meier curves and the log-rank test are withheld."
     mp = c["matched_pathway"]
-    published = matched_published(mp["matched"], ctx.min_cell)
-    matched = matched_frame(mp["matched"], ctx.min_cell, mp["follow_up"])
+    # Under the cell key method the published cells are perturbed while the strata behind the
+    # matched estimates are not: the matched tables would undo the noise, so they are withheld
+    # (docs/disclosure.md, "Using it").
+    published = noise is None and matched_published(mp["matched"], ctx.min_cell)
+    matched = matched_frame(mp["matched"], ctx.min_cell, mp["follow_up"], withheld=noise is not None)
     verdict = verdict_frame(mp["verdict"], published, ctx.min_cell)
-    tables = {
-        "table": table,
-        "matched": matched,
-        "verdict": verdict,
-        "design": _cohort_frame(mp["cohorts"], n_eligible, ctx.min_cell),
-        "ages": _ages_frame(mp["ages"], mp["oldest_age"], ctx.min_cell),
-        "rates": _rates_frame(mp["follow_up"], table, ctx.level, ctx.min_cell),
-        "km": km,
-        "at_risk": _at_risk_frame(time, event, exposed, table, ctx.min_cell),
-        "logrank": logrank,
-    }
+    tables = {"table": table, "matched": matched, "verdict": verdict}
+    if noise is None:  # exact counts of persons and events: not with the cell key method
+        tables["design"] = _cohort_frame(mp["cohorts"], n_eligible, ctx.min_cell)
+        tables["ages"] = _ages_frame(mp["ages"], mp["oldest_age"], ctx.min_cell)
+        tables["rates"] = _rates_frame(mp["follow_up"], table, ctx.level, ctx.min_cell)
+    tables["km"] = km
+    if noise is None:
+        tables["at_risk"] = _at_risk_frame(time, event, exposed, table, ctx.min_cell)
+    tables["logrank"] = logrank
     params = ctx.parameters(c["window"], exposure_roles=roles)
+    if noise is not None:
+        params.update(noise.parameters())
     return Result(
         "victim_to_perpetrator",
         tables,
@@ -350,12 +381,15 @@ def relative_exposure(
     role_pairs: Sequence[tuple[str, str]] | None = None,
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     level: float = 0.95,
+    disclosure: Disclosure = "suppression",
+    cell_key: CellKey | None = None,
 ) -> Result:
     """Indicator 2: the transmission table — a 2×2 table per relation and pair of roles.
 
     ``relations`` default: parent, grandparent, full_sibling, half_sibling, aunt_uncle,
     first_cousin, partner; ``role_pairs`` default: (victim, perpetrator)² as (relative role,
     proband role). Key columns ``relation``, ``relative_role``, ``proband_role``.
+    ``disclosure="cell_key"`` perturbs every cell (docs/disclosure.md, "Using it").
 
     Example
     -------
@@ -369,16 +403,31 @@ def relative_exposure(
     rels = check_relations(DEFAULT_RELATIONS if relations is None else relations)
     pairs = _check_role_pairs(DEFAULT_ROLE_PAIRS if role_pairs is None else role_pairs)
     win, cells = core.relative_exposure(
-        ctx.dataset, ctx.window_start, ctx.window_end, rels, pairs, strata=True
+        ctx.dataset,
+        ctx.window_start,
+        ctx.window_end,
+        rels,
+        pairs,
+        strata=True,
+        person_keys=None if noise is None else noise.person_keys,
     )
     keys = pd.DataFrame(
         [(r, a, b) for r, a, b, _ in cells], columns=["relation", "relative_role", "proband_role"]
     )
-    table = two_by_two_frame(keys, [_abcd(t) for *_, t in cells], level=ctx.level, min_cell=ctx.min_cell)
-    add_matched_columns(table, [core.matched(t["strata"], ctx.level) for *_, t in cells], ctx.min_cell)
+    published = [_abcd(t) if noise is None else noise.perturb_2x2(t, t["key_sums"]) for *_, t in cells]
+    table = two_by_two_frame(keys, published, level=ctx.level, min_cell=ctx.min_cell)
+    add_matched_columns(
+        table,
+        [core.matched(t["strata"], ctx.level) for *_, t in cells],
+        ctx.min_cell,
+        withheld=noise is not None,
+    )
     n = sum(_abcd(cells[0][3])) if cells else 0
     params = ctx.parameters(win, relations=rels, role_pairs=[list(p) for p in pairs])
     note = "" if n else "no probands: nobody was observed inside the window"
+    if noise is not None:
+        params.update(noise.parameters())
+        note = note or CELL_KEY_NOTE
     return Result(
         "relative_exposure",
         {"table": table},

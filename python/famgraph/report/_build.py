@@ -600,6 +600,16 @@ def build(
                 global_params.append((t(f"param.{key}", lang), shown))
                 break
     stamp = disclosure.stamp(m) if lang == "en" else _stamp_nl(m)
+    keyed = next((r for r in res.values() if r.parameters.get("disclosure") == "cell_key"), None)
+    if keyed is not None:  # the cell key method: the indicators' counts carry noise
+        ck = keyed.parameters["cell_key"]
+        stamp += (
+            f"; cell key method (indicators): counts perturbed by noise of at most +-{ck['max_deviation']} "
+            "before suppression"
+            if lang == "en"
+            else f"; celsleutelmethode (indicatoren): aantallen verstoord met ruis van hoogstens "
+            f"+-{ck['max_deviation']} vóór onderdrukking"
+        )
     marker = disclosure.marker(m)
     truth = ds.truth or {}
     context = {

@@ -1,0 +1,159 @@
+"""``disclosure="cell_key"`` for the indicators: record keys, the run's digest, perturbed cells.
+
+The counting core returns, next to every count, the key sum of the records it counts
+(``famgraph/cell_key.hpp``); this module turns the published counts into perturbed ones
+(docs/disclosure.md, "Using it"). Only the finest cells are perturbed; margins, totals and
+estimates are computed from them by the callers, and ``min_cell`` then applies to the perturbed
+numbers (docs/decisions.md, 42 and 45).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from .. import privacy
+from ..cell_key import CellKey
+
+if TYPE_CHECKING:
+    from ..dataset import Dataset
+
+__all__ = [
+    "CELL_KEY_INDICATORS",
+    "CELL_KEY_NOTE",
+    "DISCLOSURE_METHODS",
+    "Disclosure",
+    "Noise",
+    "check_disclosure",
+    "dataset_digest",
+    "prepare",
+]
+
+Disclosure = Literal["suppression", "cell_key"]
+#: ``suppression`` (the default): exact counts, small ones suppressed (``min_cell``).
+#: ``cell_key``: every count perturbed by the cell key method, then the same suppression.
+DISCLOSURE_METHODS: Final[tuple[str, ...]] = ("suppression", "cell_key")
+
+#: The indicators that implement ``disclosure="cell_key"``.
+CELL_KEY_INDICATORS: Final[tuple[str, ...]] = (
+    "victim_to_perpetrator",
+    "relative_exposure",
+    "chains",
+    "repeat_incidents",
+    "agency_overlap",
+)
+
+#: Why the others do not (yet): what their published numbers count.
+_NOT_YET: Final[Mapping[str, str]] = {
+    "recurrence_risk": "its counts of ordered pairs of relatives are made by aggregation, without key sums",
+    "gif": "it publishes a genealogical index and permutation p-values, not counts of records",
+    "fir": "it publishes kinship-weighted scores, not counts of records",
+    "early_signalling": "its nested counts of preceded incidents have no key sums yet",
+    "adjusted_association": "it publishes model coefficients, not counts",
+    "feature_table": "it is person-level output, never published",
+}
+
+U64 = npt.NDArray[np.uint64]
+
+#: The note of every result published with the cell key method.
+CELL_KEY_NOTE: Final = (
+    "Counts are perturbed by the cell key method (noise of mean 0, at most +-D); margins and totals "
+    "are sums of the perturbed cells, and estimates and intervals are computed from them, without "
+    "the noise variance."
+)
+
+
+def check_disclosure(disclosure: Any, cell_key: Any, indicator: str) -> CellKey | None:
+    """The validated pair (``disclosure``, ``cell_key``): the CellKey of a cell-key run, else None."""
+    if disclosure not in DISCLOSURE_METHODS:
+        raise ValueError(
+            f"disclosure must be one of {', '.join(repr(m) for m in DISCLOSURE_METHODS)}, got {disclosure!r}"
+        )
+    if disclosure == "suppression":
+        if cell_key is not None:
+            raise ValueError(
+                "cell_key is given but disclosure='suppression': pass disclosure='cell_key' to perturb "
+                "the counts, or leave cell_key out"
+            )
+        return None
+    if indicator not in CELL_KEY_INDICATORS:
+        raise ValueError(
+            f"disclosure='cell_key' is not available for {indicator}: "
+            f"{_NOT_YET.get(indicator, 'no key sums')}. "
+            f"It is available for {', '.join(CELL_KEY_INDICATORS)} (docs/disclosure.md, 'Using it')"
+        )
+    if not isinstance(cell_key, CellKey):
+        raise TypeError(
+            "disclosure='cell_key' needs cell_key=famgraph.cell_key.CellKey(<secret>) (the secret of "
+            f"the cell key method, held by the data holder), got {type(cell_key).__name__}"
+        )
+    return cell_key
+
+
+def dataset_digest(ds: Dataset) -> bytes:
+    """The content digest of a dataset's tables (:func:`famgraph.privacy.content_digest` of the
+    compiled columns, organisation and kind names); computed once per Dataset object."""
+    cached = getattr(ds, "_famgraph_content_digest", None)
+    if isinstance(cached, bytes):
+        return cached
+    c = ds._core
+    digest = privacy.content_digest(
+        "famgraph/dataset/v1",
+        dict(c.persons_columns()),
+        dict(c.partnerships_columns()),
+        dict(c.events_columns()),
+        dict(c.contacts_columns()),
+        list(c.sources),
+        list(c.kinds),
+    )
+    ds._famgraph_content_digest = digest  # type: ignore[attr-defined]
+    return digest
+
+
+@dataclass(frozen=True)
+class Noise:
+    """The cell-key settings of one indicator run: the CellKey (with the run's digest for scope
+    ``"data"``) and the record keys of the dataset's persons (by person index)."""
+
+    cell_key: CellKey
+    person_keys: U64
+
+    def perturb(self, counts: Sequence[int], key_sums: Sequence[int]) -> list[int]:
+        """Perturbed counts (zeros stay zero; never negative)."""
+        if len(counts) == 0:
+            return []
+        c = np.array([int(x) for x in counts], dtype=np.uint64)
+        k = np.array([int(x) for x in key_sums], dtype=np.uint64)
+        return [int(x) for x in self.cell_key.perturb(c, k)]
+
+    def perturb_2x2(self, t: Mapping[str, Any], keys: Mapping[str, Any]) -> tuple[int, int, int, int]:
+        """The four perturbed cells of a 2×2 table from its counts and key sums {a, b, c, d}."""
+        a, b, c, d = self.perturb([t[x] for x in "abcd"], [keys[x] for x in "abcd"])
+        return a, b, c, d
+
+    def parameters(self) -> dict[str, Any]:
+        """What a result publishes about the method (never the secret or the digest)."""
+        t = self.cell_key.ptable
+        return {
+            "disclosure": "cell_key",
+            "cell_key": {
+                "max_deviation": t.max_deviation,
+                "variance": t.variance,
+                "js": t.js,
+                "scope": self.cell_key.scope,
+            },
+        }
+
+
+def prepare(ck: CellKey, ds: Dataset, indicator: str, options: Mapping[str, Any]) -> Noise:
+    """The Noise of one run: person keys (cached in the CellKey per set of person ids) and, for
+    scope ``"data"``, the digest of the dataset, the indicator and the options that select records."""
+    ids = np.asarray(ds._core.persons_columns()["person_id"], dtype=np.int64)
+    keys = ck._cached_person_keys(ids)
+    if ck.scope == "data":
+        ck = ck.with_digest(privacy.content_digest(dataset_digest(ds), indicator, dict(options)))
+    return Noise(ck, keys)
