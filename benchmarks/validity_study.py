@@ -34,6 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run_foundation import git_info, loadavg, machine
 
+REPO = Path(__file__).resolve().parents[1]
 ORGS = ("police", "veilig_thuis", "youth_care", "gp", "school", "shelter")
 FULL = {f"coverage_{o}_{k}": 1.0 for o in ORGS for k in ("cm", "pv")}
 #: Years of records; 156 = the whole simulation (1870-2025): full observation.
@@ -166,6 +167,40 @@ def summarise(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def plot(doc: dict[str, Any], path: Path) -> None:
+    """Every run's matched odds ratio and interval by window, with the scenario's target."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    windows = sorted({r["window_years"] for r in doc["runs"]})
+    fig, axes = plt.subplots(1, len(windows), figsize=(2.2 * len(windows), 3.4), sharey=True)
+    for ax, w in zip(np.atleast_1d(axes), windows, strict=True):
+        rs = [r for r in doc["runs"] if r["window_years"] == w and r["recording"] == "default"]
+        s = next(x for x in doc["summary"] if x["window_years"] == w and x["recording"] == "default")
+        for i, r in enumerate(rs):
+            if r["or_mh"] is None:
+                continue
+            colour = "tab:blue" if r["verdict"] == "estimable" else "lightgrey"
+            lo, hi = r["or_mh_lower"] or r["or_mh"], r["or_mh_upper"] or r["or_mh"]
+            ax.plot([i, i], [lo, hi], color=colour, linewidth=1)
+            ax.plot(i, r["or_mh"], "o", color=colour, markersize=2.5)
+        if s["target_recorded"]:
+            ax.axhline(s["target_recorded"], color="black", linestyle="--", linewidth=1)
+        ax.axhline(1.0, color="grey", linewidth=0.6)
+        ax.set_yscale("log")
+        ax.set_yticks([0.5, 1, 1.5, 2, 3, 5])
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.set_title("full" if w >= 156 else f"{w} years", fontsize=9)
+        ax.set_xticks([])
+    np.atleast_1d(axes)[0].set_ylabel("matched odds ratio (95% CI)")
+    fig.suptitle("Matched odds ratio per run (blue: estimable, grey: not); dashed: target", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=200)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", type=int, default=40)
@@ -179,7 +214,11 @@ def main() -> None:
         "incomplete recording is already measured by the complete-data target of the default runs)",
     )
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
+    ap.add_argument("--plot", type=Path, help="draw the figure of docs/validity.md from a results JSON and stop")
     a = ap.parse_args()
+    if a.plot:
+        plot(json.loads(a.plot.read_text()), REPO / "docs" / "_static" / "validity.png")
+        return
     import famgraph as fg
 
     windows = [int(x) for x in a.windows.split(",")]
