@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .._files import check_output_file
-from ._shared import add_dataset_arguments, load
+from ._shared import add_dataset_arguments, load, report_quarantine
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
         pedigree=True if args.allow_pedigree else None,
         date=args.date,
     )
+    report_quarantine(ds, args, args.out)
     print(f"wrote the report to {out}", file=sys.stderr)
     print(out.resolve())
     return 0
