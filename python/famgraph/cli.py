@@ -33,7 +33,7 @@ if not EXAMPLE_DATA.is_dir():  # pragma: no cover - editable installs only
     EXAMPLE_DATA = Path(__file__).resolve().parents[2] / "examples" / "data"
 
 #: Modules of famgraph._commands that add a subcommand each (``register(subparsers)``).
-COMMAND_MODULES: tuple[str, ...] = ("indicators", "bench", "link", "convert", "scan", "report")
+COMMAND_MODULES: tuple[str, ...] = ("indicators", "bench", "link", "convert", "scan", "report", "template")
 
 
 def _print_summary(ds: Dataset) -> None:

@@ -933,7 +933,9 @@ def read_full(
             "added": np.zeros(n, dtype=bool),
         }
     )
-    extra = pd.DataFrame({"person_id": pid})
+    if q and len(ds.persons) < n:  # persons set aside are not in the dataset, nor in its mapping
+        ids = ids[ids["person_id"].isin(ds.persons["person_id"])].reset_index(drop=True)
+    extra = pd.DataFrame({"person_id": ids["person_id"].to_numpy()})
     return ImportResult(ds, ids, extra, {k: v for k, v in counts.items() if v})
 
 

@@ -317,7 +317,7 @@ def read_full(
                     "link",
                 )
                 continue
-            if j is None and (p.family, pid) in set_aside:
+            if j is None and q and (p.family, pid) in set_aside:
                 problem(
                     "cascade.parent_quarantined",
                     p.line,
@@ -428,6 +428,10 @@ def read_full(
     extra = pd.DataFrame({"person_id": person_id[:n_read]})
     for c, name in enumerate(names):
         extra[name] = pd.Series([p.extra[c] for p in persons[:n_read]], dtype=object)
+    if q and len(ds.persons) < n:  # persons set aside are not in the dataset, nor in its mapping
+        kept = ds.persons["person_id"]
+        ids = ids[ids["person_id"].isin(kept)].reset_index(drop=True)
+        extra = extra[extra["person_id"].isin(kept)].reset_index(drop=True)
     return ImportResult(ds, ids, extra, {k: v for k, v in counts.items() if v})
 
 
