@@ -270,3 +270,39 @@ def test_ped_quarantine(tmp_path: Path) -> None:
     assert sorted(kept) == ["c", "e", "f", "gf", "m"]
     persons = r.dataset.persons.set_index("person_id")
     assert pd.isna(persons.loc[kept["f"], "father_id"]) and persons.loc[kept["e"], "mother_id"] == kept["m"]
+
+
+def test_gedcom_emigration_is_an_exit(tmp_path: Path) -> None:
+    p = _ged(
+        tmp_path,
+        "0 @I1@ INDI\n1 BIRT\n2 DATE 1900\n1 EMIG\n2 DATE 12 MAY 1930\n"
+        "0 @I2@ INDI\n1 BIRT\n2 DATE 1901\n1 EMIG\n2 DATE 1925\n1 IMMI\n2 DATE 1935\n"
+        "0 @I3@ INDI\n1 BIRT\n2 DATE 1902\n1 EMIG\n2 DATE 1920\n1 DEAT\n2 DATE 1950\n",
+    )
+    with pytest.warns(fg.formats.ImportWarning, match="immigration_after_emigration 1"):
+        r = gedcom.read_full(p)
+        gedcom.read(p)
+    assert r.dataset.persons.exit_date.tolist() == ["1930-05-12", "1925", "1950"]  # DEAT wins
+    assert r.counts["exits_emigration"] == 2
+
+
+def test_microdata_death_dates_become_exits() -> None:
+    from famgraph.microdata import load_persons
+
+    t = pd.DataFrame(
+        {
+            "RINPERSOONS": ["R", "R", "R"],
+            "RINPERSOON": ["1", "2", "3"],
+            "GBAGESLACHT": ["1", "2", "2"],
+            "GBAGEBOORTEJAAR": ["1950", "1960", "1970"],
+            "GBAGEBOORTEMAAND": ["1", "2", "3"],
+            "GBADatumOverlijden": ["20100102", "", "2011-02-28"],
+        }
+    )
+    p = load_persons(t, variables={"death_date": "GBADatumOverlijden"})
+    assert p.exit_date.tolist() == ["2010-01-02", None, "2011-02-28"]
+    assert load_persons(t).exit_date.isna().all()  # off unless named
+    with pytest.raises(fg.DataError, match="not a death date"):
+        load_persons(
+            t.assign(GBADatumOverlijden=["20100231", "", ""]), variables={"death_date": "GBADatumOverlijden"}
+        )

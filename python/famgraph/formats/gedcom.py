@@ -110,6 +110,7 @@ _LOSSY = (
     "dates_bc",
     "dates_invalid_unknown",
     "non_birth_links",
+    "immigration_after_emigration",
 )
 _PERSONS_LABEL, _PARTNERSHIPS_LABEL = "<persons>", "<partnerships>"
 
@@ -702,6 +703,15 @@ def read_full(
                 if t is not None and t.value.strip().lower() == EXIT_EVENT_TYPE:
                     p.exit, p.origin["exit_date"] = date_of(even, "EVEN")
                     break
+            else:
+                # Emigration ends observation as death does; a later IMMI (return) cannot reopen
+                # it, as famgraph has one observation window per person: counted.
+                emig = node.first("EMIG")
+                if emig is not None:
+                    p.exit, p.origin["exit_date"] = date_of(emig, "EMIG")
+                    count("exits_emigration")
+                    if node.first("IMMI") is not None:
+                        count("immigration_after_emigration")
         for rule, origin, msg in bad_dates:
             column = "birth_date" if origin.column.startswith("BIRT") else "exit_date"
             person_rejects.append((k, rule, column, origin.value, msg))
