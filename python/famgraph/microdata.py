@@ -33,7 +33,6 @@ Example
 from __future__ import annotations
 
 import calendar
-
 import csv
 import difflib
 import io

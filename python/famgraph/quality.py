@@ -688,8 +688,8 @@ def _scan_text(
     else:
         linkable: dict[str, np.ndarray] = {}
         for org, arrays in persons_of.items():
-            table = person_tables.get(org)
-            to_key = _local_to_key(table, key) if table is not None and "person_id" in table.columns else {}
+            own = person_tables.get(org)
+            to_key = _local_to_key(own, key) if own is not None and "person_id" in own.columns else {}
             local = np.unique(np.concatenate(arrays)) if arrays else np.empty(0, np.int64)
             # A person without a pseudonym is one of the organisation's persons that cannot link:
             # a marker no other organisation has.
@@ -895,7 +895,7 @@ def _person_facts(org: str, df: pd.DataFrame, key: str | None = None) -> pd.Data
 
 
 def _consistency(
-    rows: _Rows, person_tables: Mapping[str, pd.DataFrame], split: bool, key: str | None = None
+    rows: _Rows, person_tables: Mapping[str, pd.DataFrame], split: bool, match: str | None = None
 ) -> None:
     """The share of each organisation's persons whose sex (birth date) agrees with every other
     organisation's record of them."""
@@ -906,7 +906,7 @@ def _consistency(
             for fld in ("sex", "birth_date"):
                 rows.add((org, "persons", fld, "consistency", "share_consistent"), None, None)
         return
-    facts = pd.concat([_person_facts(o, df, key) for o, df in person_tables.items()], ignore_index=True)
+    facts = pd.concat([_person_facts(o, df, match) for o, df in person_tables.items()], ignore_index=True)
     pairs = facts.merge(facts, on="pid", suffixes=("", "_o"))
     pairs = pairs[pairs["org"] != pairs["org_o"]]
     for fld in ("sex", "birth_date"):
