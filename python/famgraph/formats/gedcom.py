@@ -453,9 +453,9 @@ def read_full(
     on_error
         ``"raise"`` (default): every problem of the file at once (structure, dates, pointers and
         the famgraph rules) as one :class:`~famgraph.DataError`. ``"quarantine"``: keep every
-        valid record; a person with an invalid ``DATE`` or ``SEX`` is set aside with what depends
-        on it, a pointer that cannot be followed or a conflicting parent is a dropped link, an
-        unreadable line is skipped; ``dataset.quarantine`` locates each entry in the GEDCOM file
+        valid record; an unreadable ``DATE`` or ``SEX`` is set aside (read as unknown; the person
+        is kept), a pointer that cannot be followed, a conflicting parent or a parent link that
+        breaks a famgraph rule is a dropped link, an unreadable line is skipped; ``dataset.quarantine`` locates each entry in the GEDCOM file
         (docs/data_quality.md). ``person_ids="refn"`` problems still raise.
     min_year, max_year
         The accepted years (default 1000–2200).
@@ -666,10 +666,6 @@ def read_full(
     pedigree: dict[tuple[int, int], str] = {}
     refn: list[int | None] = [None] * len(persons)
     refn_line = [0] * len(persons)
-    # Under quarantine: rows the core sets aside, with what depends on them (row, rule, column,
-    # value, message); the column names the famgraph field, so the entry is located at its line.
-    person_rejects: list[tuple[int, str, str, str, str]] = []
-    family_rejects: dict[int, tuple[str, str, str, str]] = {}
     for k, p in enumerate(persons):
         node = p.node
         sexes = list(node.all("SEX"))
@@ -684,10 +680,8 @@ def read_full(
                 p.sex = code
             elif code:
                 msg = f"'{clip(sexes[0].value)}' is not a sex (expected M, F or U)"
-                if q:
-                    person_rejects.append((k, "gedcom.sex", "sex", sexes[0].value, msg))
-                else:
-                    log.error("gedcom.sex", sexes[0].line, "SEX", sexes[0].value, msg)
+                # Quarantine: the value is set aside (read as U), the person kept.
+                problem("gedcom.sex", sexes[0].line, "SEX", sexes[0].value, msg, action="field")
         count("names_dropped", sum(1 for _ in node.all("NAME")))
         births = list(node.all("BIRT"))
         if births:
@@ -712,10 +706,10 @@ def read_full(
                     count("exits_emigration")
                     if node.first("IMMI") is not None:
                         count("immigration_after_emigration")
+        # Quarantine: an unreadable DATE is set aside (read as unknown), the person kept — a
+        # genealogy's dates are facts of a record whose links stay valid.
         for rule, origin, msg in bad_dates:
-            column = "birth_date" if origin.column.startswith("BIRT") else "exit_date"
-            person_rejects.append((k, rule, column, origin.value, msg))
-            break
+            problem(rule, origin.line, origin.column, origin.value, msg, action="field")
         bad_dates.clear()
         for famc in node.all("FAMC"):
             f = pointer(famc, "FAM", "FAMC")
@@ -804,13 +798,7 @@ def read_full(
             fam.div = True
             fam.end, fam.origin["end_date"] = date_of(div, "DIV")
         for rule, origin, msg in bad_dates:
-            family_rejects[j] = (
-                rule,
-                "start_date" if origin.column.startswith("MARR") else "end_date",
-                origin.value,
-                msg,
-            )
-            break
+            problem(rule, origin.line, origin.column, origin.value, msg, "partnerships", "field")
         bad_dates.clear()
 
     # Parents from the families each child belongs to.
@@ -904,15 +892,6 @@ def read_full(
 
     labels = {"persons": _PERSONS_LABEL, "partnerships": _PARTNERSHIPS_LABEL}
     back = {_PERSONS_LABEL: "persons", _PARTNERSHIPS_LABEL: "partnerships"}
-    couple_row = {id(c): k for k, c in enumerate(couples)}
-    partnership_rejects: list[tuple[int, str, str, str, str]] = []
-    for fj, (f_rule, f_column, f_value, f_msg) in sorted(family_rejects.items()):
-        row = couple_row.get(id(families[fj]))
-        if row is not None:
-            partnership_rejects.append((row, f_rule, f_column, f_value, f_msg))
-        else:  # a family without a partnership row: nothing depends on the date
-            at = families[fj].origin.get(f_column, Origin(families[fj].node.line, "FAM", ""))
-            problem(f_rule, at.line, at.column, f_value, f_msg, "partnerships", "field")
     try:
         ds = Dataset.from_pandas(
             frame,
@@ -922,7 +901,6 @@ def read_full(
             on_error=on_error,
             min_year=min_year,
             max_year=max_year,
-            rejects={"persons": person_rejects, "partnerships": partnership_rejects},
         )
     except DataError as e:
         # Every problem in one pass: the reader's own and the core's, in the GEDCOM file's terms.
