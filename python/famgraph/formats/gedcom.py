@@ -455,8 +455,9 @@ def read_full(
         the famgraph rules) as one :class:`~famgraph.DataError`. ``"quarantine"``: keep every
         valid record; an unreadable ``DATE`` or ``SEX`` is set aside (read as unknown; the person
         is kept), a pointer that cannot be followed, a conflicting parent or a parent link that
-        breaks a famgraph rule is a dropped link, an unreadable line is skipped; ``dataset.quarantine`` locates each entry in the GEDCOM file
-        (docs/data_quality.md). ``person_ids="refn"`` problems still raise.
+        breaks a famgraph rule is a dropped link, an unreadable line is skipped;
+        ``dataset.quarantine`` locates each entry in the GEDCOM file (docs/data_quality.md).
+        ``person_ids="refn"`` problems still raise.
     min_year, max_year
         The accepted years (default 1000–2200).
 
