@@ -307,3 +307,55 @@ def test_microdata_death_dates_become_exits() -> None:
         load_persons(
             t.assign(GBADatumOverlijden=["20100231", "", ""]), variables={"death_date": "GBADatumOverlijden"}
         )
+
+
+def test_scan_links_exports_through_pseudonyms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def persons(ids: list[str], pseudonyms: list[str | None], sex: list[str]) -> pd.DataFrame:
+        n = len(ids)
+        return pd.DataFrame(
+            {
+                "person_id": ids,
+                "pseudonym": pseudonyms,
+                "sex": sex,
+                "birth_date": ["1980"] * n,
+                "exit_date": [None] * n,
+                "mother_id": [None] * n,
+                "father_id": [None] * n,
+            }
+        )
+
+    a = persons(["1", "2", "3"], ["p1", "p2", None], ["F", "M", "F"])
+    b = persons(["7", "8"], ["p2", "p9"], ["F", "M"])  # p2 is M at A, F at B
+    events = pd.DataFrame(
+        {
+            "incident_id": ["5"],
+            "person_id": ["8"],
+            "role": ["victim"],
+            "date": ["2001"],
+            "kind": ["k"],
+            "source": ["B"],
+        }
+    )
+
+    def share(report: fg.quality.QualityReport, org: str, dim: str, fld: str) -> float:
+        t = report.table
+        metric = "share_linked" if dim == "linkability" else "share_consistent"
+        row = t[(t.organisation == org) & (t.field == fld) & (t.dimension == dim) & (t.metric == metric)]
+        assert len(row) == 1
+        return float(row["value"].iloc[0])
+
+    r = fg.quality.scan({"A": {"persons": a}, "B": {"persons": b, "events": events}}, min_cell=0)
+    assert share(r, "A", "linkability", "person_id") == pytest.approx(1 / 3)  # p2 of p1, p2, (3)
+    assert share(r, "B", "linkability", "person_id") == pytest.approx(1 / 2)  # p2 of p2, p9
+    assert share(r, "A", "consistency", "sex") == 0.0  # the one person compared disagrees
+    assert any("'pseudonym' column" in n for n in r.notes)
+    by_id = fg.quality.scan({"A": {"persons": a}, "B": {"persons": b}}, min_cell=0, on=None)
+    assert share(by_id, "A", "linkability", "person_id") == 0.0  # local ids 1-3 vs 7-8
+    with pytest.raises(ValueError, match="on='bsn'"):
+        fg.quality.scan({"A": {"persons": a}, "B": {"persons": b}}, on="bsn")
+    # famgraph scan reads folders as delivered the same way.
+    for org, df in (("A", a), ("B", b)):
+        (tmp_path / org).mkdir()
+        df.to_csv(tmp_path / org / "persons.csv", index=False)
+    assert cli_main(["scan", str(tmp_path / "A"), str(tmp_path / "B"), "--min-cell", "0"]) == 0
+    assert "pseudonym" in capsys.readouterr().out
