@@ -8,8 +8,9 @@
 
 namespace famgraph::io {
 
-CsvReader::CsvReader(const std::string& path, std::size_t block_size, std::size_t max_record)
-    : block_(block_size), max_record_(max_record) {
+CsvReader::CsvReader(const std::string& path, std::size_t block_size, std::size_t max_record,
+                     Encoding encoding)
+    : block_(block_size), max_record_(max_record), encoding_(encoding) {
   const int fd = open_input(path, "a CSV file");
   file_ = ::fdopen(fd, "rb");
   if (!file_) {
@@ -19,9 +20,10 @@ CsvReader::CsvReader(const std::string& path, std::size_t block_size, std::size_
   }
 }
 
-CsvReader CsvReader::from_string(std::string data, std::size_t max_record) {
+CsvReader CsvReader::from_string(std::string data, std::size_t max_record, Encoding encoding) {
   CsvReader r;
   r.max_record_ = max_record;
+  transcode_to_utf8(data, 0, encoding);
   r.buf_ = std::move(data);
   r.end_ = r.buf_.size();
   r.eof_ = true;
@@ -41,6 +43,8 @@ CsvReader& CsvReader::operator=(CsvReader&& o) noexcept {
     block_ = o.block_;
     max_record_ = o.max_record_;
     error_rule_ = o.error_rule_;
+    sep_ = o.sep_;
+    encoding_ = o.encoding_;
     eof_ = o.eof_;
     at_start_ = o.at_start_;
     line_ = o.line_;
@@ -55,6 +59,48 @@ CsvReader::~CsvReader() {
   if (file_) std::fclose(file_);
 }
 
+namespace {
+
+// Unicode code points of cp1252 bytes 0x80-0x9F (0 = undefined there; read as in latin-1).
+constexpr std::uint16_t cp1252_high[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+void append_utf8(std::string& out, unsigned cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+}  // namespace
+
+void transcode_to_utf8(std::string& text, std::size_t from, Encoding enc) {
+  if (enc == Encoding::utf8) return;
+  bool plain = true;
+  for (std::size_t k = from; k < text.size() && plain; ++k)
+    plain = static_cast<unsigned char>(text[k]) < 0x80;
+  if (plain) return;
+  std::string out;
+  out.reserve(text.size() - from + (text.size() - from) / 8);
+  for (std::size_t k = from; k < text.size(); ++k) {
+    const auto c = static_cast<unsigned char>(text[k]);
+    unsigned cp = c;
+    if (enc == Encoding::cp1252 && c >= 0x80 && c < 0xA0 && cp1252_high[c - 0x80])
+      cp = cp1252_high[c - 0x80];
+    append_utf8(out, cp);
+  }
+  text.resize(from);
+  text += out;
+}
+
 bool CsvReader::fill() {
   if (eof_) return false;
   // Keep the unread tail, then append a block. Records longer than a block grow the buffer.
@@ -65,8 +111,10 @@ bool CsvReader::fill() {
   }
   buf_.resize(end_ + block_);
   const std::size_t got = std::fread(buf_.data() + end_, 1, block_, file_);
-  end_ += got;
-  buf_.resize(end_);
+  buf_.resize(end_ + got);
+  // A one-byte encoding has no sequences to split at a block boundary: transcode as read.
+  transcode_to_utf8(buf_, end_, encoding_);
+  end_ = buf_.size();
   if (got < block_) eof_ = true;
   return got > 0;
 }
@@ -175,7 +223,7 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
           complete = true;
           break;
         }
-        if (b[i] == ',') {
+        if (b[i] == sep_) {
           ++i;
           if (i >= end_ && eof_) {
             fields.emplace_back();
@@ -204,16 +252,16 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
             shown = std::string("\\x") + hex[c >> 4] + hex[c & 15];
           }
           error_ = "unexpected character '" + shown +
-                   "' after a closing quote (expected a comma or the end of the line)";
+                   "' after a closing quote (expected the separator or the end of the line)";
         }
         // Skip to the next separator to resynchronise.
-        while (i < end_ && b[i] != ',' && b[i] != '\n') ++i;
-        if (i < end_ && b[i] == ',') ++i;
+        while (i < end_ && b[i] != sep_ && b[i] != '\n') ++i;
+        if (i < end_ && b[i] == sep_) ++i;
         continue;
       }
       // Unquoted field.
       std::size_t j = i;
-      while (j < end_ && b[j] != ',' && b[j] != '\n' && b[j] != '\r') {
+      while (j < end_ && b[j] != sep_ && b[j] != '\n' && b[j] != '\r') {
         if (b[j] == '"' && error_.empty())
           error_ = "stray double quote inside an unquoted field (quote the whole field)";
         ++j;
@@ -225,7 +273,7 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
         i = j;
         break;
       }
-      if (b[j] == ',') {
+      if (b[j] == sep_) {
         i = j + 1;
         if (i >= end_ && eof_) {
           fields.emplace_back();

@@ -2,6 +2,7 @@
 #include "famgraph/dataset.hpp"
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -104,8 +105,10 @@ class Builder {
       : raw_(raw), opt_(opt), log_(log) {}
 
   Dataset run() {
+    if (q_) take_parse_problems();
     build_persons();
     if (!log_.full()) check_cycles();
+    build_children();
     if (!log_.full()) build_partnerships();
     if (!log_.full()) build_events();
     if (!log_.full()) build_contacts();
@@ -114,20 +117,164 @@ class Builder {
     compact_dictionaries();
     ds_.report.warnings = log_.warnings();
     ds_.report.warning_counts = log_.warning_counts();
+    if (q_) finish_quarantine();
     return std::move(ds_);
   }
 
  private:
+  enum Tab : std::uint8_t { T_PERSONS, T_PARTNERSHIPS, T_EVENTS, T_CONTACTS };
+  static constexpr const char* tab_name[] = {"persons", "partnerships", "events", "contacts"};
+
   io::RawTables& raw_;
   const LoadOptions& opt_;
   IssueLog& log_;
   Dataset ds_;
   std::vector<std::size_t> row_of_;  // person index -> raw row (SIZE_MAX for added parents)
   std::unique_ptr<IdIndex> index_;    // id -> index for the other tables, built once
+  const bool q_ = opt_.on_error == OnError::quarantine;
+  std::array<std::vector<std::uint8_t>, 4> bad_;  // quarantine: rows set aside, per table
+  std::vector<PersonId> q_ids_;                   // quarantine: ids of persons set aside
+  std::vector<std::uint8_t> q_table_;             // table of each ds_.quarantine entry
 
+  const io::RowSource& source(Tab t) const {
+    switch (t) {
+      case T_PERSONS: return raw_.persons.source;
+      case T_PARTNERSHIPS: return raw_.partnerships.source;
+      case T_EVENTS: return raw_.events.source;
+      default: return raw_.contacts.source;
+    }
+  }
+  Tab tab_of(const io::RowSource& src) const {
+    if (&src == &raw_.persons.source) return T_PERSONS;
+    if (&src == &raw_.partnerships.source) return T_PARTNERSHIPS;
+    if (&src == &raw_.events.source) return T_EVENTS;
+    return T_CONTACTS;
+  }
+  [[nodiscard]] bool is_bad(Tab t, std::size_t row) const { return q_ && bad_[t][row] != 0; }
+
+  /// A row problem: an error (raise) or the row set aside with it (quarantine).
   bool err(const io::RowSource& src, std::size_t row, const char* rule, const char* column,
            const std::string& value, std::string message) {
+    if (q_) {
+      set_aside(tab_of(src), row, "record",
+                DataIssue{Severity::error, rule, src.file, src.line_of(row), column, shown(value),
+                          std::move(message)});
+      return true;
+    }
     return log_.error(rule, src.file, src.line_of(row), column, value, std::move(message));
+  }
+  /// A problem of one parent link of person row `row`: an error, or the link dropped (quarantine).
+  void link_err(std::size_t row, const char* rule, const char* column, const std::string& value,
+                std::string message) {
+    const auto& src = raw_.persons.source;
+    if (!q_) {
+      log_.error(rule, src.file, src.line_of(row), column, value, std::move(message));
+      return;
+    }
+    set_aside(T_PERSONS, row, "link",
+              DataIssue{Severity::error, rule, src.file, src.line_of(row), column, shown(value),
+                        std::move(message) + "; the link is dropped, the person kept"});
+  }
+
+  void set_aside(Tab t, std::size_t row, const char* action, DataIssue issue,
+                 std::string record = {}, bool have_record = false) {
+    if (action[0] == 'r') {
+      if (bad_[t][row]) return;  // one entry per record: its first problem
+      bad_[t][row] = 1;
+    }
+    ds_.quarantine.push_back(
+        {tab_name[t], action, std::move(issue), have_record ? std::move(record) : render(t, row)});
+    q_table_.push_back(t);
+  }
+
+  // Quarantine: the problems found while parsing become entries of their rows (or of records that
+  // never became rows); a problem of a whole file (a missing column, an unreadable file) cannot be
+  // set aside record by record and is still thrown.
+  void take_parse_problems() {
+    std::vector<DataIssue> errs = log_.take_errors();
+    std::vector<std::uint8_t> claimed(errs.size(), 0);
+    const std::size_t sizes[] = {raw_.persons.size(), raw_.partnerships.size(), raw_.events.size(),
+                                 raw_.contacts.size()};
+    for (int t = 0; t < 4; ++t) bad_[t].assign(sizes[t], 0);
+    for (int t = 0; t < 4; ++t) {
+      const auto tab = static_cast<Tab>(t);
+      const auto& src = source(tab);
+      for (const auto& [row, idx] : src.rejected) {
+        if (idx >= errs.size() || row >= sizes[t]) continue;
+        claimed[idx] = 1;
+        if (bad_[t][row]) continue;
+        auto it = src.text.find(row);
+        if (it != src.text.end())
+          set_aside(tab, row, "record", errs[idx], it->second, true);
+        else
+          set_aside(tab, row, "record", errs[idx]);
+      }
+      for (const auto& [idx, text] : src.unparsed) {
+        if (idx >= errs.size()) continue;
+        claimed[idx] = 1;
+        ds_.quarantine.push_back({tab_name[t], "record", errs[idx], text});
+        q_table_.push_back(tab);
+      }
+    }
+    std::vector<DataIssue> fatal;
+    for (std::size_t k = 0; k < errs.size(); ++k)
+      if (!claimed[k]) fatal.push_back(std::move(errs[k]));
+    if (!fatal.empty()) throw DataError(std::move(fatal));
+  }
+
+  void finish_quarantine() {
+    auto& q = ds_.quarantine;
+    std::vector<std::size_t> order(q.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+      return std::tie(q_table_[x], q[x].issue.line) < std::tie(q_table_[y], q[y].issue.line);
+    });
+    std::vector<QuarantinedRecord> sorted;
+    sorted.reserve(q.size());
+    for (auto k : order) sorted.push_back(std::move(q[k]));
+    q = std::move(sorted);
+    for (const auto& r : q) ++ds_.quarantine_counts[r.issue.rule];
+  }
+
+  /// The row as famgraph read it: fields in the documented column order, CSV-quoted when needed.
+  std::string render(Tab t, std::size_t r) const {
+    std::vector<std::string> f;
+    auto id = [](PersonId v) { return v == io::NO_ID ? std::string() : id_str(v); };
+    auto dict = [](const io::StringDict& d, std::uint16_t c) {
+      return c < d.size() ? d.values()[c] : std::string();
+    };
+    switch (t) {
+      case T_PERSONS: {
+        const auto& p = raw_.persons;
+        f = {id(p.id[r]), std::string(to_string(p.sex[r])), format_date(p.birth[r]),
+             format_date(p.exit[r]), id(p.mother[r]), id(p.father[r])};
+        break;
+      }
+      case T_PARTNERSHIPS: {
+        const auto& p = raw_.partnerships;
+        f = {id(p.a[r]), id(p.b[r]), format_date(p.start[r]), format_date(p.end[r])};
+        break;
+      }
+      case T_EVENTS: {
+        const auto& e = raw_.events;
+        f = {id(e.incident[r]), id(e.person[r]),
+             e.role[r] == io::BAD_ROLE ? std::string()
+                                       : std::string(to_string(static_cast<Role>(e.role[r]))),
+             format_date(e.date[r]), dict(raw_.kinds, e.kind[r]), dict(raw_.sources, e.src[r])};
+        break;
+      }
+      case T_CONTACTS: {
+        const auto& c = raw_.contacts;
+        f = {id(c.person[r]), dict(raw_.sources, c.src[r]), format_date(c.start[r]),
+             format_date(c.end[r]), dict(raw_.kinds, c.kind[r])};
+        break;
+      }
+    }
+    return io::join_csv_record(f);
+  }
+
+  [[nodiscard]] bool quarantined_id(PersonId pid) const {
+    return std::binary_search(q_ids_.begin(), q_ids_.end(), pid);
   }
 
   std::string person_line(Index i) const {
@@ -166,10 +313,19 @@ class Builder {
     auto& rp = raw_.persons;
     const std::size_t nraw = rp.size();
     // Rows whose id failed to parse were reported already; they take no part in the table.
+    if (q_) {
+      // A record-level problem sets the person aside before anyone links to them.
+      for (std::size_t r = 0; r < nraw; ++r)
+        if (!is_bad(T_PERSONS, r) && rp.birth[r].known() && rp.exit[r].known() &&
+            rp.exit[r].hi() < rp.birth[r].lo())
+          err(rp.source, r, "date.exit_before_birth", "exit_date", format_date(rp.exit[r]),
+              "exit date " + format_date(rp.exit[r]) + " is before the birth date " +
+                  format_date(rp.birth[r]));
+    }
     std::vector<std::size_t> rows;
     rows.reserve(nraw);
     for (std::size_t r = 0; r < nraw; ++r)
-      if (rp.id[r] != io::NO_ID) rows.push_back(r);
+      if (rp.id[r] != io::NO_ID && !is_bad(T_PERSONS, r)) rows.push_back(r);
     const bool sorted = std::is_sorted(rows.begin(), rows.end(), [&](std::size_t x, std::size_t y) {
       return rp.id[x] < rp.id[y];
     });
@@ -199,17 +355,29 @@ class Builder {
     std::vector<PersonId> missing;
     {
       IdIndex idx(ids);
+      if (q_) {
+        // Persons set aside, except ids whose first record was kept (a later duplicate).
+        for (std::size_t r = 0; r < nraw; ++r)
+          if (is_bad(T_PERSONS, r) && rp.id[r] != io::NO_ID && idx.find(rp.id[r]) == NONE)
+            q_ids_.push_back(rp.id[r]);
+        std::sort(q_ids_.begin(), q_ids_.end());
+        q_ids_.erase(std::unique(q_ids_.begin(), q_ids_.end()), q_ids_.end());
+      }
       for (std::size_t r = 0; r < nraw && !log_.full(); ++r) {
-        if (rp.id[r] == io::NO_ID) continue;
+        if (rp.id[r] == io::NO_ID || is_bad(T_PERSONS, r)) continue;
         for (int k = 0; k < 2; ++k) {
           const PersonId pid = k == 0 ? rp.mother[r] : rp.father[r];
           if (pid == io::NO_ID || idx.find(pid) != NONE) continue;
-          if (opt_.missing_parents == MissingParents::add) {
+          const char* col = k == 0 ? "mother_id" : "father_id";
+          if (q_ && quarantined_id(pid)) {
+            link_err(r, "cascade.parent_quarantined", col, id_str(pid),
+                     std::string(k == 0 ? "mother " : "father ") + id_str(pid) +
+                         " is in the quarantine");
+          } else if (opt_.missing_parents == MissingParents::add) {
             missing.push_back(pid);
           } else {
-            const char* col = k == 0 ? "mother_id" : "father_id";
-            err(rp.source, r, "ref.unknown_id", col, id_str(pid),
-                id_str(pid) + " is not a person_id in " + rp.source.file);
+            link_err(r, "ref.unknown_id", col, id_str(pid),
+                     id_str(pid) + " is not a person_id in " + rp.source.file);
           }
         }
       }
@@ -271,14 +439,18 @@ class Builder {
                      "person " + id_str(P.id[i]) +
                          " has no birth date (excluded from age-based indicators)");
       }
-      if (rp.birth[r].known() && rp.exit[r].known() && rp.exit[r].hi() < rp.birth[r].lo())
+      if (!q_ && rp.birth[r].known() && rp.exit[r].known() && rp.exit[r].hi() < rp.birth[r].lo())
         err(rp.source, r, "date.exit_before_birth", "exit_date", format_date(rp.exit[r]),
             "exit date " + format_date(rp.exit[r]) + " is before the birth date " +
                 format_date(rp.birth[r]));
     }
     for (std::size_t i = 0; i < n && !log_.full(); ++i) check_parents(static_cast<Index>(i));
+  }
 
-    // Children CSR (children ascending because i ascends).
+  // Children CSR (children ascending because i ascends), after the links the checks dropped.
+  void build_children() {
+    auto& P = ds_.persons;
+    const std::size_t n = P.size();
     P.child_offsets.assign(n + 1, 0);
     for (std::size_t i = 0; i < n; ++i) {
       if (P.mother[i] != NONE) ++P.child_offsets[P.mother[i] + 1];
@@ -300,11 +472,13 @@ class Builder {
     const std::size_t r = row_of_[c];
     if (r == SIZE_MAX) return;
     if (P.mother[c] != NONE && P.mother[c] == P.father[c]) {
-      err(src, r, "parent.same_person", "father_id", id_str(P.id[P.father[c]]),
-          "person " + id_str(P.id[P.father[c]]) + " is both mother and father of " +
-              id_str(P.id[c]) + " (expected two different persons)");
+      link_err(r, "parent.same_person", "father_id", id_str(P.id[P.father[c]]),
+               "person " + id_str(P.id[P.father[c]]) + " is both mother and father of " +
+                   id_str(P.id[c]) + " (expected two different persons)");
+      if (q_) P.mother[c] = P.father[c] = NONE;  // which of the two is right is unknowable
       return;
     }
+    (void)src;
     const Date cb = P.birth_date(c);
     for (int k = 0; k < 2; ++k) {
       const Index p = k == 0 ? P.mother[c] : P.father[c];
@@ -312,10 +486,19 @@ class Builder {
       const char* col = k == 0 ? "mother_id" : "father_id";
       const char* what = k == 0 ? "mother" : "father";
       const Sex wrong = k == 0 ? Sex::M : Sex::F;
-      if (P.sex[p] == wrong)
-        err(src, r, "parent.sex", col, id_str(P.id[p]),
-            std::string(what) + " " + id_str(P.id[p]) + " has sex " + std::string(to_string(wrong)) +
-                " (" + person_line(p) + "); expected " + (k == 0 ? "F or U" : "M or U"));
+      auto drop = [&] {
+        if (q_) (k == 0 ? P.mother[c] : P.father[c]) = NONE;
+      };
+      if (P.sex[p] == wrong) {
+        link_err(r, "parent.sex", col, id_str(P.id[p]),
+                 std::string(what) + " " + id_str(P.id[p]) + " has sex " +
+                     std::string(to_string(wrong)) + " (" + person_line(p) + "); expected " +
+                     (k == 0 ? "F or U" : "M or U"));
+        if (q_) {
+          drop();
+          continue;
+        }
+      }
       const Date pb = P.birth_date(p);
       if (!cb.known() || !pb.known()) continue;
       // Fast path: exact dates 12–70 years apart need no calendar arithmetic (12 years are at most
@@ -325,12 +508,14 @@ class Builder {
         continue;
       // Partial dates fail only when every pair of days in their periods fails.
       if (pb.lo() > cb.hi()) {
-        err(src, r, "parent.born_after_child", col, id_str(P.id[p]),
+        drop();
+        link_err(r, "parent.born_after_child", col, id_str(P.id[p]),
             std::string(what) + " " + id_str(P.id[p]) + " (born " + format_date(pb) +
                 ") is born after the child " + id_str(P.id[c]) + " (born " + format_date(cb) +
                 "); expected a parent born at least 12 years earlier");
       } else if (add_years(pb.lo(), 12) > cb.hi()) {
-        err(src, r, "parent.too_young", col, id_str(P.id[p]),
+        drop();
+        link_err(r, "parent.too_young", col, id_str(P.id[p]),
             std::string(what) + " " + id_str(P.id[p]) + " (born " + format_date(pb) +
                 ") is less than 12 years older than the child " + id_str(P.id[c]) + " (born " +
                 format_date(cb) + "); expected a parent born at least 12 years earlier");
@@ -373,6 +558,9 @@ class Builder {
           continue;
         }
         // p is on the path: the cycle is p -> ... -> f.v -> p (each a parent of the previous).
+        // Under quarantine the link f.v -> p is dropped: removing every back edge of a
+        // depth-first search leaves no cycle, and each person is kept.
+        const bool via_mother = f.next == 1;
         std::size_t k = stack.size();
         while (k > 0 && stack[k - 1].v != p) --k;
         // A long cycle is shown by its first and last members, so that the message stays short.
@@ -386,6 +574,17 @@ class Builder {
           path += id_str(P.id[stack[q].v]) + " -> ";
         }
         path += id_str(P.id[p]);
+        if (q_) {
+          const Index child = f.v;
+          (via_mother ? P.mother[child] : P.father[child]) = NONE;
+          link_err(row_of_[child], "parent.cycle", via_mother ? "mother_id" : "father_id",
+                   id_str(P.id[p]),
+                   "person " + id_str(P.id[p]) + " is their own ancestor: " + path +
+                       " (each followed by one of their recorded parents); the link from " +
+                       id_str(P.id[child]) + " to their " + (via_mother ? "mother " : "father ") +
+                       id_str(P.id[p]) + " closes the cycle");
+          continue;
+        }
         const std::size_t r = row_of_[p];
         log_.error("parent.cycle", raw_.persons.source.file,
                    r == SIZE_MAX ? 0 : raw_.persons.source.line_of(r), "mother_id/father_id",
@@ -399,10 +598,13 @@ class Builder {
 
   // ---------------------------------------------------------------- partnerships
   Index resolve(const io::RowSource& src, std::size_t row, const char* column, PersonId pid) {
-    if (pid == io::NO_ID) return NONE;
+    if (pid == io::NO_ID || is_bad(tab_of(src), row)) return NONE;
     if (!index_) index_ = std::make_unique<IdIndex>(ds_.persons.id);
     const Index i = index_->find(pid);
-    if (i == NONE)
+    if (i == NONE && q_ && quarantined_id(pid))
+      err(src, row, "cascade.person_quarantined", column, id_str(pid),
+          "person " + id_str(pid) + " is in the quarantine");
+    else if (i == NONE)
       err(src, row, "ref.unknown_id", column, id_str(pid),
           id_str(pid) + " is not a person_id in " + raw_.persons.source.file);
     return i;
@@ -410,6 +612,7 @@ class Builder {
 
   bool check_interval(const io::RowSource& src, std::size_t row, const char* end_col, Date start,
                       Date end, const char* start_col) {
+    if (is_bad(tab_of(src), row)) return false;
     if (start.known() && end.known() && end.hi() < start.lo()) {
       err(src, row, "date.end_before_start", end_col, format_date(end),
           std::string(end_col) + " " + format_date(end) + " is before " + start_col + " " +
@@ -426,14 +629,14 @@ class Builder {
     for (std::size_t r = 0; r < rp.size() && !log_.full(); ++r) {
       const Index a = resolve(rp.source, r, "person_a", rp.a[r]);
       const Index b = resolve(rp.source, r, "person_b", rp.b[r]);
-      bool ok = a != NONE && b != NONE;
+      bool ok = a != NONE && b != NONE && !is_bad(T_PARTNERSHIPS, r);
       if (ok && a == b) {
         err(rp.source, r, "partnership.self", "person_b", id_str(rp.b[r]),
             "person_a and person_b are the same person " + id_str(rp.a[r]));
         ok = false;
       }
       ok = check_interval(rp.source, r, "end_date", rp.start[r], rp.end[r], "start_date") && ok;
-      if (ok) order.push_back(r);
+      if (ok && !is_bad(T_PARTNERSHIPS, r)) order.push_back(r);
     }
     if (log_.has_errors()) return;
     std::vector<std::tuple<Index, Index, Day, Day, std::size_t>> rows;
@@ -494,13 +697,13 @@ class Builder {
           !re.date[r].known())
         continue;  // already reported
       check_lifetime(re.source, r, who[r], re.date[r]);
-      keep.push_back(static_cast<std::uint32_t>(r));
+      if (!is_bad(T_EVENTS, r)) keep.push_back(static_cast<std::uint32_t>(r));
     }
     if (log_.has_errors()) return;
     auto& E = ds_.events;
-    // Dense incident index.
-    E.incident_id.resize(m);
-    for (std::size_t r = 0; r < m; ++r) E.incident_id[r] = re.incident[r];
+    // Dense incident index (of the rows kept: all of them unless some were set aside).
+    E.incident_id.resize(keep.size());
+    for (std::size_t k = 0; k < keep.size(); ++k) E.incident_id[k] = re.incident[keep[k]];
     std::sort(E.incident_id.begin(), E.incident_id.end());
     E.incident_id.erase(std::unique(E.incident_id.begin(), E.incident_id.end()), E.incident_id.end());
     E.incident_id.shrink_to_fit();
@@ -509,8 +712,12 @@ class Builder {
           std::lower_bound(E.incident_id.begin(), E.incident_id.end(), re.incident[r]) -
           E.incident_id.begin());
     };
-    std::vector<std::uint32_t> inc(m);
-    for (std::size_t r = 0; r < m; ++r) inc[r] = inc_of(r);
+    std::vector<std::uint32_t> inc(m, 0);
+    for (auto r : keep) inc[r] = inc_of(r);
+    // First kept row of each incident in file order (keep is still ascending here).
+    std::vector<std::uint32_t> first_row(E.incident_id.size(), UINT32_MAX);
+    for (auto r : keep)
+      if (first_row[inc[r]] == UINT32_MAX) first_row[inc[r]] = r;
     std::sort(keep.begin(), keep.end(), [&](std::uint32_t x, std::uint32_t y) {
       return std::tie(who[x], re.date[x].day, inc[x], re.role[x], re.kind[x], re.src[x], x) <
              std::tie(who[y], re.date[y].day, inc[y], re.role[y], re.kind[y], re.src[y], y);
@@ -541,8 +748,6 @@ class Builder {
     std::vector<std::uint32_t> fill(E.incident_offsets.begin(), E.incident_offsets.end() - 1);
     for (std::size_t k = 0; k < mk; ++k) E.incident_rows[fill[E.incident[k]]++] = static_cast<std::uint32_t>(k);
     // Warn about incidents without a victim (indicators that need one skip them).
-    std::vector<std::uint32_t> first_row(ni, UINT32_MAX);
-    for (std::size_t r = m; r-- > 0;) first_row[inc[r]] = static_cast<std::uint32_t>(r);
     for (std::size_t i = 0; i < ni; ++i) {
       bool victim = false;
       for (auto k = E.incident_offsets[i]; k < E.incident_offsets[i + 1]; ++k)
@@ -563,7 +768,8 @@ class Builder {
     for (std::size_t r = 0; r < m && !log_.full(); ++r) {
       who[r] = resolve(rc.source, r, "person_id", rc.person[r]);
       const bool ok = check_interval(rc.source, r, "end_date", rc.start[r], rc.end[r], "start_date");
-      if (who[r] != NONE && ok && rc.start[r].known()) keep.push_back(static_cast<std::uint32_t>(r));
+      if (who[r] != NONE && ok && rc.start[r].known() && !is_bad(T_CONTACTS, r))
+        keep.push_back(static_cast<std::uint32_t>(r));
     }
     if (log_.has_errors()) return;
     std::sort(keep.begin(), keep.end(), [&](std::uint32_t x, std::uint32_t y) {
@@ -609,16 +815,17 @@ Dataset build_dataset(io::RawTables&& raw, const LoadOptions& options, IssueLog&
 }
 
 Dataset build_dataset(io::RawTables&& raw, const LoadOptions& options) {
-  IssueLog log(options.max_errors);
+  IssueLog log(options.error_limit());
   return build_dataset(std::move(raw), options, log);
 }
 
-Dataset load_csv(const std::filesystem::path& dir, const LoadOptions& options) {
-  IssueLog log(options.max_errors);
+Dataset load_csv(const std::filesystem::path& dir, const LoadOptions& options,
+                 const io::CsvDialect& dialect) {
+  IssueLog log(options.error_limit());
   auto paths = io::CsvPaths::in_directory(dir);
   Dataset ds;
   {
-    io::RawTables raw = io::read_csv_tables(paths, log);
+    io::RawTables raw = io::read_csv_tables(paths, log, options.parse, dialect);
     ds = build_dataset(std::move(raw), options, log);
   }
 #ifdef __GLIBC__

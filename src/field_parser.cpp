@@ -1,4 +1,5 @@
 #include <charconv>
+#include <stdexcept>
 
 #include "famgraph/io/raw_tables.hpp"
 
@@ -43,10 +44,52 @@ bool valid_utf8(std::string_view s) noexcept {
 
 std::string printable(std::string_view v) { return escape(v); }
 
+DateFormat parse_date_format(std::string_view p) {
+  if (p.empty() || p == "ISO" || p == "iso" || p == "%Y-%m-%d") return DateFormat::iso;
+  if (p == "%d-%m-%Y") return DateFormat::dmy_dash;
+  if (p == "%d/%m/%Y") return DateFormat::dmy_slash;
+  if (p == "%Y%m%d") return DateFormat::ymd_compact;
+  throw std::invalid_argument("date_format='" + shown(p) +
+                              "' (expected 'ISO' (%Y-%m-%d), '%d-%m-%Y', '%d/%m/%Y' or '%Y%m%d')");
+}
+
+const char* date_format_pattern(DateFormat f) noexcept {
+  switch (f) {
+    case DateFormat::dmy_dash: return "%d-%m-%Y";
+    case DateFormat::dmy_slash: return "%d/%m/%Y";
+    case DateFormat::ymd_compact: return "%Y%m%d";
+    default: return "%Y-%m-%d";
+  }
+}
+
+std::optional<Date> parse_date_as(std::string_view t, const ParseOptions& opt) noexcept {
+  if (opt.date_format == DateFormat::iso) return parse_date(t, opt.min_year, opt.max_year);
+  // Rearrange a full day-first or compact date into ISO and let the one ISO parser judge it; a
+  // year or year-month alone reads as in ISO (exports write them so whatever the day format).
+  char iso[10];
+  if ((opt.date_format == DateFormat::dmy_dash || opt.date_format == DateFormat::dmy_slash) &&
+      t.size() == 10) {
+    const char sep = opt.date_format == DateFormat::dmy_dash ? '-' : '/';
+    if (t[2] != sep || t[5] != sep) return parse_date(t, opt.min_year, opt.max_year);
+    const char r[10] = {t[6], t[7], t[8], t[9], '-', t[3], t[4], '-', t[0], t[1]};
+    std::copy(r, r + 10, iso);
+    return parse_date(std::string_view(iso, 10), opt.min_year, opt.max_year);
+  }
+  if (opt.date_format == DateFormat::ymd_compact && t.size() == 8) {
+    const char r[10] = {t[0], t[1], t[2], t[3], '-', t[4], t[5], '-', t[6], t[7]};
+    std::copy(r, r + 10, iso);
+    return parse_date(std::string_view(iso, 10), opt.min_year, opt.max_year);
+  }
+  return parse_date(t, opt.min_year, opt.max_year);
+}
+
 void FieldParser::record_error(std::size_t row, const char* column, std::string_view value,
                                std::string rule, std::string message) {
+  const std::size_t before = log_.errors().size();
   log_.error(std::move(rule), src_.file, src_.line_of(row), column, std::string(value),
              std::move(message));
+  if (log_.errors().size() > before)
+    src_.rejected.emplace_back(static_cast<std::uint32_t>(row), static_cast<std::uint32_t>(before));
 }
 
 PersonId FieldParser::id(std::string_view text, std::size_t row, const char* column,
@@ -88,10 +131,14 @@ Date FieldParser::date(std::string_view text, std::size_t row, const char* colum
                    std::string("missing value: ") + column + " is required");
     return {};
   }
-  if (auto d = parse_date(t)) return *d;
+  if (auto d = parse_date_as(t, opt_)) return *d;
+  const std::string layout = opt_.date_format == DateFormat::iso
+                                 ? std::string("YYYY-MM-DD, YYYY-MM or YYYY")
+                                 : std::string(date_format_pattern(opt_.date_format)) +
+                                       " (date_format), YYYY-MM or YYYY";
   record_error(row, column, t, "parse.date",
-               "'" + shown(t) + "' is not a valid date (expected YYYY-MM-DD, YYYY-MM or YYYY, years " +
-                   std::to_string(min_year) + "-" + std::to_string(max_year) + ")");
+               "'" + shown(t) + "' is not a valid date (expected " + layout + ", years " +
+                   std::to_string(opt_.min_year) + "-" + std::to_string(opt_.max_year) + ")");
   return {};
 }
 

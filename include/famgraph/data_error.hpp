@@ -116,6 +116,11 @@ class IssueLog {
   [[nodiscard]] const std::map<std::string, std::size_t>& warning_counts() const noexcept {
     return warning_counts_;
   }
+  /// Hands over the errors recorded so far and forgets them (quarantine turns them into records).
+  std::vector<DataIssue> take_errors() {
+    truncated_ = false;
+    return std::exchange(errors_, {});
+  }
   /// Throws DataError if any error was recorded.
   void throw_if_errors() {
     if (!errors_.empty()) throw DataError(std::move(errors_), truncated_ || full());

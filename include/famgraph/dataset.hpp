@@ -10,6 +10,7 @@
 
 #include "famgraph/data_error.hpp"
 #include "famgraph/date.hpp"
+#include "famgraph/io/csv.hpp"
 #include "famgraph/io/raw_tables.hpp"
 #include "famgraph/types.hpp"
 
@@ -21,9 +22,31 @@ enum class MissingParents : std::uint8_t {
   add      ///< add the parent as a founder of unknown sex and birth date
 };
 
+/// What to do with a record that breaks a rule (docs/data_quality.md, "Quarantine").
+enum class OnError : std::uint8_t {
+  raise,      ///< nothing is loaded; every problem is thrown at once as a DataError (default)
+  quarantine  ///< keep every valid record; set aside each invalid one and what depends on it
+};
+
 struct LoadOptions {
   MissingParents missing_parents = MissingParents::strict;
-  std::size_t max_errors = 100;  ///< loading stops collecting errors at this many
+  std::size_t max_errors = 100;  ///< loading stops collecting errors at this many (raise only)
+  OnError on_error = OnError::raise;
+  io::ParseOptions parse;  ///< accepted years and text date format
+  /// The error limit of the IssueLog for these options: unlimited under quarantine, where every
+  /// problem must be seen to set its record aside.
+  [[nodiscard]] std::size_t error_limit() const noexcept {
+    return on_error == OnError::quarantine ? SIZE_MAX : max_errors;
+  }
+};
+
+/// A record (or one parent link of a person) set aside by OnError::quarantine.
+struct QuarantinedRecord {
+  std::string table;   ///< persons, partnerships, events or contacts
+  std::string action;  ///< "record" (the row is left out) or "link" (mother_id/father_id dropped,
+                       ///< the person kept)
+  DataIssue issue;     ///< the first problem of the record: rule, file, line, column, value, message
+  std::string record;  ///< the record's fields in the documented column order, comma-separated
 };
 
 /// Persons in ascending order of external id; index i is the person's dense index.
@@ -105,19 +128,27 @@ struct Dataset {
   std::vector<std::string> kinds;    ///< event/contact kind dictionary
   std::vector<std::string> sources;  ///< organisation codes
   ValidationReport report;
+  /// Records set aside under OnError::quarantine, by table (persons, partnerships, events,
+  /// contacts) then line; empty under OnError::raise.
+  std::vector<QuarantinedRecord> quarantine;
+  std::map<std::string, std::size_t> quarantine_counts;  ///< rule -> number of entries
 
   /// Bytes held by the tables (capacity, not just size): the resident cost of the data model.
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
 };
 
-/// Validates raw rows (every check of DESIGN.md §2) and builds the columnar dataset.
-/// `log` may already hold parse errors; all errors (up to its limit) are thrown together as a
-/// DataError, and nothing is returned unless the input is clean.
+/// Validates raw rows (every check of docs/data_formats.md) and builds the columnar dataset.
+/// `log` may already hold parse errors. Under OnError::raise all errors (up to its limit) are
+/// thrown together as a DataError, and nothing is returned unless the input is clean. Under
+/// OnError::quarantine every row with a problem, and every row depending on it, goes to
+/// `Dataset::quarantine` instead; only problems of a whole file (a missing column, an unreadable
+/// file) are still thrown.
 Dataset build_dataset(io::RawTables&& raw, const LoadOptions& options, IssueLog& log);
 /// Convenience overload with a fresh log.
 Dataset build_dataset(io::RawTables&& raw, const LoadOptions& options = {});
 
 /// Loads `dir/persons.csv` and the optional `partnerships.csv`, `events.csv`, `contacts.csv`.
-Dataset load_csv(const std::filesystem::path& dir, const LoadOptions& options = {});
+Dataset load_csv(const std::filesystem::path& dir, const LoadOptions& options = {},
+                 const io::CsvDialect& dialect = {});
 
 }  // namespace famgraph

@@ -96,14 +96,19 @@ struct Date {
   friend constexpr bool operator==(const Date&, const Date&) = default;
 };
 
-/// Years accepted in input dates; anything else is almost certainly a typo or a sentinel value.
+/// Years accepted in register input dates by default; anything else is almost certainly a typo or
+/// a sentinel value. Loaders take `min_year`/`max_year` options (genealogies reach back centuries).
 inline constexpr int min_year = 1800;
 inline constexpr int max_year = 2200;
+/// The widest year range a loader accepts: four-digit years, all far inside the int32 day range.
+inline constexpr int min_year_limit = 1;
+inline constexpr int max_year_limit = 9999;
 
-/// Parses `YYYY-MM-DD`, `YYYY-MM` (imputed to the 15th) or `YYYY` (imputed to 1 July).
-/// Returns nullopt for anything else (including impossible days such as 2023-02-29).
-/// An empty string is not handled here: callers treat it as "missing".
-constexpr std::optional<Date> parse_date(std::string_view s) noexcept {
+/// Parses `YYYY-MM-DD`, `YYYY-MM` (imputed to the 15th) or `YYYY` (imputed to 1 July), years in
+/// [lo_year, hi_year]. Returns nullopt for anything else (including impossible days such as
+/// 2023-02-29). An empty string is not handled here: callers treat it as "missing".
+constexpr std::optional<Date> parse_date(std::string_view s, int lo_year = min_year,
+                                         int hi_year = max_year) noexcept {
   auto digits = [&](std::size_t pos, std::size_t n, int& out) {
     if (pos + n > s.size()) return false;
     int v = 0;
@@ -116,7 +121,7 @@ constexpr std::optional<Date> parse_date(std::string_view s) noexcept {
   };
   int y = 0, m = 0, d = 0;
   if (s.size() != 4 && s.size() != 7 && s.size() != 10) return std::nullopt;
-  if (!digits(0, 4, y) || y < min_year || y > max_year) return std::nullopt;
+  if (!digits(0, 4, y) || y < lo_year || y > hi_year) return std::nullopt;
   if (s.size() == 4) return Date{days_from_civil(y, 7, 1), DatePrecision::year};
   if (s[4] != '-' || !digits(5, 2, m) || m < 1 || m > 12) return std::nullopt;
   if (s.size() == 7) return Date{days_from_civil(y, static_cast<unsigned>(m), 15), DatePrecision::month};

@@ -35,6 +35,10 @@ class Dataset:
     def warnings(self) -> list[Any]: ...
     @property
     def warning_counts(self) -> dict[str, int]: ...
+    @property
+    def quarantine(self) -> list[tuple[str, str, str, str, int, str, str, str, str]]: ...
+    @property
+    def quarantine_counts(self) -> dict[str, int]: ...
     def index_of(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]: ...
     def persons_columns(self) -> dict[str, npt.NDArray[Any]]: ...
     def partnerships_columns(self) -> dict[str, npt.NDArray[Any]]: ...
@@ -71,9 +75,24 @@ def load_csv(
     contacts: str | None = None,
     missing_parents: str = "strict",
     max_errors: int = 100,
+    on_error: str = "raise",
+    min_year: int = 1800,
+    max_year: int = 2200,
+    date_format: str = "ISO",
+    sep: str = "",
+    encoding: str = "utf-8",
+    columns: dict[str, str] = ...,
 ) -> Dataset: ...
 def build_from_columns(
-    tables: dict[str, Any], labels: dict[str, str], missing_parents: str = "strict", max_errors: int = 100
+    tables: dict[str, Any],
+    labels: dict[str, str],
+    missing_parents: str = "strict",
+    max_errors: int = 100,
+    on_error: str = "raise",
+    min_year: int = 1800,
+    max_year: int = 2200,
+    date_format: str = "ISO",
+    rejects: dict[str, list[tuple[int, str, str, str, str]]] = ...,
 ) -> Dataset: ...
 def format_dates(days: npt.NDArray[np.int32], precision: npt.NDArray[np.uint8]) -> list[str | None]: ...
 def parse_dates(text: list[str]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint8]]: ...

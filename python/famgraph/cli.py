@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 
 from . import __version__, _files
 from . import synth as synth_module
-from ._commands._shared import add_dataset_arguments
+from ._commands._shared import add_dataset_arguments, report_quarantine
 from ._commands._shared import load as _load
 from ._errors import DataError, shown
 from .dataset import Dataset
@@ -33,7 +33,7 @@ if not EXAMPLE_DATA.is_dir():  # pragma: no cover - editable installs only
     EXAMPLE_DATA = Path(__file__).resolve().parents[2] / "examples" / "data"
 
 #: Modules of famgraph._commands that add a subcommand each (``register(subparsers)``).
-COMMAND_MODULES: tuple[str, ...] = ("indicators", "bench", "link", "convert", "scan", "report")
+COMMAND_MODULES: tuple[str, ...] = ("indicators", "bench", "link", "convert", "scan", "report", "template")
 
 
 def _print_summary(ds: Dataset) -> None:
@@ -59,21 +59,33 @@ def _print_summary(ds: Dataset) -> None:
     print(f"warnings             {s['warnings']}")
     for rule, n in sorted(ds.warning_counts.items()):
         print(f"  {rule:<28} {n}")
+    if "quarantined" in s:
+        q = s["quarantined"]
+        print(f"quarantined          {q['total']}")
+        for rule, n in q.items():
+            if rule != "total":
+                print(f"  {rule:<28} {n}")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     ds = _load(args)
+    if args.quarantine_file:
+        _files.check_output_file(args.quarantine_file)
+    kept = "valid" if ds.n_quarantined == 0 else f"loaded, {ds.n_quarantined} records quarantined"
     print(
-        f"{shown(args.dir, 1000)}: valid ({ds.n_persons} persons, {ds.n_incidents} incidents, "
+        f"{shown(args.dir, 1000)}: {kept} ({ds.n_persons} persons, {ds.n_incidents} incidents, "
         f"{sum(ds.warning_counts.values())} warnings)"
     )
     for w in ds._core.warnings:
         print(f"warning: {shown(str(w), 2000)}", file=sys.stderr)
+    report_quarantine(ds, args, None)
     return 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    _print_summary(_load(args))
+    ds = _load(args)
+    _print_summary(ds)
+    report_quarantine(ds, args, None)
     return 0
 
 

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 
 PathLike = str | os.PathLike[str]
 MissingParents = Literal["strict", "add"]
+OnError = Literal["raise", "quarantine"]
+#: Default accepted years of register data (``min_year``/``max_year``; docs/data_formats.md).
+MIN_YEAR, MAX_YEAR = 1800, 2200
+QUARANTINE_COLUMNS = ("table", "action", "rule", "file", "line", "column", "value", "message", "record")
+_SEPARATORS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "|": "|"}
 TABLES = ("persons", "partnerships", "events", "contacts")
 _KIND = {"csv": "CSV", "parquet": "Parquet"}
 _SEX = np.array(["F", "M", "U"], dtype=object)
@@ -30,6 +35,45 @@ _ROLES = np.array(["victim", "perpetrator", "witness", "other"], dtype=object)
 def _check_missing_parents(value: str) -> None:
     if value not in ("strict", "add"):
         raise ValueError(f"missing_parents={value!r} (expected 'strict' or 'add')")
+
+
+def _check_on_error(value: str) -> None:
+    if value not in ("raise", "quarantine"):
+        raise ValueError(f"on_error={value!r} (expected 'raise' or 'quarantine')")
+
+
+def _check_years(min_year: int, max_year: int) -> None:
+    for name, v in (("min_year", min_year), ("max_year", max_year)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"{name}={v!r} (expected an integer year)")
+    if not 1 <= min_year <= max_year <= 9999:
+        raise ValueError(
+            f"min_year={min_year}, max_year={max_year} (expected 1 <= min_year <= max_year <= 9999)"
+        )
+
+
+def _sep(sep: str | None) -> str:
+    if sep is None:
+        return ""
+    if sep not in _SEPARATORS:
+        raise ValueError(f"sep={sep!r} (expected ',', ';', '\\t', '|' or None to detect it from the header)")
+    return _SEPARATORS[sep]
+
+
+def rename_columns(df: pd.DataFrame, table: str, columns: Mapping[str, str] | None) -> pd.DataFrame:
+    """``df`` with its headers matched to the documented names: case-insensitively, after the
+    ``columns`` mapping (file header -> famgraph column, also case-insensitive)."""
+    if not isinstance(df, pd.DataFrame):
+        return df  # frame_to_columns names the wrong type
+    wanted = TABLE_COLUMNS[table]
+    mapping = {str(k).strip().lower(): str(v).strip().lower() for k, v in (columns or {}).items()}
+    rename: dict[Any, str] = {}
+    for c in df.columns:
+        key = str(c).strip().lower()
+        key = mapping.get(key, key)
+        if key in wanted and c != key:
+            rename[c] = key
+    return df.rename(columns=rename) if rename else df
 
 
 def _resolve_paths(path: PathLike | None, ext: str, given: Mapping[str, PathLike | None]) -> dict[str, str]:
@@ -78,6 +122,19 @@ def _read_parquet(path: str, table: str) -> pd.DataFrame:
             raise DataError(f"1 error in the input:\n  {issue}", [issue]) from None
 
 
+def quarantine_block(counts: Mapping[str, int], min_cell: int = 10) -> dict[str, int | str]:
+    """Quarantined entries by rule and in ``total``, each count below ``min_cell`` (and above
+    zero) shown as ``"<min_cell>"``: the shape of the ``quarantined`` entries of
+    :meth:`Dataset.summary`, the JSON ``dataset`` block and the report overview."""
+
+    def cell(n: int) -> int | str:
+        return f"<{min_cell}" if 0 < n < min_cell else int(n)
+
+    out: dict[str, int | str] = {rule: cell(n) for rule, n in sorted(counts.items())}
+    out["total"] = cell(sum(counts.values()))
+    return out
+
+
 class Dataset:
     """Persons, their family links, incidents and organisation contacts, validated.
 
@@ -97,6 +154,10 @@ class Dataset:
     def __init__(self, core: _core.Dataset, *, origin: str = "") -> None:
         self._core = core
         self.origin = origin
+        #: How the loader treated invalid records: "raise" or "quarantine".
+        self.on_error: str = "raise"
+        # A format reader (GEDCOM, PED) replaces the core's quarantine by one located in its file.
+        self._quarantine_frame: pd.DataFrame | None = None
         #: For synthetic datasets: planted parameters and complete-data values (truth.json).
         self.truth: dict[str, Any] | None = None
         #: For synthetic datasets generated with ``design_detail=True``: one row per eligible
@@ -115,14 +176,40 @@ class Dataset:
         contacts: PathLike | None = None,
         missing_parents: MissingParents = "strict",
         max_errors: int = 100,
+        on_error: OnError = "raise",
+        min_year: int = MIN_YEAR,
+        max_year: int = MAX_YEAR,
+        sep: str | None = None,
+        encoding: str = "utf-8",
+        date_format: str = "ISO",
+        columns: Mapping[str, str] | None = None,
     ) -> Dataset:
         """Load the tables from CSV files.
 
         ``path`` is a folder with ``persons.csv`` and optionally ``partnerships.csv``,
         ``events.csv`` and ``contacts.csv``; or give each file explicitly. ``missing_parents="add"``
         turns parent ids that are not in persons into founders of unknown sex and birth date.
+
+        ``on_error="quarantine"`` keeps every valid record and sets aside each invalid one and
+        what depends on it (:attr:`quarantine`); the default ``"raise"`` loads nothing and raises
+        :class:`~famgraph.DataError` with every problem (docs/data_quality.md). ``min_year`` and
+        ``max_year`` bound the accepted years. The dialect of an export (docs/data_formats.md):
+        ``sep`` (``,`` ``;`` ``\\t`` ``|``; detected from the header when None), ``encoding``
+        (``utf-8``, ``utf-8-sig``, or the explicit opt-in ``cp1252``/``latin-1``), ``date_format``
+        (``ISO``, ``%d-%m-%Y``, ``%d/%m/%Y``, ``%Y%m%d``) and ``columns`` (file header -> famgraph
+        column, e.g. ``{"CLIENT_ID": "person_id"}``; headers match case-insensitively anyway).
+
+        Example
+        -------
+        >>> import famgraph as fg
+        >>> ds = fg.Dataset.from_csv("export", sep=";", date_format="%d-%m-%Y",
+        ...                          columns={"CLIENT_ID": "person_id"},
+        ...                          on_error="quarantine")                   # doctest: +SKIP
+        >>> ds.quarantine[["rule", "file", "line", "column", "value"]]       # doctest: +SKIP
         """
         _check_missing_parents(missing_parents)
+        _check_on_error(on_error)
+        _check_years(min_year, max_year)
         files = _resolve_paths(
             path,
             "csv",
@@ -135,8 +222,17 @@ class Dataset:
             files.get("contacts"),
             missing_parents,
             max_errors,
+            on_error=on_error,
+            min_year=int(min_year),
+            max_year=int(max_year),
+            date_format=date_format,
+            sep=_sep(sep),
+            encoding=encoding,
+            columns={str(k): str(v) for k, v in (columns or {}).items()},
         )
-        return cls(core, origin=str(path if path is not None else files["persons"]))
+        ds = cls(core, origin=str(path if path is not None else files["persons"]))
+        ds.on_error = on_error
+        return ds
 
     @classmethod
     def from_pandas(
@@ -149,12 +245,21 @@ class Dataset:
         missing_parents: MissingParents = "strict",
         max_errors: int = 100,
         labels: Mapping[str, str] | None = None,
+        on_error: OnError = "raise",
+        min_year: int = MIN_YEAR,
+        max_year: int = MAX_YEAR,
+        date_format: str = "ISO",
+        columns: Mapping[str, str] | None = None,
+        rejects: Mapping[str, list[tuple[int, str, str, str, str]]] | None = None,
     ) -> Dataset:
         """Build from DataFrames with the documented column names (extra columns are ignored).
 
         Ids may be integer, nullable ``Int64`` or text columns; dates ``datetime64`` or text
-        (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``). Errors name the table, the row (position + 2,
-        as the line of a CSV export), the column and the value.
+        (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``, or ``date_format``). Errors name the table, the
+        row (position + 2, as the line of a CSV export), the column and the value. ``on_error``,
+        ``min_year``, ``max_year`` and ``columns`` as in :meth:`from_csv`. ``rejects`` (for format
+        readers) names rows already found invalid: ``{table: [(row, rule, column, value,
+        message)]}``; they are set aside (quarantine) or reported (raise) like any other problem.
 
         Example
         -------
@@ -166,16 +271,30 @@ class Dataset:
         0.25
         """
         _check_missing_parents(missing_parents)
+        _check_on_error(on_error)
+        _check_years(min_year, max_year)
         frames = {"persons": persons, "partnerships": partnerships, "events": events, "contacts": contacts}
         tables: dict[str, Any] = {}
         names: dict[str, str] = {}
         for t, df in frames.items():
             if df is None:
                 continue
-            tables[t] = frame_to_columns(t, df)
+            tables[t] = frame_to_columns(t, rename_columns(df, t, columns))
             names[t] = (labels or {}).get(t, f"{t} (DataFrame)")
-        core = _core.build_from_columns(tables, names, missing_parents, max_errors)
-        return cls(core, origin="pandas")
+        core = _core.build_from_columns(
+            tables,
+            names,
+            missing_parents,
+            max_errors,
+            on_error=on_error,
+            min_year=int(min_year),
+            max_year=int(max_year),
+            date_format=date_format,
+            rejects={t: list(r) for t, r in (rejects or {}).items() if t in tables},
+        )
+        ds = cls(core, origin="pandas")
+        ds.on_error = on_error
+        return ds
 
     @classmethod
     def from_parquet(
@@ -188,8 +307,16 @@ class Dataset:
         contacts: PathLike | None = None,
         missing_parents: MissingParents = "strict",
         max_errors: int = 100,
+        on_error: OnError = "raise",
+        min_year: int = MIN_YEAR,
+        max_year: int = MAX_YEAR,
+        date_format: str = "ISO",
+        columns: Mapping[str, str] | None = None,
     ) -> Dataset:
-        """Load the tables from Parquet files (a folder with ``persons.parquet`` etc., or explicit files)."""
+        """Load the tables from Parquet files (a folder with ``persons.parquet`` etc., or explicit files).
+
+        ``on_error``, ``min_year``, ``max_year``, ``date_format`` and ``columns`` as in :meth:`from_csv`.
+        """
         _check_missing_parents(missing_parents)
         files = _resolve_paths(
             path,
@@ -206,6 +333,11 @@ class Dataset:
             missing_parents=missing_parents,
             max_errors=max_errors,
             labels=labels,
+            on_error=on_error,
+            min_year=min_year,
+            max_year=max_year,
+            date_format=date_format,
+            columns=columns,
         )
         ds.origin = str(path if path is not None else files["persons"])
         return ds
@@ -345,6 +477,50 @@ class Dataset:
         """Number of occurrences of each warning rule."""
         return dict(self._core.warning_counts)
 
+    @cached_property
+    def quarantine(self) -> pd.DataFrame:
+        """Records set aside by ``on_error="quarantine"`` (empty otherwise), one row per record.
+
+        Columns: ``table``; ``action`` (``"record"``: the row was left out; ``"link"``: a
+        ``mother_id``/``father_id`` was dropped and the person kept); ``rule``, ``file``, ``line``,
+        ``column``, ``value`` and ``message`` of the record's first problem (a record that only
+        depends on a quarantined one has the rule ``cascade.person_quarantined`` or
+        ``cascade.parent_quarantined``); ``record``, the record's fields as read, comma-separated in
+        the documented column order. Sorted by table, then line. **Secure environment only**: the
+        rows are the input's own records.
+
+        Example
+        -------
+        >>> import famgraph as fg
+        >>> ds = fg.Dataset.from_csv("tests/fixtures/invalid/parse_date",
+        ...                          on_error="quarantine")                   # doctest: +SKIP
+        >>> ds.quarantine.rule.tolist()                                      # doctest: +SKIP
+        ['parse.date']
+        """
+        if self._quarantine_frame is not None:
+            return self._quarantine_frame
+        rows = list(self._core.quarantine)
+        df = pd.DataFrame(rows, columns=list(QUARANTINE_COLUMNS))
+        for c in QUARANTINE_COLUMNS:
+            if c != "line":
+                df[c] = df[c].astype(object)
+        df["line"] = df["line"].astype(np.int64)
+        return df
+
+    @property
+    def quarantine_counts(self) -> dict[str, int]:
+        """Number of quarantined entries by rule (empty when nothing was set aside)."""
+        if self._quarantine_frame is not None:
+            return {
+                str(k): int(v) for k, v in self._quarantine_frame["rule"].value_counts().sort_index().items()
+            }
+        return dict(self._core.quarantine_counts)
+
+    @property
+    def n_quarantined(self) -> int:
+        """Number of quarantined entries (records left out plus parent links dropped)."""
+        return int(sum(self.quarantine_counts.values()))
+
     def memory_bytes(self) -> int:
         """Bytes held by the C++ tables."""
         return int(self._core.memory_bytes())
@@ -353,8 +529,14 @@ class Dataset:
         """Descriptive counts: persons, generations, components, inbreeding, incidents by role.
 
         These describe the data for its holder; they are not disclosure-controlled indicator cells.
+        After ``on_error="quarantine"``, the key ``quarantined`` gives the number of entries set aside by
+        rule, with counts below ``min_cell`` shown as ``"<10"`` (the default threshold of
+        docs/disclosure.md), so that the summary can be shown as it is.
         """
-        return dict(self.graph._core.summary())
+        out = dict(self.graph._core.summary())
+        if self.on_error == "quarantine":
+            out["quarantined"] = quarantine_block(self.quarantine_counts)
+        return out
 
     def __len__(self) -> int:
         return self.n_persons

@@ -32,6 +32,7 @@ Example
 
 from __future__ import annotations
 
+import calendar
 import csv
 import difflib
 import io
@@ -83,10 +84,15 @@ PERSON_VARIABLES: Final[Mapping[str, str]] = {
     "birth_year": "GBAGEBOORTEJAAR",
     "birth_month": "GBAGEBOORTEMAAND",
 }
+#: Optional roles of the person table, off unless named: ``death_date`` (e.g. ``GBADatumOverlijden``
+#: of GBAOVERLIJDENTAB joined to the person table; ``YYYYMMDD`` or ``YYYY-MM-DD``) becomes the
+#: person's ``exit_date``, so that deaths end follow-up (docs/microdata.md).
+PERSON_OPTIONAL_VARIABLES: Final[Mapping[str, str | None]] = {"death_date": None}
 #: Codes of ``GBAGESLACHT``: 1 = man, 2 = vrouw. A missing value is sex ``U``.
 SEX_CODES: Final[Mapping[str, str]] = {"1": "M", "2": "F"}
 
-_OPTIONAL = frozenset({"sex", "birth_year", "birth_month"})
+_OPTIONAL = frozenset({"sex", "birth_year", "birth_month", "death_date"})
+_DEATH_RE = re.compile(r"([0-9]{4})-?([0-9]{2})-?([0-9]{2})")
 _KIND_ROLES = frozenset({"kind", "father_kind", "mother_kind"})
 _NUMBER_WIDTH: Final = 9
 _BASE: Final = 10**_NUMBER_WIDTH
@@ -672,7 +678,9 @@ def _duplicates(table: _Table, ids: np.ndarray, column: str, issues: _Issues) ->
 # ---------------------------------------------------------------------------------------------- loaders
 
 
-def _wanted(defaults: Mapping[str, str], variables: Mapping[str, str | None] | None) -> dict[str, str | None]:
+def _wanted(
+    defaults: Mapping[str, str | None], variables: Mapping[str, str | None] | None
+) -> dict[str, str | None]:
     out: dict[str, str | None] = dict(defaults)
     for role, name in (variables or {}).items():
         if role not in defaults:
@@ -863,6 +871,37 @@ def _birth_dates(table: _Table, n: int, issues: _Issues) -> np.ndarray:
     return birth
 
 
+def _death_dates(table: _Table, n: int, issues: _Issues) -> np.ndarray:
+    """``YYYY-MM-DD`` of the ``death_date`` role (None where empty or without the role); a value
+    that is not a date goes to ``issues``."""
+    out = np.full(n, None, dtype=object)
+    if "death_date" not in table.columns:
+        return out
+    code, uniq = _factorize(table.columns["death_date"])
+    iso: list[str | None] = []
+    for u in uniq:
+        m = _DEATH_RE.fullmatch(u)
+        ok = (
+            m is not None
+            and 1 <= int(m[2]) <= 12
+            and 1 <= int(m[3]) <= calendar.monthrange(int(m[1]), int(m[2]))[1]
+        )
+        iso.append(f"{m[1]}-{m[2]}-{m[3]}" if ok and m is not None else None)
+    for i in np.flatnonzero(code >= 0):
+        v = iso[code[i]]
+        if v is None:
+            issues.add(
+                "microdata.death_date",
+                table.label,
+                int(table.lines[i]),
+                table.name("death_date"),
+                uniq[code[i]],
+                "not a death date (expected YYYYMMDD or YYYY-MM-DD)",
+            )
+        out[i] = v
+    return out
+
+
 @dataclass
 class _Persons:
     frame: pd.DataFrame
@@ -882,11 +921,12 @@ def _load_persons(
     issues: _Issues,
 ) -> _Persons:
     codes = _check_sex_codes(sex_codes)
-    wanted = _wanted(PERSON_VARIABLES, variables)
+    roles = {**PERSON_VARIABLES, **PERSON_OPTIONAL_VARIABLES}
+    wanted = _wanted(roles, variables)
     table = _read(
         source,
         wanted=wanted,
-        order=list(PERSON_VARIABLES),
+        order=list(roles),
         sep=sep,
         format=format,
         label=label,
@@ -918,7 +958,7 @@ def _load_persons(
             "person_id": ids,
             "sex": sex,
             "birth_date": birth,
-            "exit_date": np.full(n, None, dtype=object),
+            "exit_date": _death_dates(table, n, issues),
             "mother_id": _missing_ids(n),
             "father_id": _missing_ids(n),
         }
@@ -1001,7 +1041,8 @@ def load_persons(
     -------
     pandas.DataFrame
         ``person_id``, ``sex``, ``birth_date`` (``YYYY-MM``, ``YYYY`` without a month, ``None``
-        without a year), ``exit_date`` (empty), ``mother_id``, ``father_id`` (empty), in file order.
+        without a year), ``exit_date`` (the ``death_date`` role when named, else empty),
+        ``mother_id``, ``father_id`` (empty), in file order.
 
     Example
     -------

@@ -9,7 +9,9 @@ validity
     the share of present values that pass the famgraph validator (DESIGN.md §2): the raw tables
     are validated and every error is counted against its row and field, by rule;
 linkability
-    the share of the organisation's persons (by ``person_id``) found in another organisation's data;
+    the share of the organisation's persons found in another organisation's data: by
+    ``person_id``, or through a pseudonym column of the persons tables when the exports are in the
+    layout :func:`famgraph.link` takes (local ids + ``pseudonym``; ``on=``);
 timeliness
     the share of events (contacts) recorded within ``timely_days`` of their date, and the median
     lag, where the table has a ``recorded_date`` column (else "not measurable");
@@ -534,6 +536,7 @@ def scan(
     thresholds: Mapping[str, tuple[float, float]] | None = None,
     timely_days: int = 30,
     max_errors: int = 1_000_000,
+    on: str | None = "auto",
 ) -> QualityReport:
     """Scan the data of one or more organisations for completeness, validity, linkability,
     timeliness and consistency.
@@ -557,6 +560,13 @@ def scan(
         An event is timely when ``0 <= recorded_date - date <= timely_days`` (days).
     max_errors
         Stop validating after this many errors (validity is then an upper bound; noted).
+    on
+        How persons of different organisations are matched for linkability and consistency:
+        ``None`` by ``person_id`` (linked data); a column name of the persons tables holding a
+        pseudonym (exports as delivered, local ids: the layout :func:`famgraph.link` takes; the
+        other tables' ``person_id`` are mapped through their own persons table); ``"auto"``
+        (default): ``"pseudonym"`` when every organisation's persons table has that column, else
+        by ``person_id`` (stated in the notes).
 
     Returns
     -------
@@ -573,9 +583,11 @@ def scan(
     0.5
     """
     m, th = _check_options(min_cell, thresholds, timely_days, max_errors)
-    if _all_datasets(datasets):  # validated already: measured on the compiled columns
+    if on is not None and (not isinstance(on, str) or not on.strip()):
+        raise ValueError(f"on={on!r} (expected None, 'auto' or the name of a pseudonym column)")
+    if _all_datasets(datasets) and on in ("auto", None):  # validated: measured on the compiled columns
         return _scan_columns(datasets, m, th, timely_days)
-    return _scan_text(datasets, m, th, timely_days, max_errors)
+    return _scan_text(datasets, m, th, timely_days, max_errors, on)
 
 
 def _check_options(
@@ -607,15 +619,51 @@ def _scan_frames(
     return _scan_text(datasets, m, th, timely_days, max_errors)
 
 
+def _pseudonym_column(units: list[_Unit], split: bool, on: str | None) -> str | None:
+    """The persons column that matches persons across organisations (None: ``person_id``)."""
+    if on is None or split:
+        return None
+    with_persons = [u for u in units if "persons" in u.frames]
+    if on == "auto":
+        ok = len(with_persons) >= 2 and all("pseudonym" in u.frames["persons"].columns for u in with_persons)
+        return "pseudonym" if ok else None
+    missing = [u.default_org for u in with_persons if on not in u.frames["persons"].columns]
+    if missing or not with_persons:
+        raise ValueError(
+            f"on={on!r}: no such column in the persons table of {', '.join(missing) or 'any organisation'}"
+        )
+    return on
+
+
+def _local_to_key(df: pd.DataFrame, column: str) -> dict[int, str]:
+    """Local person id -> pseudonym of one persons table (rows without either are left out; a
+    local id with two pseudonyms keeps its first)."""
+    out: dict[int, str] = {}
+    for pid, key in zip(df["person_id"].tolist(), df[column].tolist(), strict=True):
+        if not isinstance(pid, str) or not isinstance(key, str) or not key.strip():
+            continue
+        t = pid.strip(" \t")
+        if _INT.fullmatch(t):
+            out.setdefault(int(t), key.strip())
+    return out
+
+
 def _scan_text(
     datasets: Dataset | Mapping[str, Any],
     m: int,
     th: dict[str, tuple[float, float]],
     timely_days: int,
     max_errors: int,
+    on: str | None = None,
 ) -> QualityReport:
     """The scan of raw tables (validated here) through their text."""
     units, notes, split = _units(datasets, max_errors)
+    key = _pseudonym_column(units, split, on)
+    if key is not None:
+        notes.append(
+            f"persons of different organisations are matched by the {key!r} column of their persons "
+            "tables (local person_id mapped through each organisation's own persons table)"
+        )
     rows = _Rows()
     issue_counts: dict[tuple[str, str, str, str, str], int] = {}
     persons_of: dict[str, list[np.ndarray]] = {}
@@ -635,8 +683,20 @@ def _scan_text(
                         persons_of.setdefault(str(org), []).append(_ids(df[c][sel]))
                 if table == "persons":
                     person_tables[str(org)] = df[sel]
-    _linkability(rows, persons_of)
-    _consistency(rows, person_tables, split)
+    if key is None:
+        _linkability(rows, persons_of)
+    else:
+        linkable: dict[str, np.ndarray] = {}
+        for org, arrays in persons_of.items():
+            own = person_tables.get(org)
+            to_key = _local_to_key(own, key) if own is not None and "person_id" in own.columns else {}
+            local = np.unique(np.concatenate(arrays)) if arrays else np.empty(0, np.int64)
+            # A person without a pseudonym is one of the organisation's persons that cannot link:
+            # a marker no other organisation has.
+            keys = sorted({to_key.get(int(x), f"\x00{org}:{int(x)}") for x in local})
+            linkable[org] = np.array(keys, dtype=object)
+        _linkability_of(rows, linkable)
+    _consistency(rows, person_tables, split, key)
     if not split and any(not u.validate for u in units):
         notes.append(
             "Dataset inputs passed validation when they were built: validity is 1 for every present "
@@ -801,12 +861,17 @@ def _linkability_of(rows: _Rows, linkable: Mapping[str, np.ndarray]) -> None:
         rows.add(key, share, len(mine), kind="linkability", k=k_linked)
 
 
-def _person_facts(org: str, df: pd.DataFrame) -> pd.DataFrame:
-    """One row per valid person id of a persons table: known sex (F/M) and birth period."""
-    if "person_id" not in df.columns:
+def _person_facts(org: str, df: pd.DataFrame, key: str | None = None) -> pd.DataFrame:
+    """One row per valid person id (or pseudonym ``key``) of a persons table: known sex (F/M) and
+    birth period."""
+    column = key or "person_id"
+    if column not in df.columns:
         return pd.DataFrame(columns=["org", "pid", "sex", "lo", "hi", "birth_ok"])
-    pid = df["person_id"].map(lambda v: v.strip(" \t") if isinstance(v, str) else None)
-    keep = pid.map(lambda v: v is not None and bool(_INT.fullmatch(v))).to_numpy(dtype=bool)
+    pid = df[column].map(lambda v: v.strip(" \t") if isinstance(v, str) else None)
+    if key is None:
+        keep = pid.map(lambda v: v is not None and bool(_INT.fullmatch(v))).to_numpy(dtype=bool)
+    else:
+        keep = pid.map(lambda v: bool(v)).to_numpy(dtype=bool)
     sub = df[keep]
     n = len(sub)
     if "birth_date" in sub.columns:
@@ -820,7 +885,7 @@ def _person_facts(org: str, df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "org": org,
-            "pid": [int(v) for v in pid[keep]],
+            "pid": [int(v) for v in pid[keep]] if key is None else pid[keep].tolist(),
             "sex": sex.where(sex.isin(["F", "M"]), None).to_numpy(dtype=object),
             "lo": np.where(ok, lo, 0),
             "hi": np.where(ok, hi, 0),
@@ -829,7 +894,9 @@ def _person_facts(org: str, df: pd.DataFrame) -> pd.DataFrame:
     ).drop_duplicates("pid")
 
 
-def _consistency(rows: _Rows, person_tables: Mapping[str, pd.DataFrame], split: bool) -> None:
+def _consistency(
+    rows: _Rows, person_tables: Mapping[str, pd.DataFrame], split: bool, match: str | None = None
+) -> None:
     """The share of each organisation's persons whose sex (birth date) agrees with every other
     organisation's record of them."""
     if not person_tables:
@@ -839,7 +906,7 @@ def _consistency(rows: _Rows, person_tables: Mapping[str, pd.DataFrame], split: 
             for fld in ("sex", "birth_date"):
                 rows.add((org, "persons", fld, "consistency", "share_consistent"), None, None)
         return
-    facts = pd.concat([_person_facts(o, df) for o, df in person_tables.items()], ignore_index=True)
+    facts = pd.concat([_person_facts(o, df, match) for o, df in person_tables.items()], ignore_index=True)
     pairs = facts.merge(facts, on="pid", suffixes=("", "_o"))
     pairs = pairs[pairs["org"] != pairs["org_o"]]
     for fld in ("sex", "birth_date"):

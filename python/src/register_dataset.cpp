@@ -2,7 +2,10 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <functional>
+#include <map>
 #include <memory>
+#include <tuple>
 
 #include "famgraph/dataset.hpp"
 #include "famgraph/io/csv.hpp"
@@ -24,6 +27,42 @@ MissingParents parse_missing(const std::string& s) {
   throw py::value_error("missing_parents='" + s + "' (expected 'strict' or 'add')");
 }
 
+
+OnError parse_on_error(const std::string& s) {
+  if (s == "raise") return OnError::raise;
+  if (s == "quarantine") return OnError::quarantine;
+  throw py::value_error("on_error='" + s + "' (expected 'raise' or 'quarantine')");
+}
+
+io::ParseOptions parse_options(int min_y, int max_y, const std::string& date_format) {
+  if (min_y < min_year_limit || max_y > max_year_limit || min_y > max_y)
+    throw py::value_error("min_year=" + std::to_string(min_y) + ", max_year=" +
+                          std::to_string(max_y) + " (expected " + std::to_string(min_year_limit) +
+                          " <= min_year <= max_year <= " + std::to_string(max_year_limit) + ")");
+  io::ParseOptions po;
+  po.min_year = min_y;
+  po.max_year = max_y;
+  po.date_format = io::parse_date_format(date_format);
+  return po;
+}
+
+LoadOptions load_options(const std::string& missing, std::size_t max_errors,
+                         const std::string& on_error, const io::ParseOptions& po) {
+  LoadOptions opt;
+  opt.missing_parents = parse_missing(missing);
+  opt.max_errors = max_errors;
+  opt.on_error = parse_on_error(on_error);
+  opt.parse = po;
+  return opt;
+}
+
+py::list quarantine_to_python(const std::vector<QuarantinedRecord>& q) {
+  py::list out;
+  for (const auto& r : q)
+    out.append(py::make_tuple(r.table, r.action, r.issue.rule, r.issue.file, r.issue.line,
+                              r.issue.column, r.issue.value, r.issue.message, r.record));
+  return out;
+}
 
 template <class E>
 py::array_t<std::uint8_t> enum_array(const std::vector<E>& v) {
@@ -73,7 +112,8 @@ Column to_column(const py::tuple& t) {
 class ColumnReader {
  public:
   ColumnReader(const py::dict& table, const std::vector<std::string>& required, const std::string& label,
-               IssueLog& log) {
+               IssueLog& log, const io::ParseOptions& po)
+      : po_(po) {
     for (const auto& name : required) {
       if (!table.contains(name)) {
         std::string have;
@@ -122,10 +162,11 @@ class ColumnReader {
       }
       const Date out{k.day.data()[row], prec};
       const int y = civil_from_days(out.day).year;
-      if (y < min_year || y > max_year) {
+      if (y < po_.min_year || y > po_.max_year) {
         fp.record_error(row, col, format_date(out), "parse.date",
                         "'" + format_date(out) + "' is outside the accepted years " +
-                            std::to_string(min_year) + "-" + std::to_string(max_year));
+                            std::to_string(po_.min_year) + "-" + std::to_string(po_.max_year) +
+                            " (min_year, max_year)");
         return {};
       }
       return out;
@@ -137,22 +178,51 @@ class ColumnReader {
     if (k.kind != Column::strs) throw py::type_error("internal: column must be given as strings");
     return k.text[row];
   }
+  /// The row's values as given (the quarantine shows them), comma-separated in column order.
+  std::string text(std::size_t row) const {
+    std::vector<std::string> f;
+    for (const auto& k : cols_) {
+      if (k.kind == Column::ints)
+        f.push_back(k.present.data()[row] ? std::to_string(k.i64.data()[row]) : std::string());
+      else if (k.kind == Column::days)
+        f.push_back(format_date({k.day.data()[row], static_cast<DatePrecision>(k.prec.data()[row])}));
+      else
+        f.push_back(k.text[row]);
+    }
+    return io::join_csv_record(f);
+  }
 
  private:
+  io::ParseOptions po_;
   std::vector<Column> cols_;
   std::size_t n_ = 0;
   bool ok_ = true;
 };
 
+// Runs a function at the end of a scope (also when a parser throws).
+struct Finally {
+  std::function<void()> f;
+  ~Finally() { f(); }
+};
+
+// Rows a format reader rejected before conversion (GEDCOM/PED): (row, rule, column, value, message).
+using Rejects = std::vector<std::tuple<std::size_t, std::string, std::string, std::string, std::string>>;
+
 void read_table(io::RawTables& raw, const std::string& name, const py::dict& table,
-                const std::string& label, IssueLog& log) {
+                const std::string& label, IssueLog& log, const io::ParseOptions& po,
+                const Rejects& rejects) {
   if (name == "persons") {
     auto& p = raw.persons;
     p.source.file = label;
-    ColumnReader r(table, io::persons_columns(), label, log);
+    ColumnReader r(table, io::persons_columns(), label, log, po);
     if (!r.ok()) return;
-    FieldParser fp(log, p.source);
+    FieldParser fp(log, p.source, &po);
+    auto& src = p.source;
     for (std::size_t row = 0; row < r.size() && !log.full(); ++row) {
+      const std::size_t before = src.rejected.size();
+      Finally keep_text{[&] {
+        if (src.rejected.size() > before) src.text.emplace(static_cast<std::uint32_t>(row), r.text(row));
+      }};
       p.source.line.push_back(static_cast<std::uint32_t>(row + 2));
       p.id.push_back(r.id(fp, 0, row, "person_id", true));
       p.sex.push_back(fp.sex(r.str(1, row), row));
@@ -164,10 +234,15 @@ void read_table(io::RawTables& raw, const std::string& name, const py::dict& tab
   } else if (name == "partnerships") {
     auto& p = raw.partnerships;
     p.source.file = label;
-    ColumnReader r(table, io::partnerships_columns(), label, log);
+    ColumnReader r(table, io::partnerships_columns(), label, log, po);
     if (!r.ok()) return;
-    FieldParser fp(log, p.source);
+    FieldParser fp(log, p.source, &po);
+    auto& src = p.source;
     for (std::size_t row = 0; row < r.size() && !log.full(); ++row) {
+      const std::size_t before = src.rejected.size();
+      Finally keep_text{[&] {
+        if (src.rejected.size() > before) src.text.emplace(static_cast<std::uint32_t>(row), r.text(row));
+      }};
       p.source.line.push_back(static_cast<std::uint32_t>(row + 2));
       p.a.push_back(r.id(fp, 0, row, "person_a", true));
       p.b.push_back(r.id(fp, 1, row, "person_b", true));
@@ -177,10 +252,15 @@ void read_table(io::RawTables& raw, const std::string& name, const py::dict& tab
   } else if (name == "events") {
     auto& e = raw.events;
     e.source.file = label;
-    ColumnReader r(table, io::events_columns(), label, log);
+    ColumnReader r(table, io::events_columns(), label, log, po);
     if (!r.ok()) return;
-    FieldParser fp(log, e.source);
+    FieldParser fp(log, e.source, &po);
+    auto& src = e.source;
     for (std::size_t row = 0; row < r.size() && !log.full(); ++row) {
+      const std::size_t before = src.rejected.size();
+      Finally keep_text{[&] {
+        if (src.rejected.size() > before) src.text.emplace(static_cast<std::uint32_t>(row), r.text(row));
+      }};
       e.source.line.push_back(static_cast<std::uint32_t>(row + 2));
       e.incident.push_back(r.id(fp, 0, row, "incident_id", true));
       e.person.push_back(r.id(fp, 1, row, "person_id", true));
@@ -192,10 +272,15 @@ void read_table(io::RawTables& raw, const std::string& name, const py::dict& tab
   } else if (name == "contacts") {
     auto& c = raw.contacts;
     c.source.file = label;
-    ColumnReader r(table, io::contacts_columns(), label, log);
+    ColumnReader r(table, io::contacts_columns(), label, log, po);
     if (!r.ok()) return;
-    FieldParser fp(log, c.source);
+    FieldParser fp(log, c.source, &po);
+    auto& src = c.source;
     for (std::size_t row = 0; row < r.size() && !log.full(); ++row) {
+      const std::size_t before = src.rejected.size();
+      Finally keep_text{[&] {
+        if (src.rejected.size() > before) src.text.emplace(static_cast<std::uint32_t>(row), r.text(row));
+      }};
       c.source.line.push_back(static_cast<std::uint32_t>(row + 2));
       c.person.push_back(r.id(fp, 0, row, "person_id", true));
       c.src.push_back(fp.category(raw.sources, r.str(1, row), row, "source", true));
@@ -206,7 +291,19 @@ void read_table(io::RawTables& raw, const std::string& name, const py::dict& tab
   } else {
     throw py::value_error("unknown table '" + name + "'");
   }
+  // Problems the format reader found in rows it converted (a GEDCOM date famgraph cannot read, a
+  // sex code): the rows count as rejected here, so that the one core decides what depends on them.
+  io::RowSource& src = name == "persons"        ? raw.persons.source
+                       : name == "partnerships" ? raw.partnerships.source
+                       : name == "events"       ? raw.events.source
+                                                : raw.contacts.source;
+  FieldParser fp(log, src, &po);
+  for (const auto& [row, rule, column, value, message] : rejects) {
+    if (row >= src.line.size()) throw py::value_error(label + ": rejected row out of range");
+    fp.record_error(row, column.c_str(), value, rule, message);
+  }
 }
+
 
 }  // namespace
 
@@ -221,6 +318,8 @@ void register_dataset(py::module_& m) {
       .def_property_readonly("sources", [](const Dataset& d) { return d.sources; })
       .def_property_readonly("warnings", [](const Dataset& d) { return issues_to_python(d.report.warnings); })
       .def_property_readonly("warning_counts", [](const Dataset& d) { return d.report.warning_counts; })
+      .def_property_readonly("quarantine", [](const Dataset& d) { return quarantine_to_python(d.quarantine); })
+      .def_property_readonly("quarantine_counts", [](const Dataset& d) { return d.quarantine_counts; })
       .def("index_of", [](const Dataset& d, py::array_t<std::int64_t> ids) {
         auto in = ids.unchecked<1>();
         py::array_t<std::int64_t> out(in.shape(0));
@@ -285,8 +384,19 @@ void register_dataset(py::module_& m) {
       "load_csv",
       [](const std::string& persons, std::optional<std::string> partnerships,
          std::optional<std::string> events, std::optional<std::string> contacts,
-         const std::string& missing_parents, std::size_t max_errors) {
-        LoadOptions opt{parse_missing(missing_parents), max_errors};
+         const std::string& missing_parents, std::size_t max_errors, const std::string& on_error,
+         int min_y, int max_y, const std::string& date_format, const std::string& sep,
+         const std::string& encoding, const std::map<std::string, std::string>& columns) {
+        const LoadOptions opt =
+            load_options(missing_parents, max_errors, on_error, parse_options(min_y, max_y, date_format));
+        io::CsvDialect dialect;
+        if (!sep.empty()) {
+          if (sep != "," && sep != ";" && sep != "\t" && sep != "|")
+            throw py::value_error("sep='" + shown(sep) + "' (expected ',', ';', '\\t', '|' or None to detect it)");
+          dialect.sep = sep[0];
+        }
+        dialect.encoding = io::parse_encoding(encoding);
+        dialect.columns = columns;
         io::CsvPaths paths{persons, {}, {}, {}};
         if (partnerships) paths.partnerships = *partnerships;
         if (events) paths.events = *events;
@@ -294,26 +404,34 @@ void register_dataset(py::module_& m) {
         std::shared_ptr<Dataset> ds;
         {
           py::gil_scoped_release release;
-          IssueLog log(max_errors);
-          auto raw = io::read_csv_tables(paths, log);
+          IssueLog log(opt.error_limit());
+          auto raw = io::read_csv_tables(paths, log, opt.parse, dialect);
           ds = std::make_shared<Dataset>(build_dataset(std::move(raw), opt, log));
         }
         return ds;
       },
       py::arg("persons"), py::arg("partnerships") = py::none(), py::arg("events") = py::none(),
       py::arg("contacts") = py::none(), py::arg("missing_parents") = "strict",
-      py::arg("max_errors") = 100);
+      py::arg("max_errors") = 100, py::arg("on_error") = "raise", py::arg("min_year") = min_year,
+      py::arg("max_year") = max_year, py::arg("date_format") = "ISO", py::arg("sep") = "",
+      py::arg("encoding") = "utf-8",
+      py::arg("columns") = std::map<std::string, std::string>{});
 
   m.def(
       "build_from_columns",
       [](const py::dict& tables, const py::dict& labels, const std::string& missing_parents,
-         std::size_t max_errors) {
-        LoadOptions opt{parse_missing(missing_parents), max_errors};
-        IssueLog log(max_errors);
+         std::size_t max_errors, const std::string& on_error, int min_y, int max_y,
+         const std::string& date_format, const py::dict& rejects) {
+        const LoadOptions opt =
+            load_options(missing_parents, max_errors, on_error, parse_options(min_y, max_y, date_format));
+        IssueLog log(opt.error_limit());
         io::RawTables raw;
         for (const char* name : {"persons", "partnerships", "events", "contacts"}) {
           if (!tables.contains(name)) continue;
-          read_table(raw, name, tables[name].cast<py::dict>(), labels[name].cast<std::string>(), log);
+          Rejects rej;
+          if (rejects.contains(name)) rej = rejects[name].cast<Rejects>();
+          read_table(raw, name, tables[name].cast<py::dict>(), labels[name].cast<std::string>(), log,
+                     opt.parse, rej);
         }
         std::shared_ptr<Dataset> ds;
         {
@@ -323,7 +441,9 @@ void register_dataset(py::module_& m) {
         return ds;
       },
       py::arg("tables"), py::arg("labels"), py::arg("missing_parents") = "strict",
-      py::arg("max_errors") = 100,
+      py::arg("max_errors") = 100, py::arg("on_error") = "raise", py::arg("min_year") = min_year,
+      py::arg("max_year") = max_year, py::arg("date_format") = "ISO",
+      py::arg("rejects") = py::dict(),
       "Builds a dataset from column tuples prepared by famgraph._convert (internal).");
 
   m.def("format_dates", [](py::array_t<std::int32_t> days, py::array_t<std::uint8_t> precision) {

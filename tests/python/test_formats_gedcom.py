@@ -80,11 +80,14 @@ def _couples(ds: fg.Dataset) -> Counter[tuple[frozenset[int], object, object]]:
         ("@#DGREGORIAN@ 1 JAN 1900", GedcomDate("1900-01-01", "exact")),
         ("44 B.C.", GedcomDate(None, "bc")),
         ("11 FEB 1899/00", GedcomDate("1900-02-11", "exact")),
-        ("1699/00", GedcomDate("1700", "out_of_range")),
+        ("1699/00", GedcomDate("1700", "exact")),  # GEDCOM imports accept 1000-2200 by default
+        ("999", GedcomDate("0999", "out_of_range")),
         ("29 FEB 2000", GedcomDate("2000-02-29", "exact")),
-        ("1799", GedcomDate("1799", "out_of_range")),
+        ("1799", GedcomDate("1799", "exact")),
         ("2201", GedcomDate("2201", "out_of_range")),
-        ("ABT 1750", GedcomDate("1750", "out_of_range")),
+        ("2201", GedcomDate("2201", "out_of_range")),
+        ("ABT 1750", GedcomDate("1750", "approximate")),
+        ("ABT 950", GedcomDate("0950", "out_of_range")),
         ("", GedcomDate(None, "empty")),
         ("29 FEB 1900", GedcomDate(None, "invalid")),
         ("31 APR 1985", GedcomDate(None, "invalid")),
@@ -112,7 +115,7 @@ def test_exact_dates_agree_with_the_famgraph_parser() -> None:
         assert iso is not None
         _core.parse_dates([iso])  # raises if famgraph would reject it
     for text in ("31 DEC 1799", "1 JAN 2201"):
-        d = parse_date(text)
+        d = parse_date(text, 1800, 2200)  # the register range of the famgraph parser
         assert d.kind == "out_of_range"
         with pytest.raises(ValueError):
             _core.parse_dates([d.iso or ""])
@@ -327,23 +330,23 @@ def test_cardinality_sex_and_date_errors(tmp_path: Path) -> None:
     p = _ged(
         tmp_path,
         "0 @I1@ INDI\n1 SEX M\n1 SEX F\n1 BIRT\n2 DATE 31 APR 1985\n"
-        "0 @I2@ INDI\n1 SEX X\n1 DEAT\n2 DATE 1750\n"
+        "0 @I2@ INDI\n1 SEX X\n1 DEAT\n2 DATE 950\n"
         "0 @F1@ FAM\n1 HUSB @I1@\n1 HUSB @I2@\n1 MARR\n2 DATE sometime\n",
     )
     assert _errors(p) == [
         ("gedcom.cardinality", 8, "SEX", "F"),
         ("gedcom.date", 10, "BIRT.DATE", "31 APR 1985"),
         ("gedcom.sex", 12, "SEX", "X"),
-        ("gedcom.date", 14, "DEAT.DATE", "1750"),
+        ("gedcom.date", 14, "DEAT.DATE", "950"),
         ("gedcom.cardinality", 17, "HUSB", "@I2@"),
         ("gedcom.date", 19, "MARR.DATE", "sometime"),
     ]
-    with pytest.raises(fg.DataError, match="outside the years 1800-2200"):
+    with pytest.raises(fg.DataError, match="outside the years 1000-2200"):
         gedcom.read_full(p)
 
 
 def test_invalid_dates_unknown(tmp_path: Path) -> None:
-    p = _ged(tmp_path, "0 @I1@ INDI\n1 BIRT\n2 DATE 31 APR 1985\n0 @I2@ INDI\n1 DEAT\n2 DATE 1750\n")
+    p = _ged(tmp_path, "0 @I1@ INDI\n1 BIRT\n2 DATE 31 APR 1985\n0 @I2@ INDI\n1 DEAT\n2 DATE 950\n")
     r = gedcom.read_full(p, invalid_dates="unknown")
     assert _rows(r.dataset) == [(1, "U", None, None, None, None), (2, "U", None, None, None, None)]
     assert r.counts == {"dates_invalid_unknown": 2}
@@ -513,7 +516,7 @@ def test_cli_convert_gedcom(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     printed = capsys.readouterr().out
     assert "names_dropped 7" in printed and "not written (ped has no place for them)" in printed
     assert out.read_text().splitlines()[4] == "1 5 3 4 2"
-    bad = _ged(tmp_path, "0 @I1@ INDI\n1 BIRT\n2 DATE 1750\n")
+    bad = _ged(tmp_path, "0 @I1@ INDI\n1 BIRT\n2 DATE 950\n")
     assert cli_main(["convert", str(bad), str(tmp_path / "y"), "--from", "gedcom", "--to", "famgraph"]) == 1
     assert (
         cli_main(

@@ -4,6 +4,7 @@
 // by the longest record, not the file size; a record longer than `max_record_bytes` (1 MiB) is an
 // error, so that memory is bounded even for a file without line breaks.
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <deque>
 #include <memory>
@@ -15,14 +16,25 @@
 
 namespace famgraph::io {
 
+/// Text encodings of CSV input. UTF-8 (with or without a byte-order mark) is the default; the
+/// one-byte Windows and ISO encodings are an explicit choice, as any byte sequence is valid in them.
+enum class Encoding : std::uint8_t { utf8, cp1252, latin1 };
+
+/// Re-encodes text[from..] from `enc` into UTF-8 in place (no-op for utf8).
+void transcode_to_utf8(std::string& text, std::size_t from, Encoding enc);
+
 class CsvReader {
  public:
   /// Opens `path` if it is a regular file (io::open_input); throws io::FileError naming the file
   /// and what it is otherwise (a folder, a FIFO, a broken link, ...).
   explicit CsvReader(const std::string& path, std::size_t block_size = 1 << 22,
-                     std::size_t max_record = max_record_bytes);
+                     std::size_t max_record = max_record_bytes, Encoding encoding = Encoding::utf8);
   /// Reads from an in-memory buffer (used by tests and the fuzzer).
-  static CsvReader from_string(std::string data, std::size_t max_record = max_record_bytes);
+  static CsvReader from_string(std::string data, std::size_t max_record = max_record_bytes,
+                               Encoding encoding = Encoding::utf8);
+  /// The field separator (',' by default; ';', '\t' and '|' are the other dialects).
+  void set_separator(char sep) noexcept { sep_ = sep; }
+  [[nodiscard]] char separator() const noexcept { return sep_; }
   CsvReader(CsvReader&&) noexcept;
   CsvReader& operator=(CsvReader&&) noexcept;
   CsvReader(const CsvReader&) = delete;
@@ -50,6 +62,8 @@ class CsvReader {
   std::string buf_;
   std::size_t pos_ = 0, end_ = 0, block_ = 1 << 22, max_record_ = max_record_bytes;
   const char* error_rule_ = "csv.syntax";
+  char sep_ = ',';
+  Encoding encoding_ = Encoding::utf8;
   bool eof_ = false;
   bool at_start_ = true;
   std::size_t line_ = 1, record_line_ = 0;

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "famgraph/data_error.hpp"
@@ -23,6 +24,14 @@ inline constexpr PersonId NO_ID = std::numeric_limits<PersonId>::min();
 struct RowSource {
   std::string file;                 ///< e.g. "persons.csv" or "persons (DataFrame)"
   std::vector<std::uint32_t> line;  ///< per row: line of the record (see DataIssue::line)
+  /// Problems found while parsing rows: (row, index of the error in the IssueLog). Under
+  /// OnError::quarantine these rows are set aside with their first problem.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> rejected;
+  /// Records that never became rows (wrong number of fields, broken quoting): (index of the error
+  /// in the IssueLog, the record's text).
+  std::vector<std::pair<std::uint32_t, std::string>> unparsed;
+  /// The text of rejected rows as read (fields in the documented column order), for the quarantine.
+  std::unordered_map<std::uint32_t, std::string> text;
   [[nodiscard]] std::size_t line_of(std::size_t row) const {
     return row < line.size() ? line[row] : row + 2;
   }
@@ -51,7 +60,7 @@ class StringDict {
 };
 
 struct RawPersons {
-  RowSource source{"persons", {}};
+  RowSource source{"persons", {}, {}, {}, {}};
   std::vector<PersonId> id, mother, father;
   std::vector<Sex> sex;
   std::vector<Date> birth, exit;
@@ -59,7 +68,7 @@ struct RawPersons {
 };
 
 struct RawPartnerships {
-  RowSource source{"partnerships", {}};
+  RowSource source{"partnerships", {}, {}, {}, {}};
   std::vector<PersonId> a, b;
   std::vector<Date> start, end;
   [[nodiscard]] std::size_t size() const noexcept { return a.size(); }
@@ -69,7 +78,7 @@ struct RawPartnerships {
 inline constexpr std::uint8_t BAD_ROLE = 255;
 
 struct RawEvents {
-  RowSource source{"events", {}};
+  RowSource source{"events", {}, {}, {}, {}};
   std::vector<PersonId> incident, person;
   std::vector<std::uint8_t> role;  ///< Role, or BAD_ROLE
   std::vector<Date> date;
@@ -78,7 +87,7 @@ struct RawEvents {
 };
 
 struct RawContacts {
-  RowSource source{"contacts", {}};
+  RowSource source{"contacts", {}, {}, {}, {}};
   std::vector<PersonId> person;
   std::vector<std::uint16_t> src, kind;
   std::vector<Date> start, end;
@@ -95,6 +104,31 @@ struct RawTables {
 };
 
 // ---- field parsers shared by every loader ----------------------------------------------------
+
+/// How text dates are written in an input (docs/data_formats.md, "Dialects").
+enum class DateFormat : std::uint8_t {
+  iso,    ///< YYYY-MM-DD, YYYY-MM or YYYY (the default)
+  dmy_dash,   ///< %d-%m-%Y
+  dmy_slash,  ///< %d/%m/%Y
+  ymd_compact ///< %Y%m%d
+};
+
+/// Options of the field parsers: accepted years and the text date format.
+struct ParseOptions {
+  int min_year = famgraph::min_year;  ///< earliest accepted year (inclusive)
+  int max_year = famgraph::max_year;  ///< latest accepted year (inclusive)
+  DateFormat date_format = DateFormat::iso;
+};
+
+/// The DateFormat of a strftime-like pattern ("ISO"/"%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y",
+/// "%Y%m%d"); throws std::invalid_argument naming the accepted patterns otherwise.
+DateFormat parse_date_format(std::string_view pattern);
+/// The pattern text of a DateFormat (as messages show it).
+const char* date_format_pattern(DateFormat f) noexcept;
+/// Parses `text` in `opt.date_format` with years in [opt.min_year, opt.max_year]. In a non-ISO
+/// format a full ISO date is accepted too (exports mix them rarely, but the parser then never
+/// misreads one for the other: the layouts differ in where the separators are).
+std::optional<Date> parse_date_as(std::string_view text, const ParseOptions& opt) noexcept;
 
 /// Column layout of each table (required columns, in the documented order).
 inline const std::vector<std::string>& persons_columns() {
@@ -132,7 +166,9 @@ std::string printable(std::string_view s);
 /// Reports problems of one table while its rows are being parsed, locating them by row.
 class FieldParser {
  public:
-  FieldParser(IssueLog& log, const RowSource& src) : log_(log), src_(src) {}
+  /// `opt` (may be null) gives the accepted years and the date format of text dates.
+  FieldParser(IssueLog& log, RowSource& src, const ParseOptions* opt = nullptr)
+      : log_(log), src_(src), opt_(opt ? *opt : ParseOptions{}) {}
 
   /// An id: empty → NO_ID (an error if `required`); otherwise a decimal int64.
   PersonId id(std::string_view text, std::size_t row, const char* column, bool required);
@@ -146,7 +182,8 @@ class FieldParser {
 
  private:
   IssueLog& log_;
-  const RowSource& src_;
+  RowSource& src_;
+  ParseOptions opt_;
 };
 
 }  // namespace famgraph::io

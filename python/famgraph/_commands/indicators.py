@@ -10,7 +10,8 @@ from typing import Any
 
 from .. import _files, indicators
 from .._progress import terminal_progress
-from ._shared import add_dataset_arguments, add_disclosure_arguments, cell_key_of, load
+from ..dataset import quarantine_block
+from ._shared import add_dataset_arguments, add_disclosure_arguments, cell_key_of, load, report_quarantine
 
 
 def write_json_atomic(doc: Any, path: Path) -> Path:
@@ -57,11 +58,15 @@ def run(args: argparse.Namespace) -> int:
     dataset = {
         k: s[k] for k in ("persons", "generations", "incidents", "event_rows", "contacts", "organisations")
     }
+    if ds.on_error == "quarantine":
+        # Records set aside by --on-error quarantine, by rule (counts below min_cell as "<N").
+        dataset["quarantined"] = quarantine_block(ds.quarantine_counts, args.min_cell)
     doc = indicators.to_json(results, dataset=dataset)
     # The verdict first (docs/estimands.md): on stderr, so that stdout stays one JSON document.
     for name, r in results.items():
         if r.verdict is not None:
             print(f"{name}: {r.headline_text()}", file=sys.stderr)
+    report_quarantine(ds, args, args.json)
     if args.json:
         out = write_json_atomic(doc, Path(args.json))
         print(f"wrote {len(results)} indicators to {out}", file=sys.stderr)

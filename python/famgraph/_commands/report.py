@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from .._files import check_output_file
-from ._shared import add_dataset_arguments, add_disclosure_arguments, cell_key_of, load
+from ._shared import (
+    add_dataset_arguments,
+    add_disclosure_arguments,
+    cell_key_of,
+    load,
+    report_quarantine,
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
         pedigree=True if args.allow_pedigree else None,
         date=args.date,
     )
+    report_quarantine(ds, args, args.out)
     print(f"wrote the report to {out}", file=sys.stderr)
     print(out.resolve())
     return 0

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ImportResult", "ImportWarning", "gedcom", "ped"]
 
+OnError = Literal["raise", "quarantine"]
+
 PathLike = str | os.PathLike[str]
 
 
@@ -203,6 +205,81 @@ def translate_message(
 
         message = re.sub(re.escape(label) + r":(\d+)", line_ref, message)
     return message
+
+
+# ------------------------------------------------------------------------------------- quarantine
+
+
+class Quarantine:
+    """Entries a format reader sets aside itself (lines it cannot read, links it cannot make),
+    before the core quarantines what the famgraph rules reject (docs/data_quality.md)."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.rows: list[tuple[str, str, str, str, int, str, str, str, str]] = []
+
+    def add(
+        self,
+        table: str,
+        action: str,
+        rule: str,
+        line: int,
+        column: str,
+        value: str,
+        message: str,
+        record: str,
+    ) -> None:
+        self.rows.append((table, action, rule, self.file, line, column, clip(value), message, record))
+
+
+def located_quarantine(
+    ds: Dataset,
+    own: Quarantine,
+    *,
+    labels: Mapping[str, str],
+    locate: Callable[[str, int, str], Origin],
+    name_of: Callable[[int], str | None],
+    line_text: Callable[[int], str],
+) -> None:
+    """Replaces the dataset's quarantine by one located in the pedigree file: the reader's own
+    entries plus the core's, mapped back with ``locate`` (as :func:`remap_error` does for errors);
+    ``record`` is the text of the file's line."""
+    from ..dataset import QUARANTINE_COLUMNS
+
+    file = own.file
+    rows = list(own.rows)
+    for table, action, rule, _f, line, column, _value, message, _record in ds._core.quarantine:
+        origin = locate(table, line - 2, column) if line >= 2 else Origin(0, "", "")
+        rows.append(
+            (
+                table,
+                action,
+                rule,
+                file,
+                origin.line,
+                origin.column,
+                clip(origin.value),
+                translate_message(message, file=file, labels=labels, locate=locate, name_of=name_of),
+                line_text(origin.line),
+            )
+        )
+    order = {"persons": 0, "partnerships": 1, "lines": 2, "file": 3}
+    rows.sort(key=lambda r: (order.get(r[0], 9), r[4]))
+    df = pd.DataFrame(rows, columns=list(QUARANTINE_COLUMNS))
+    for c in QUARANTINE_COLUMNS:
+        if c != "line":
+            df[c] = df[c].astype(object)
+    df["line"] = df["line"].astype("int64")
+    ds._quarantine_frame = df
+
+
+def merged_error(own: list[DataIssue], err: DataError | None, truncated: bool) -> DataError:
+    """The reader's own errors and the (remapped) core errors as one DataError, in line order,
+    without repeating a finding both made."""
+    seen = {(e.rule, e.line, e.column) for e in own}
+    extra = [e for e in (err.errors if err is not None else []) if (e.rule, e.line, e.column) not in seen]
+    merged = own + extra
+    return make_error(merged, truncated or bool(err is not None and err.truncated))
 
 
 # ----------------------------------------------------------------------------------------- files

@@ -70,10 +70,14 @@ from ..dataset import Dataset
 from . import (
     ImportResult,
     IssueCollector,
+    OnError,
     Origin,
     PathLike,
+    Quarantine,
     check_choice,
     clip,
+    located_quarantine,
+    merged_error,
     read_bytes,
     remap_error,
     split_lines,
@@ -83,8 +87,9 @@ from . import (
 
 __all__ = ["GedcomDate", "format_date", "parse_date", "read", "read_full", "write"]
 
-#: The years famgraph accepts in dates (``min_year``/``max_year`` of famgraph/date.hpp).
-MIN_YEAR, MAX_YEAR = 1800, 2200
+#: The years a GEDCOM import accepts by default (``min_year``/``max_year``; genealogies reach back
+#: centuries, registers use 1800-2200).
+MIN_YEAR, MAX_YEAR = 1000, 2200
 #: The ``TYPE`` of the ``EVEN`` that :func:`write` uses for famgraph's exit date.
 EXIT_EVENT_TYPE = "famgraph exit"
 #: The ``TYPE`` of the ``REFN`` that :func:`write` uses for the famgraph ``person_id``.
@@ -105,6 +110,7 @@ _LOSSY = (
     "dates_bc",
     "dates_invalid_unknown",
     "non_birth_links",
+    "immigration_after_emigration",
 )
 _PERSONS_LABEL, _PARTNERSHIPS_LABEL = "<persons>", "<partnerships>"
 
@@ -117,7 +123,8 @@ class GedcomDate(NamedTuple):
 
     ``kind`` is one of ``exact``, ``approximate``, ``interpreted`` (these three carry a date),
     ``range``, ``period``, ``phrase``, ``calendar``, ``bc``, ``empty`` (no date, valid),
-    ``out_of_range`` (a valid date outside 1800–2200; ``iso`` holds it) and ``invalid``.
+    ``out_of_range`` (a valid date outside ``min_year``–``max_year``, by default 1000–2200;
+    ``iso`` holds it) and ``invalid``.
     """
 
     iso: str | None
@@ -135,7 +142,7 @@ def _year(token: str) -> int | None:
     return year
 
 
-def _plain_date(tokens: list[str]) -> GedcomDate:
+def _plain_date(tokens: list[str], min_year: int = MIN_YEAR, max_year: int = MAX_YEAR) -> GedcomDate:
     """``[DAY] [MONTH] YEAR [B.C.]`` with an optional calendar escape, as tokens."""
     if tokens and tokens[0].startswith("@#"):
         cal = tokens[0][2:]
@@ -168,10 +175,10 @@ def _plain_date(tokens: list[str]) -> GedcomDate:
         if not 1 <= day <= calendar.monthrange(max(year, 1), month)[1]:
             return GedcomDate(None, "invalid")
     iso = f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day else "")
-    return GedcomDate(iso, "exact" if MIN_YEAR <= year <= MAX_YEAR else "out_of_range")
+    return GedcomDate(iso, "exact" if min_year <= year <= max_year else "out_of_range")
 
 
-def parse_date(text: str) -> GedcomDate:
+def parse_date(text: str, min_year: int = MIN_YEAR, max_year: int = MAX_YEAR) -> GedcomDate:
     """Parse a GEDCOM 5.5.1 ``DATE`` value (see the module documentation for the mapping).
 
     Example
@@ -191,7 +198,7 @@ GedcomDate(iso=None, kind='range'))
     head, rest = tokens[0], tokens[1:]
 
     def valid(part: list[str]) -> bool:
-        return _plain_date(part).kind in ("exact", "out_of_range", "calendar", "bc")
+        return _plain_date(part, min_year, max_year).kind in ("exact", "out_of_range", "calendar", "bc")
 
     if head in ("ABT", "CAL", "EST", "INT"):
         if head == "INT":
@@ -202,7 +209,7 @@ GedcomDate(iso=None, kind='range'))
                     return GedcomDate(None, "invalid")
                 close = close[:cut]
             rest = close.split()
-        inner = _plain_date(rest)
+        inner = _plain_date(rest, min_year, max_year)
         if inner.kind == "exact":
             return GedcomDate(inner.iso, "interpreted" if head == "INT" else "approximate")
         return inner
@@ -223,7 +230,7 @@ GedcomDate(iso=None, kind='range'))
         return GedcomDate(None, "period" if ok else "invalid")
     if head == "TO":
         return GedcomDate(None, "period" if valid(rest) else "invalid")
-    return _plain_date(tokens)
+    return _plain_date(tokens, min_year, max_year)
 
 
 def format_date(iso: str) -> str:
@@ -388,6 +395,9 @@ def read(
     invalid_dates: Literal["error", "unknown"] = "error",
     person_ids: Literal["dense", "refn"] = "dense",
     max_errors: int = 100,
+    on_error: OnError = "raise",
+    min_year: int = MIN_YEAR,
+    max_year: int = MAX_YEAR,
 ) -> Dataset:
     """Read a GEDCOM 5.5.1 file into a validated :class:`~famgraph.Dataset` (names are dropped).
 
@@ -402,7 +412,15 @@ def read(
     >>> ds.graph.kinship(5, 6)
     0.25
     """
-    r = read_full(path, invalid_dates=invalid_dates, person_ids=person_ids, max_errors=max_errors)
+    r = read_full(
+        path,
+        invalid_dates=invalid_dates,
+        person_ids=person_ids,
+        max_errors=max_errors,
+        on_error=on_error,
+        min_year=min_year,
+        max_year=max_year,
+    )
     warn_lossy(str(path), r.counts, _LOSSY)
     return r.dataset
 
@@ -413,6 +431,9 @@ def read_full(
     invalid_dates: Literal["error", "unknown"] = "error",
     person_ids: Literal["dense", "refn"] = "dense",
     max_errors: int = 100,
+    on_error: OnError = "raise",
+    min_year: int = MIN_YEAR,
+    max_year: int = MAX_YEAR,
 ) -> ImportResult:
     """Read a GEDCOM 5.5.1 file: the dataset, the xref of each person and the conversion counts.
 
@@ -421,14 +442,24 @@ def read_full(
     path
         The GEDCOM file.
     invalid_dates
-        ``"error"``: a ``DATE`` that does not follow the grammar, or a year outside 1800–2200, is
-        the error ``gedcom.date``; ``"unknown"``: it is read as unknown and counted
-        (``dates_invalid_unknown``).
+        ``"error"``: a ``DATE`` that does not follow the grammar, or a year outside
+        ``min_year``–``max_year`` (default 1000–2200), is the error ``gedcom.date``;
+        ``"unknown"``: it is read as unknown and counted (``dates_invalid_unknown``).
     person_ids
         ``"dense"``: person *k* is the *k*-th ``INDI`` record; ``"refn"``: the ``REFN`` of ``TYPE
         famgraph person_id`` of each ``INDI`` (written by :func:`write`; every ``INDI`` needs one).
     max_errors
         Stop collecting errors after this many.
+    on_error
+        ``"raise"`` (default): every problem of the file at once (structure, dates, pointers and
+        the famgraph rules) as one :class:`~famgraph.DataError`. ``"quarantine"``: keep every
+        valid record; an unreadable ``DATE`` or ``SEX`` is set aside (read as unknown; the person
+        is kept), a pointer that cannot be followed, a conflicting parent or a parent link that
+        breaks a famgraph rule is a dropped link, an unreadable line is skipped;
+        ``dataset.quarantine`` locates each entry in the GEDCOM file (docs/data_quality.md).
+        ``person_ids="refn"`` problems still raise.
+    min_year, max_year
+        The accepted years (default 1000–2200).
 
     Returns
     -------
@@ -451,58 +482,102 @@ def read_full(
     """
     check_choice("invalid_dates", invalid_dates, ("error", "unknown"))
     check_choice("person_ids", person_ids, ("dense", "refn"))
+    check_choice("on_error", on_error, ("raise", "quarantine"))
     file = str(path)
-    log = IssueCollector(file, max_errors)
+    q = on_error == "quarantine"
+    log = IssueCollector(file, 2**62 if q else max_errors)
+    own = Quarantine(file)
     counts: dict[str, int] = {}
 
     def count(key: str, k: int = 1) -> None:
         counts[key] = counts.get(key, 0) + k
 
     lines = _decode(read_bytes(path, utf16="allow"), log, counts)
+    text_of = dict(lines)
     records = _parse_lines(lines, log)
+    if q and log.errors and not any(e.rule == "gedcom.encoding" for e in log.errors):
+        # Unreadable lines are skipped (with what the parser could not attach), the rest is read.
+        for e in log.errors:
+            own.add("lines", "record", e.rule, e.line, e.column, e.value, e.message, text_of.get(e.line, ""))
+        log.errors.clear()
     log.raise_if_errors()
+
+    def problem(
+        rule: str,
+        line: int,
+        column: str,
+        value: str,
+        message: str,
+        table: str = "persons",
+        action: str = "link",
+    ) -> None:
+        """An error (raise), or an entry the reader sets aside itself (quarantine)."""
+        if q:
+            own.add(table, action, rule, line, column, value, message, text_of.get(line, ""))
+        else:
+            log.error(rule, line, column, value, message)
 
     # Structure: HEAD first, TRLR last.
     if not records:
         log.error("gedcom.structure", 0, "", "", "no records (expected HEAD ... TRLR)")
         log.raise_if_errors()
     if records[0].tag != "HEAD":
-        log.error(
+        problem(
             "gedcom.structure",
             records[0].line,
             records[0].tag,
             records[0].tag,
             "the first record must be HEAD",
+            "file",
+            "record",
         )
     trlr = [k for k, r in enumerate(records) if r.tag == "TRLR"]
     if not trlr:
-        log.error(
+        problem(
             "gedcom.structure",
             lines[-1][0] if lines else 0,
             "",
             "",
             "no TRLR record at the end (the file may be truncated)",
+            "file",
+            "record",
         )
     elif trlr[0] != len(records) - 1:
         after = records[trlr[0] + 1]
-        log.error(
-            "gedcom.structure", after.line, after.tag, after.tag, "record after TRLR (expected the end)"
+        problem(
+            "gedcom.structure",
+            after.line,
+            after.tag,
+            after.tag,
+            "record after TRLR (expected the end)",
+            "file",
+            "record",
         )
 
     # Cross-reference identifiers.
     kind_of: dict[str, tuple[str, int]] = {}
     for r in records:
         if r.tag in ("INDI", "FAM") and r.xref is None:
-            log.error("gedcom.syntax", r.line, r.tag, r.tag, f"{r.tag} record without a cross-reference id")
+            problem(
+                "gedcom.syntax",
+                r.line,
+                r.tag,
+                r.tag,
+                f"{r.tag} record without a cross-reference id",
+                "persons" if r.tag == "INDI" else "partnerships",
+                "record",
+            )
         if r.xref is None:
             continue
         if r.xref in kind_of:
-            log.error(
+            problem(
                 "gedcom.duplicate_xref",
                 r.line,
                 r.tag,
                 r.xref,
                 f"duplicate cross-reference id {clip(r.xref)} (first on line {kind_of[r.xref][1]})",
+                "partnerships" if r.tag == "FAM" else "persons",
+                "record",
             )
             continue
         kind_of[r.xref] = (r.tag, r.line)
@@ -515,34 +590,50 @@ def read_full(
     family_of = {f.node.xref: k for k, f in enumerate(families)}
 
     def pointer(node: _Node, want: str, where: str) -> int:
-        """Index of the record a pointer names, or -1 after reporting it."""
+        """Index of the record a pointer names, or -1 after reporting it (a dropped link)."""
         v = node.value.strip()
+        table = "partnerships" if where in ("HUSB", "WIFE") else "persons"
         if not _POINTER.fullmatch(v):
-            log.error(
-                "gedcom.pointer", node.line, where, v, f"'{clip(v)}' is not a pointer (expected @XREF@)"
+            problem(
+                "gedcom.pointer",
+                node.line,
+                where,
+                v,
+                f"'{clip(v)}' is not a pointer (expected @XREF@)",
+                table,
             )
             return -1
         if v not in kind_of:
-            log.error("gedcom.dangling_xref", node.line, where, v, f"{v} does not name a record of this file")
+            problem(
+                "gedcom.dangling_xref",
+                node.line,
+                where,
+                v,
+                f"{v} does not name a record of this file",
+                table,
+            )
             return -1
         tag, line = kind_of[v]
         if tag != want:
-            log.error(
+            problem(
                 "gedcom.xref_type",
                 node.line,
                 where,
                 v,
                 f"{v} is a {tag} record (line {line}); {where} must point to a {want} record",
+                table,
             )
             return -1
         return (person_of if want == "INDI" else family_of)[v]
+
+    bad_dates: list[tuple[str, Origin, str]] = []  # (rule, origin, message) of the record being read
 
     def date_of(event: _Node, where: str) -> tuple[str | None, Origin]:
         d = event.first("DATE")
         if d is None:
             return None, Origin(event.line, where, "")
         origin = Origin(d.line, f"{where}.DATE", d.value)
-        parsed = parse_date(d.value)
+        parsed = parse_date(d.value, min_year, max_year)
         if parsed.kind in ("exact", "approximate", "interpreted"):
             if parsed.kind != "exact":
                 count(f"dates_{parsed.kind}")
@@ -557,15 +648,18 @@ def read_full(
             return None, origin
         if parsed.kind == "out_of_range":
             msg = (
-                f"'{clip(d.value)}' is outside the years {MIN_YEAR}-{MAX_YEAR} that famgraph accepts "
-                "(invalid_dates='unknown' reads it as unknown)"
+                f"'{clip(d.value)}' is outside the years {min_year}-{max_year} that famgraph accepts "
+                "(min_year, max_year; invalid_dates='unknown' reads it as unknown)"
             )
         else:
             msg = (
                 f"'{clip(d.value)}' is not a GEDCOM date (expected e.g. 12 MAR 1985, MAR 1985, 1985, "
                 "ABT 1985, BEF 1985, BET 1980 AND 1985)"
             )
-        log.error("gedcom.date", d.line, f"{where}.DATE", d.value, msg)
+        if q:
+            bad_dates.append(("gedcom.date", origin, msg))
+        else:
+            log.error("gedcom.date", d.line, f"{where}.DATE", d.value, msg)
         return None, origin
 
     # Individuals.
@@ -577,20 +671,18 @@ def read_full(
         node = p.node
         sexes = list(node.all("SEX"))
         for more in sexes[1:]:
-            log.error("gedcom.cardinality", more.line, "SEX", more.value, "more than one SEX line")
+            problem(
+                "gedcom.cardinality", more.line, "SEX", more.value, "more than one SEX line", action="field"
+            )
         if sexes:
             code = sexes[0].value.strip().upper()
             p.origin["sex"] = Origin(sexes[0].line, "SEX", sexes[0].value)
             if code in ("M", "F", "U"):
                 p.sex = code
             elif code:
-                log.error(
-                    "gedcom.sex",
-                    sexes[0].line,
-                    "SEX",
-                    sexes[0].value,
-                    f"'{clip(sexes[0].value)}' is not a sex (expected M, F or U)",
-                )
+                msg = f"'{clip(sexes[0].value)}' is not a sex (expected M, F or U)"
+                # Quarantine: the value is set aside (read as U), the person kept.
+                problem("gedcom.sex", sexes[0].line, "SEX", sexes[0].value, msg, action="field")
         count("names_dropped", sum(1 for _ in node.all("NAME")))
         births = list(node.all("BIRT"))
         if births:
@@ -606,6 +698,20 @@ def read_full(
                 if t is not None and t.value.strip().lower() == EXIT_EVENT_TYPE:
                     p.exit, p.origin["exit_date"] = date_of(even, "EVEN")
                     break
+            else:
+                # Emigration ends observation as death does; a later IMMI (return) cannot reopen
+                # it, as famgraph has one observation window per person: counted.
+                emig = node.first("EMIG")
+                if emig is not None:
+                    p.exit, p.origin["exit_date"] = date_of(emig, "EMIG")
+                    count("exits_emigration")
+                    if node.first("IMMI") is not None:
+                        count("immigration_after_emigration")
+        # Quarantine: an unreadable DATE is set aside (read as unknown), the person kept — a
+        # genealogy's dates are facts of a record whose links stay valid.
+        for rule, origin, msg in bad_dates:
+            problem(rule, origin.line, origin.column, origin.value, msg, action="field")
+        bad_dates.clear()
         for famc in node.all("FAMC"):
             f = pointer(famc, "FAM", "FAMC")
             if f < 0:
@@ -663,7 +769,14 @@ def read_full(
         for tag in ("HUSB", "WIFE"):
             spouses = list(node.all(tag))
             for more in spouses[1:]:
-                log.error("gedcom.cardinality", more.line, tag, more.value, f"more than one {tag} line")
+                problem(
+                    "gedcom.cardinality",
+                    more.line,
+                    tag,
+                    more.value,
+                    f"more than one {tag} line",
+                    "partnerships",
+                )
             if spouses:
                 i = pointer(spouses[0], "INDI", tag)
                 if i >= 0:
@@ -685,7 +798,9 @@ def read_full(
         if div is not None:
             fam.div = True
             fam.end, fam.origin["end_date"] = date_of(div, "DIV")
-    log.raise_if_errors()
+        for rule, origin, msg in bad_dates:
+            problem(rule, origin.line, origin.column, origin.value, msg, "partnerships", "field")
+        bad_dates.clear()
 
     # Parents from the families each child belongs to.
     links.sort()
@@ -705,7 +820,7 @@ def read_full(
             current = p.father if role == "father" else p.mother
             if current >= 0 and current != parent:
                 previous = p.origin[f"{role}_id"]
-                log.error(
+                problem(
                     "gedcom.conflicting_parents",
                     line,
                     tag,
@@ -722,7 +837,8 @@ def read_full(
                 else:
                     p.mother = parent
                 p.origin[f"{role}_id"] = Origin(line, tag, persons[parent].node.xref or "")
-    log.raise_if_errors()
+    if any(e.rule == "gedcom.refn" for e in log.errors) or log.full:
+        log.raise_if_errors()  # without usable ids (or past the limit) the famgraph rules cannot run
 
     n = len(persons)
     if person_ids == "refn":
@@ -776,17 +892,28 @@ def read_full(
         return Origin(0, "", "")
 
     labels = {"persons": _PERSONS_LABEL, "partnerships": _PARTNERSHIPS_LABEL}
+    back = {_PERSONS_LABEL: "persons", _PARTNERSHIPS_LABEL: "partnerships"}
     try:
-        ds = Dataset.from_pandas(frame, partnerships, labels=labels, max_errors=max_errors)
+        ds = Dataset.from_pandas(
+            frame,
+            partnerships,
+            labels=labels,
+            max_errors=max_errors,
+            on_error=on_error,
+            min_year=min_year,
+            max_year=max_year,
+        )
     except DataError as e:
-        raise remap_error(
-            e,
-            file=file,
-            labels={_PERSONS_LABEL: "persons", _PARTNERSHIPS_LABEL: "partnerships"},
-            locate=locate,
-            name_of=name_of,
-        ) from None
+        # Every problem in one pass: the reader's own and the core's, in the GEDCOM file's terms.
+        remapped = remap_error(e, file=file, labels=back, locate=locate, name_of=name_of)
+        raise merged_error(log.errors, remapped, log.truncated or log.full) from None
+    if log.errors:
+        raise merged_error(log.errors, None, log.truncated or log.full)
     ds.origin = file
+    if q:
+        located_quarantine(
+            ds, own, labels=back, locate=locate, name_of=name_of, line_text=lambda k: text_of.get(k, "")
+        )
     ids = pd.DataFrame(
         {
             "person_id": pid,
@@ -795,7 +922,9 @@ def read_full(
             "added": np.zeros(n, dtype=bool),
         }
     )
-    extra = pd.DataFrame({"person_id": pid})
+    if q and len(ds.persons) < n:  # persons set aside are not in the dataset, nor in its mapping
+        ids = ids[ids["person_id"].isin(ds.persons["person_id"])].reset_index(drop=True)
+    extra = pd.DataFrame({"person_id": ids["person_id"].to_numpy()})
     return ImportResult(ds, ids, extra, {k: v for k, v in counts.items() if v})
 
 

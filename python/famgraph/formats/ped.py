@@ -42,10 +42,14 @@ from ..dataset import Dataset
 from . import (
     ImportResult,
     IssueCollector,
+    OnError,
     Origin,
     PathLike,
+    Quarantine,
     check_choice,
     clip,
+    located_quarantine,
+    merged_error,
     read_bytes,
     remap_error,
     split_lines,
@@ -60,6 +64,20 @@ _SEX_CODE = {"M": "1", "F": "2", "U": "0"}
 _SPLIT = re.compile(r"[ \t]+")
 _COLUMNS = ("family", "id", "father", "mother", "sex")
 _PERSONS_LABEL = "<persons>"
+#: Codes other tools write for an unknown parent (PLINK -9, R NA, '.'): never read as a person.
+KNOWN_MISSING_CODES = ("0", "-9", "NA", ".")
+#: Default accepted years of pedigree imports (genealogies reach back centuries).
+MIN_YEAR, MAX_YEAR = 1000, 2200
+
+
+def _missing_codes(missing: str | tuple[str, ...] | list[str]) -> frozenset[str]:
+    codes = (missing,) if isinstance(missing, str) else tuple(missing)
+    if not codes or not all(isinstance(c, str) and c and not _SPLIT.search(c) for c in codes):
+        raise ValueError(
+            f"missing={missing!r} (expected a code or a list of codes without spaces, "
+            "e.g. '0' or ['0', '-9'])"
+        )
+    return frozenset(codes)
 
 
 def _extra_names(n: int) -> list[str]:
@@ -83,6 +101,8 @@ def read(
     missing_parents: Literal["strict", "add"] = "strict",
     strict_sex: bool = True,
     max_errors: int = 100,
+    missing: str | tuple[str, ...] | list[str] = "0",
+    on_error: OnError = "raise",
 ) -> Dataset:
     """Read a PED/LINKAGE file into a validated :class:`~famgraph.Dataset`.
 
@@ -97,7 +117,14 @@ def read(
     >>> ds.persons.loc[ds.persons.person_id == 3, ["sex", "mother_id", "father_id"]].to_dict("records")
     [{'sex': 'M', 'mother_id': 2, 'father_id': 1}]
     """
-    r = read_full(path, missing_parents=missing_parents, strict_sex=strict_sex, max_errors=max_errors)
+    r = read_full(
+        path,
+        missing_parents=missing_parents,
+        strict_sex=strict_sex,
+        max_errors=max_errors,
+        missing=missing,
+        on_error=on_error,
+    )
     warn_lossy(str(path), r.counts, ("parents_added", "sex_other_as_unknown"))
     return r.dataset
 
@@ -108,6 +135,8 @@ def read_full(
     missing_parents: Literal["strict", "add"] = "strict",
     strict_sex: bool = True,
     max_errors: int = 100,
+    missing: str | tuple[str, ...] | list[str] = "0",
+    on_error: OnError = "raise",
 ) -> ImportResult:
     """Read a PED/LINKAGE file: the dataset, the identifier mapping and the extra columns.
 
@@ -123,6 +152,17 @@ def read_full(
         Whether a sex code other than 0, 1, 2 is an error (``ped.sex``) or means unknown.
     max_errors
         Stop collecting errors after this many.
+    missing
+        The code(s) of an unknown parent: ``"0"`` (default), or e.g. ``["0", "-9"]`` (PLINK),
+        ``"NA"``, ``"."``. An id equal to a missing code is an error (``ped.id``). A parent written
+        as one of the common codes 0, -9, NA, . that is neither configured nor a person of the
+        family is the error ``ped.missing_code``, also with ``missing_parents="add"``: it is never
+        turned into a person.
+    on_error
+        ``"raise"`` (default): every problem at once as a :class:`~famgraph.DataError`;
+        ``"quarantine"``: keep every valid person, set aside unreadable lines, persons with an
+        invalid id or sex code, and parent links that break a rule (docs/data_quality.md);
+        ``dataset.quarantine`` locates each in the PED file.
 
     Returns
     -------
@@ -148,8 +188,22 @@ def read_full(
     ['person_id', 'affection']
     """
     check_choice("missing_parents", missing_parents, ("strict", "add"))
+    check_choice("on_error", on_error, ("raise", "quarantine"))
+    codes = _missing_codes(missing)
     file = str(path)
-    log = IssueCollector(file, max_errors)
+    q = on_error == "quarantine"
+    log = IssueCollector(file, 2**62 if q else max_errors)
+    own = Quarantine(file)
+    set_aside: set[tuple[str, str]] = set()  # (family, id) of persons whose line was set aside
+    line_text: dict[int, str] = {}
+    rejects: list[tuple[int, str, str, str, str]] = []  # rows the core sets aside (with cascades)
+
+    def problem(rule: str, line: int, column: str, value: str, message: str, action: str = "record") -> None:
+        if q:
+            own.add("persons", action, rule, line, column, value, message, line_text.get(line, ""))
+        else:
+            log.error(rule, line, column, value, message)
+
     data = read_bytes(path)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -165,7 +219,8 @@ def read_full(
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
-            log.error(
+            line_text[lineno] = raw.decode("utf-8", errors="backslashreplace")
+            problem(
                 "ped.encoding",
                 lineno,
                 "",
@@ -178,8 +233,11 @@ def read_full(
         if not text or text.startswith("#"):
             continue
         fields = _SPLIT.split(text)
+        line_text[lineno] = text
         if len(fields) < 5:
-            log.error(
+            if len(fields) >= 2:
+                set_aside.add((fields[0], fields[1]))
+            problem(
                 "ped.columns",
                 lineno,
                 "",
@@ -190,7 +248,8 @@ def read_full(
         if n_columns == 0:
             n_columns, columns_line = len(fields), lineno
         elif len(fields) != n_columns:
-            log.error(
+            set_aside.add((fields[0], fields[1]))
+            problem(
                 "ped.columns",
                 lineno,
                 "",
@@ -200,27 +259,28 @@ def read_full(
             continue
         fam, pid, father, mother, sex_code = fields[:5]
         ok = True
-        if pid == "0":
-            log.error("ped.id", lineno, "id", pid, "id '0' is reserved for an unknown parent")
+        if pid in codes:
+            problem(
+                "ped.id", lineno, "id", pid, f"id '{clip(pid)}' is reserved for an unknown parent (missing)"
+            )
             ok = False
         sex = _SEX.get(sex_code)
         if sex is None:
             # Kept as unknown either way, so that the person's children do not report them missing.
             sex = "U"
             if strict_sex:
-                log.error(
-                    "ped.sex",
-                    lineno,
-                    "sex",
-                    sex_code,
-                    f"'{clip(sex_code)}' is not a sex code (expected 1 = male, 2 = female, 0 = unknown)",
-                )
+                msg = f"'{clip(sex_code)}' is not a sex code (expected 1 = male, 2 = female, 0 = unknown)"
+                if q and ok and (fam, pid) not in index:
+                    # The core sets the person aside, and with them what depends on them.
+                    rejects.append((len(persons), "ped.sex", "sex", sex_code, msg))
+                else:
+                    problem("ped.sex", lineno, "sex", sex_code, msg)
             else:
                 counts["sex_other_as_unknown"] = counts.get("sex_other_as_unknown", 0) + 1
         key = (fam, pid)
         if ok and key in index:
             first = persons[index[key]].line
-            log.error(
+            problem(
                 "ped.duplicate_id",
                 lineno,
                 "id",
@@ -242,9 +302,32 @@ def read_full(
             break
         p = persons[k]
         for column, pid, out in (("father", p.father, father_of), ("mother", p.mother, mother_of)):
-            if pid == "0":
+            if pid in codes:
                 continue
             j = index.get((p.family, pid))
+            if j is None and pid in KNOWN_MISSING_CODES:
+                configured = ", ".join(repr(c) for c in sorted(codes))
+                problem(
+                    "ped.missing_code",
+                    p.line,
+                    column,
+                    pid,
+                    f"{column} '{clip(pid)}' looks like a missing-parent code but missing={configured}; "
+                    f"pass missing=[{configured}, {pid!r}] (it is never read as a person)",
+                    "link",
+                )
+                continue
+            if j is None and q and (p.family, pid) in set_aside:
+                problem(
+                    "cascade.parent_quarantined",
+                    p.line,
+                    column,
+                    pid,
+                    f"{column} '{clip(pid)}' of '{clip(p.id)}' in family '{clip(p.family)}' is in the "
+                    "quarantine; the link is dropped, the person kept",
+                    "link",
+                )
+                continue
             if j is None and missing_parents == "add":
                 j = len(persons)
                 index[(p.family, pid)] = j
@@ -253,19 +336,20 @@ def read_full(
                 persons.append(added)
                 counts["parents_added"] = counts.get("parents_added", 0) + 1
             if j is None:
-                log.error(
+                problem(
                     "ref.unknown_id",
                     p.line,
                     column,
                     pid,
                     f"{column} '{clip(pid)}' is not a person of family '{clip(p.family)}' (PED parents "
                     "must be in the same family; missing_parents='add' adds them as founders)",
+                    "link",
                 )
                 continue
             out[k] = j
             parent = persons[j]
             wrong = "M" if column == "mother" else "F"
-            if parent.sex == wrong:
+            if parent.sex == wrong and not q:  # under quarantine the core drops the link
                 log.error(
                     "parent.sex",
                     p.line,
@@ -275,8 +359,8 @@ def read_full(
                     f"code {_SEX_CODE[wrong]} (line {parent.line}); expected "
                     f"{'2 or 0' if column == 'mother' else '1 or 0'}",
                 )
-    log.raise_if_errors()
-
+    if log.full:
+        log.raise_if_errors()  # past the limit: the famgraph rules would only add to an incomplete list
     n = len(persons)
     person_id = np.arange(1, n + 1, dtype=np.int64)
     # Parent person_id (index + 1); 0 = unknown, masked.
@@ -310,13 +394,26 @@ def read_full(
             return Origin(p.line, "sex", _SEX_CODE[p.sex])
         return Origin(p.line, "id", p.id)
 
+    labels = {_PERSONS_LABEL: "persons"}
     try:
-        ds = Dataset.from_pandas(frame, labels={"persons": _PERSONS_LABEL}, max_errors=max_errors)
+        ds = Dataset.from_pandas(
+            frame,
+            labels={"persons": _PERSONS_LABEL},
+            max_errors=max_errors,
+            on_error=on_error,
+            rejects={"persons": rejects},
+        )
     except DataError as e:
-        raise remap_error(
-            e, file=file, labels={_PERSONS_LABEL: "persons"}, locate=locate, name_of=name_of
-        ) from None
+        # Every problem in one pass: the reader's own and the core's, in the PED file's terms.
+        remapped = remap_error(e, file=file, labels=labels, locate=locate, name_of=name_of)
+        raise merged_error(log.errors, remapped, log.truncated or log.full) from None
+    if log.errors:
+        raise merged_error(log.errors, None, log.truncated or log.full)
     ds.origin = file
+    if q:
+        located_quarantine(
+            ds, own, labels=labels, locate=locate, name_of=name_of, line_text=lambda k: line_text.get(k, "")
+        )
 
     ids = pd.DataFrame(
         {
@@ -331,6 +428,10 @@ def read_full(
     extra = pd.DataFrame({"person_id": person_id[:n_read]})
     for c, name in enumerate(names):
         extra[name] = pd.Series([p.extra[c] for p in persons[:n_read]], dtype=object)
+    if q and len(ds.persons) < n:  # persons set aside are not in the dataset, nor in its mapping
+        kept = ds.persons["person_id"]
+        ids = ids[ids["person_id"].isin(kept)].reset_index(drop=True)
+        extra = extra[extra["person_id"].isin(kept)].reset_index(drop=True)
     return ImportResult(ds, ids, extra, {k: v for k, v in counts.items() if v})
 
 

@@ -402,6 +402,11 @@ def relative_exposure(
     ctx = context(ds, window, min_cell, level)
     rels = check_relations(DEFAULT_RELATIONS if relations is None else relations)
     pairs = _check_role_pairs(DEFAULT_ROLE_PAIRS if role_pairs is None else role_pairs)
+    ck = check_disclosure(disclosure, cell_key, "relative_exposure")
+    noise = None
+    if ck is not None:
+        options = {"window": window_key(ctx), "relations": rels, "role_pairs": [list(p) for p in pairs]}
+        noise = prepare(ck, ds, "relative_exposure", options)
     win, cells = core.relative_exposure(
         ctx.dataset,
         ctx.window_start,

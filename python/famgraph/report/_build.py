@@ -160,6 +160,14 @@ def _overview(
         [Cell(t("key.contacts", lang), "key"), _key_value(len(co["person"]), lang, m)],
         [Cell(t("key.organisations", lang), "key"), Cell(F.count(len(ds.organisations), lang), "num")],
     ]
+    if getattr(ds, "on_error", "raise") == "quarantine":
+        # Records set aside while loading (docs/data_quality.md): results are judged with them.
+        q_counts = ds.quarantine_counts
+        q_total = sum(q_counts.values())
+        value = Cell(F.count(0, lang), "count") if q_total == 0 else _key_value(q_total, lang, m)
+        key_rows.append([Cell(t("key.quarantined", lang), "key"), value])
+        for rule in sorted(q_counts):
+            key_rows.append([Cell(f"  {rule}", "key"), _key_value(q_counts[rule], lang, m)])
     tables = [Table(t("overview.key", lang), [t("col.item", lang), t("col.value", lang)], key_rows)]
     total = "Totaal" if lang == "nl" else "Total"
 
