@@ -9,7 +9,7 @@ export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 # cmake >= 3.24 and ninja come from .venv (requirements-dev.txt), whatever the system has.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test setup build python ctest asan fuzz consumer pytest notebooks docs lint bench clean
+.PHONY: demo test setup build python ctest asan fuzz consumer wheel-check sdist-check pytest notebooks docs lint bench clean
 
 demo: python
 	$(VENV)/bin/famgraph demo
@@ -41,6 +41,14 @@ fuzz: setup
 consumer: build
 	scripts/check_consumer.sh build/release
 
+# Slow, not part of `make test`: the repaired manylinux wheel in a fresh venv without system oneTBB
+# (README quickstart, demo, bench), and the sdist built without system Boost/Eigen.
+wheel-check: setup
+	scripts/check_wheel.sh
+
+sdist-check: setup
+	scripts/check_sdist.sh
+
 pytest: python
 	$(PY) -m pytest
 
@@ -57,7 +65,7 @@ lint: setup
 
 bench: build python
 	$(VENV)/bin/pip install -q -r requirements-bench.txt
-	$(PY) benchmarks/bench.py --sizes 10k,100k,1M --out benchmarks/results/bench-$$(date +%F).json
+	$(VENV)/bin/famgraph bench --sizes 10k,100k,1M --out benchmarks/results/bench-$$(date +%F).json
 
 clean:
 	rm -rf build

@@ -28,7 +28,7 @@ REPO = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 
 from bench import TASKS, goals, size_label  # noqa: E402
-from peers.worker import INDICATOR_TASKS  # noqa: E402
+from famgraph.bench.peers.worker import INDICATOR_TASKS  # noqa: E402
 
 START, END = "<!-- bench-results:start -->", "<!-- bench-results:end -->"
 PANELS: list[tuple[str, list[str]]] = [

@@ -1,15 +1,16 @@
 """famgraph: intergenerational family-graph analytics for domestic-violence and child-maltreatment data.
 
 >>> import famgraph as fg
->>> ds = fg.Dataset.from_csv("examples/data")          # doctest: +SKIP
->>> ds.graph.inbreeding().describe()                    # doctest: +SKIP
+>>> ds = fg.datasets.example()                         # the hand-made example, shipped in the package
+>>> int(ds.graph.generation().max()) + 1
+4
+>>> results = fg.indicators.suite(ds, n_boot=0, n_sim=0)   # doctest: +SKIP
 """
 
-from __future__ import annotations
+import importlib as _importlib
+import typing as _typing
 
-from typing import TYPE_CHECKING, Any
-
-from . import disclosure, formats, indicators, linkage, microdata, privacy, quality, stats, synth
+from . import datasets, disclosure, formats, indicators, linkage, microdata, privacy, quality, stats, synth
 from ._core import __version__
 from ._errors import DataError, DataIssue
 from .dataset import Dataset
@@ -17,8 +18,8 @@ from .graph import RELATIONS, FamilyGraph
 from .linkage import link
 from .report import report
 
-if TYPE_CHECKING:
-    from . import distributed, plot
+if _typing.TYPE_CHECKING:
+    from . import bench, distributed, plot
     from .distributed import sweep
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "Dataset",
     "FamilyGraph",
     "__version__",
+    "bench",
+    "datasets",
     "disclosure",
     "distributed",
     "formats",
@@ -44,17 +47,18 @@ __all__ = [
     "synth",
 ]
 
+# Loaded on first use, not with the package: plot (matplotlib), distributed and sweep (Dask only
+# when a client is made), bench (the benchmark harness).
+_LAZY = {"plot": ".plot", "distributed": ".distributed", "sweep": ".distributed", "bench": ".bench"}
 
-def __getattr__(name: str) -> Any:
-    # famgraph.plot needs matplotlib: imported on first use, not with the package
-    if name == "plot":
-        import importlib
 
-        return importlib.import_module(".plot", __name__)
-    # famgraph.distributed (Dask runs) and fg.sweep: on first use; Dask only when a client is made
-    if name in ("distributed", "sweep"):
-        import importlib
-
-        module = importlib.import_module(".distributed", __name__)
-        return module if name == "distributed" else module.sweep
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        module = _importlib.import_module(_LAZY[name], __name__)
+        return module.sweep if name == "sweep" else module
     raise AttributeError(f"module 'famgraph' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # Tab completion shows the public API, the lazily loaded modules included, and no helpers.
+    return sorted(__all__)

@@ -447,3 +447,8 @@ def _sums_like(key_sums: npt.ArrayLike, n: int) -> U64:
     if len(k) != n:
         raise ValueError(f"key_sums has {len(k)} values but counts has {n}")
     return k
+
+
+def __dir__() -> list[str]:
+    # tab completion shows the public API only, not the helper imports
+    return sorted(__all__)

@@ -20,17 +20,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__, _files
+from . import __version__, _files, datasets
 from . import synth as synth_module
 from ._commands._shared import add_dataset_arguments, report_quarantine
 from ._commands._shared import load as _load
 from ._errors import DataError, shown
 from .dataset import Dataset
 
-# Installed with the package; an editable development install reads it from the source tree.
-EXAMPLE_DATA = Path(__file__).resolve().parent / "data" / "example"
-if not EXAMPLE_DATA.is_dir():  # pragma: no cover - editable installs only
-    EXAMPLE_DATA = Path(__file__).resolve().parents[2] / "examples" / "data"
+# Installed with the package (famgraph.datasets); a source checkout reads it from examples/data.
+EXAMPLE_DATA = datasets.path("example")
 
 #: Modules of famgraph._commands that add a subcommand each (``register(subparsers)``).
 COMMAND_MODULES: tuple[str, ...] = ("indicators", "bench", "link", "convert", "scan", "report", "template")
@@ -115,7 +113,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     # Synthetic population -> every indicator -> the HTML report (or a given folder instead of the
-    # synthetic data). The report goes to $FAMGRAPH_DEMO_DIR (default build/demo) under the cwd.
+    # synthetic data). The report goes to --out, else $FAMGRAPH_DEMO_DIR, else build/demo.
     import os
     import time
 
@@ -137,7 +135,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("computing every indicator (disclosure control on, min_cell = 10) ...", flush=True)
     results = indicators.suite(ds)
     print("writing the HTML report ...", flush=True)
-    out_dir = Path(os.environ.get("FAMGRAPH_DEMO_DIR", "build/demo"))
+    out_dir = Path(args.out or os.environ.get("FAMGRAPH_DEMO_DIR", "build/demo"))
     out_dir.mkdir(parents=True, exist_ok=True)
     path = report(ds, out_dir / "report.html", results=results)
     print(f"done in {time.perf_counter() - start:.1f} s; open the report in a browser:")
@@ -158,7 +156,7 @@ exit status:
   2    usage: invalid options, or an output path that cannot be used (an input of
        the run, a folder where a file is expected, an existing output without --force)
   3    environment: a file not found, unreadable or not a regular file, permission
-       denied, disk full, out of memory
+       denied, disk full, out of memory, an optional dependency not installed
   4    internal error: a bug in famgraph (please report it with the --debug output)
   130  interrupted (Ctrl-C); 143 SIGTERM, 129 SIGHUP; 141 the output pipe was closed
 Unfinished outputs are removed in every case; inputs are never written.
@@ -216,7 +214,11 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         help="synthetic population of 200,000 persons -> every indicator -> HTML report (prints its path)",
     )
-    d.add_argument("--data", help="another dataset folder to use instead of the bundled example")
+    d.add_argument("--data", help="another dataset folder to use instead of the synthetic population")
+    d.add_argument(
+        "--out",
+        help="folder for report.html (created if needed; default $FAMGRAPH_DEMO_DIR, else build/demo)",
+    )
     d.set_defaults(fn=cmd_demo)
     for name in COMMAND_MODULES:
         importlib.import_module(f"famgraph._commands.{name}").register(sub)
@@ -319,6 +321,11 @@ def _run(args: argparse.Namespace) -> int:
         trace()
         _say(f"famgraph: {e}")
         return EXIT_USAGE
+    except ImportError as e:
+        # an optional dependency is missing: the message names the extra (famgraph._extras)
+        trace()
+        _say(f"famgraph: {e}")
+        return EXIT_ENVIRONMENT
     except Exception as e:
         trace()
         _say(

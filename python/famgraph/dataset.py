@@ -102,6 +102,9 @@ def _resolve_paths(path: PathLike | None, ext: str, given: Mapping[str, PathLike
 
 def _read_parquet(path: str, table: str) -> pd.DataFrame:
     """A Parquet file as a DataFrame; a file pyarrow cannot read is a DataError naming it."""
+    from ._extras import require
+
+    require("parquet", feature="reading Parquet files")
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -352,6 +355,10 @@ class Dataset:
         return self._write(folder, "parquet")
 
     def _write(self, folder: PathLike, fmt: str) -> Path:
+        if fmt == "parquet":
+            from ._extras import require
+
+            require("parquet", feature="writing Parquet files")
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         for t in TABLES:

@@ -630,3 +630,8 @@ def display(
     out.attrs["min_cell"] = m
     out.attrs["disclosure_control"] = stamp(m)
     return out
+
+
+def __dir__() -> list[str]:
+    # tab completion shows the public API only, not the helper imports
+    return sorted(__all__)

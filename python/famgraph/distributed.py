@@ -174,13 +174,11 @@ def client(
     >>> with fg.distributed.client(n_workers=1) as c:            # doctest: +SKIP
     ...     df = fg.sweep({"fertility": [1.4, 1.8]}, 5, persons=10_000, client=c)
     """
-    try:
-        from distributed import Client
-    except ImportError as e:  # pragma: no cover - depends on the installation
-        raise ImportError(
-            "famgraph.distributed needs dask.distributed: pip install 'famgraph[distributed]' "
-            "(or 'dask[distributed]>=2024.1')"
-        ) from e
+    from ._extras import require
+
+    require("dask", feature="famgraph.distributed")
+    from distributed import Client
+
     if isinstance(timeout, bool) or not isinstance(timeout, numbers.Real) or not timeout > 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
     if address is not None:
@@ -878,3 +876,8 @@ def sweep(
     frame.attrs["task_cpu_seconds"] = [float(c) for _, (_, c) in results]
     frame.attrs["wall_seconds"] = wall
     return frame
+
+
+def __dir__() -> list[str]:
+    # tab completion shows the public API only, not the helper imports
+    return sorted(__all__)

@@ -1080,3 +1080,8 @@ class LinkageReport:
     def __repr__(self) -> str:
         orgs = ", ".join(map(str, self.parameters.get("organisations", [])))
         return f"<famgraph.LinkageReport: {orgs}; {disclosure.stamp(self.min_cell)}>"
+
+
+def __dir__() -> list[str]:
+    # tab completion shows the public API only, not the helper imports
+    return sorted(__all__)

@@ -1262,3 +1262,8 @@ def load(
     >>> ds.n_persons                                                                   # doctest: +SKIP
     """
     return load_tables(child_parent, persons, **options).to_dataset()
+
+
+def __dir__() -> list[str]:
+    # tab completion shows the public API only, not the helper imports
+    return sorted(__all__)

@@ -943,3 +943,8 @@ def content_digest(*parts: object) -> bytes:
     for i, part in enumerate(parts):
         _digest_part(h, part, f"part {i}")
     return h.digest()
+
+
+def __dir__() -> list[str]:
+    # tab completion shows the public API only, not the helper imports
+    return sorted(__all__)

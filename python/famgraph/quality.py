@@ -1332,3 +1332,8 @@ def read_folder(path: str | Path) -> dict[str, pd.DataFrame]:
             errno.ENOENT, f"{folder}: no persons, partnerships, events or contacts table (.csv or .parquet)"
         )
     return frames
+
+
+def __dir__() -> list[str]:
+    # tab completion shows the public API only, not the helper imports
+    return sorted(__all__)

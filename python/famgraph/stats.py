@@ -719,3 +719,8 @@ def number_at_risk(
     if not parts:
         return pd.DataFrame(columns=["group", "time", "at_risk", "events", "censored"])
     return pd.concat(parts, ignore_index=True)
+
+
+def __dir__() -> list[str]:
+    # tab completion shows the public API only, not the helper imports
+    return sorted(__all__)

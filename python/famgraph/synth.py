@@ -180,3 +180,8 @@ def write(
         Dataset(pop.dataset())._write(tmp, "parquet")
         _files.write_output(tmp / "truth.json", pop.truth_json())
     return target
+
+
+def __dir__() -> list[str]:
+    # tab completion shows the public API only, not the helper imports
+    return sorted(__all__)

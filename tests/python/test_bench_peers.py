@@ -1,4 +1,4 @@
-"""The benchmark peers (benchmarks/peers: pandas, networkx, python-igraph, NetworKit, pednet,
+"""The benchmark peers (famgraph.bench.peers: pandas, networkx, python-igraph, NetworKit, pednet,
 inbreeding-calculator) give exactly famgraph's numbers on small synthetic populations, windows and a
 hand-made inbred pedigree; and the driver detects a disagreement.
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +20,9 @@ import pytest
 
 import famgraph as fg
 from famgraph import _core
+from famgraph.bench.peers import famgraph_side, indicators, kinship, relatives, tables
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
-sys.path.insert(0, str(BENCH))
-
-from peers import famgraph_side, indicators, kinship, relatives, tables  # noqa: E402
 
 EPOCH = dt.date(1970, 1, 1)
 HAVE = {

@@ -327,3 +327,8 @@ def check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
 
 
 from . import gedcom, ped  # noqa: E402  (the format modules use the helpers above)
+
+
+def __dir__() -> list[str]:
+    # tab completion shows the public API only, not the helper imports
+    return sorted(__all__)

@@ -53,3 +53,8 @@ __all__ = [
     "to_json",
     "victim_to_perpetrator",
 ]
+
+
+def __dir__() -> list[str]:
+    # tab completion shows the public API only, not the helper imports
+    return sorted(__all__)

@@ -16,8 +16,12 @@ Example
 
 from __future__ import annotations
 
-from ._style import OKABE_ITO, to_png
-from .indicators import (
+from .._extras import require
+
+require("report", "matplotlib", feature="famgraph.plot")
+
+from ._style import OKABE_ITO, to_png  # noqa: E402
+from .indicators import (  # noqa: E402
     PLOTS,
     adjusted_forest,
     agency_upset,
@@ -31,8 +35,8 @@ from .indicators import (
     repeat_plot,
     transmission_forest,
 )
-from .pedigree import MAX_PEDIGREE_PERSONS, pedigree, pick_component
-from .population import population_pyramid, pyramid_table
+from .pedigree import MAX_PEDIGREE_PERSONS, pedigree, pick_component  # noqa: E402
+from .population import population_pyramid, pyramid_table  # noqa: E402
 
 # The standard plot of each indicator under the indicator's own name (``Result.plot()`` uses these).
 victim_to_perpetrator = km_curves
@@ -77,3 +81,8 @@ __all__ = [
     "transmission_forest",
     "victim_to_perpetrator",
 ]
+
+
+def __dir__() -> list[str]:
+    # tab completion shows the public API only, not the helper imports
+    return sorted(__all__)

@@ -1,7 +1,7 @@
 """The self-contained HTML report: every indicator with its plot, table and plain-language reading.
 
-This module is light to import; matplotlib and Jinja2 (the ``plot`` extra) are loaded only when a
-report is built.
+This module is light to import; matplotlib and Jinja2 (the ``report`` extra:
+``pip install 'famgraph[report]'``) are loaded only when a report is built.
 """
 
 from __future__ import annotations
@@ -79,6 +79,9 @@ def report(
     >>> fg.report(ds, "report.html", lang="nl")                # doctest: +SKIP
     PosixPath('report.html')
     """
+    from .._extras import require
+
+    require("report", feature="famgraph.report (the HTML report)")
     from ._build import build
 
     return build(
@@ -98,3 +101,8 @@ def report(
 def _default_path(folder: str | os.PathLike[str]) -> Path:
     """``<folder>/report.html`` (used by the command line)."""
     return Path(folder) / "report.html"
+
+
+def __dir__() -> list[str]:
+    # tab completion shows the public API only, not the helper imports
+    return sorted(__all__)

@@ -4,7 +4,7 @@ and pedigree packages from PyPI where they apply), for the definitions of DESIGN
 Written from the design text, not from famgraph's code: plain pandas merges and groupbys, networkx
 walks, a memoised kinship recursion. Every function takes the tables loaded by
 :func:`peers.tables.load` (pandas DataFrames with day numbers) and returns plain numbers, so the
-benchmark driver (``benchmarks/bench.py``) can check them against famgraph's at every size.
+benchmark harness (:mod:`famgraph.bench`) can check them against famgraph's at every size.
 
 Modules
 -------
@@ -17,7 +17,7 @@ worker       the subprocess entry point the driver runs for one (tool, task, siz
 
 Example
 -------
->>> from peers import tables, relatives                         # doctest: +SKIP
+>>> from famgraph.bench.peers import tables, relatives                        # doctest: +SKIP
 >>> t = tables.load("/tmp/pop/csv", "csv")                     # doctest: +SKIP
 >>> relatives.pandas_pair_counts(t.persons)                     # doctest: +SKIP
 {'full_sibling': 1210, 'half_sibling': 388, 'first_cousin': 2071}

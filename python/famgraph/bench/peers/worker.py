@@ -1,4 +1,4 @@
-"""One measurement in its own process: ``python -m peers.worker --tool T --task K --data DIR``.
+"""One measurement in its own process: ``python -m famgraph.bench.peers.worker --tool T --task K --data DIR``.
 
 Prints one JSON line: status, the fastest wall time of ``--repeat`` runs (and every run), the peak
 resident memory of the timed part (VmHWM, reset through /proc/self/clear_refs after the data was
@@ -13,7 +13,7 @@ early_signalling, agency_overlap), report, e2e (famgraph only: generate → indi
 
 Example
 -------
-    PYTHONPATH=benchmarks .venv/bin/python -m peers.worker --tool pandas --task chains --data /tmp/d
+    .venv/bin/python -m famgraph.bench.peers.worker --tool pandas --task chains --data /tmp/d
 """
 
 from __future__ import annotations
