@@ -89,7 +89,7 @@ def shown(text: str, *, kind: str | None = None) -> Shown:
     ``kind`` forces the reading: ``count`` (a whole number, exact), ``share`` (``25.9%``), ``number``
     (3 significant digits, the rounding of the last digit shown), ``pp`` (``+13.9 pp``).
     """
-    t = text.strip()
+    t = text.strip().removesuffix(" †")  # the mark of a corrected odds ratio
     if MARK.match(t):
         return Shown(t, kind or "hidden", None, -math.inf, math.inf, hidden=True)
     if t in ("NA", "–", "", "∞", "−∞"):

@@ -288,11 +288,12 @@ class Meaning:
     """Expressions of the published numbers over the oracle's keys (needs the oracle's key set:
     "every key like this" is a sum over the keys it has)."""
 
-    def __init__(self, universes: Mapping[str, Universe], min_cell: int) -> None:
+    def __init__(self, universes: Mapping[str, Universe], min_cell: int, vtp_levels: Mapping[str, Sequence[str]] | None = None) -> None:
         self.keys = {k for u in universes.values() for k in u.cols}
         self.m = min_cell
-        self.vtp_sexes = sorted({k[2] for k in self.keys if k[:2] == ("P", "vtp")})
-        self.vtp_decades = sorted({k[3] for k in self.keys if k[:2] == ("P", "vtp")})
+        levels = vtp_levels or {}
+        self.vtp_sexes = list(levels.get("sex", ())) or sorted({k[2] for k in self.keys if k[:2] == ("P", "vtp")})
+        self.vtp_decades = list(levels.get("birth_decade", ())) or sorted({k[3] for k in self.keys if k[:2] == ("P", "vtp")})
 
     def has(self, key: Key) -> bool:
         return key in self.keys or key[:3] in (("P", "lk", "conflict"),)
@@ -304,10 +305,8 @@ class Meaning:
             level = str(row.get("level", "all"))
             sexes = [level] if stratum == "sex" else self.vtp_sexes
             decades = [level] if stratum == "birth_decade" else self.vtp_decades
-            return {
-                c: {K.vtp(s, d, c): 1.0 for s in sexes for d in decades if K.vtp(s, d, c) in self.keys}
-                for c in "abcd"
-            }
+            # every sex × decade of the published strata (a cell nobody is in is a zero count)
+            return {c: {K.vtp(s, d, c): 1.0 for s in sexes for d in decades} for c in "abcd"}
         if indicator == "relative_exposure" and table == "table":
             rel, ra, rb = str(row["relation"]), str(row["relative_role"]), str(row["proband_role"])
             return {c: _one(K.re(rel, ra, rb, c)) for c in "abcd"}
@@ -616,7 +615,11 @@ def _text_numbers(pub: Published, where: str, text: str, source: str, *, kind: s
     t = _VERSION.sub(" ", t)
     ok = set(allowed)
     for tok in numbers_in(t):
-        if tok in ok or (kind == "json_key"):
+        if re.fullmatch(r"<\d+", tok):
+            pub.skip(where, tok, "the suppression mark", source)
+        elif kind in ("json_text", "json_definition"):
+            pub.skip(where, tok, "fixed wording of the library (a definition, the disclosure stamp, a version)", source)
+        elif tok in ok or (kind == "json_key"):
             pub.skip(where, tok, "a label, key or constant of the text", source)
         else:
             pub.unknown(where, tok, f"a number in {kind} text", source)
@@ -655,6 +658,10 @@ def map_html(
     for tb in page.texts:
         _html_text(pub, tb, m, json_doc, allowed_text)
     for img in page.images:
+        if img.section == "pedigree":
+            for tok in numbers_in(img.alt):
+                pub.skip(f"pedigree/img alt", tok, "the example pedigree (individual-level, synthetic data only)", "html")
+            continue
         _text_numbers(pub, f"{img.section}/{img.article}/img alt", img.alt, "html", kind="alt", allowed=allowed_text.get("alt", ()))
 
 
@@ -745,6 +752,9 @@ def _quality_table(pub: Published, t: HtmlTable, page: Page) -> None:
             for j, c in enumerate(row[2:], start=2):
                 where = _table_where(t, i, j)
                 m_ = re.fullmatch(r"([\d.]+%) · (\w+)", c.text)
+                if re.fullmatch(r"<\d+", c.text):
+                    pub.skip(where, c.text, "the suppression mark (a suppressed metric of All metrics)", src)
+                    continue
                 if not m_:
                     for tok in numbers_in(c.text):
                         pub.unknown(where, tok, "quality summary cell", src)
@@ -881,7 +891,7 @@ def _indicator_table(pub: Published, mean: Meaning, t: HtmlTable) -> None:
                 for tok in numbers_in(c.text):
                     pub.unknown(_table_where(t, i, j), tok, f"unknown table {t.caption!r}", "html")
         return
-    cols = [HEADER.get(h, h) for h in t.header]
+    cols = [("n_cases" if (t.article, h) == ("gif", "Cases") else HEADER.get(h, h)) for h in t.header]
     keycols = KEY_COLUMNS.get((t.article, table), ())
     for i, r in enumerate(t.rows):
         row: dict[str, Any] = {}
@@ -924,6 +934,16 @@ def _html_key(col: str, text: str) -> str:
 
 def _html_text(pub: Published, tb: TextBlock, m: int, json_doc: Mapping[str, Any] | None, allowed: Mapping[str, Iterable[str]]) -> None:
     where = f"{tb.section}/{tb.article}/{tb.path[-1] if tb.path else ''}"
+    syn = re.search(r"synthetic population \(([\d,]+) persons, seed (\d+)\)", tb.text)
+    if syn:  # the dataset label of synthetic data: its number of persons, not controlled
+        pub.count(_one(K.all()), shown(syn[1], kind="count"), f"{where} (dataset label)", "html")
+        pub.skip(where, syn[2], "the generator's seed", "html")
+        text = tb.text.replace(syn[0], " ")
+        tb = TextBlock(tb.section, tb.article, tb.path, text)
+    if tb.section == "pedigree":
+        for tok in numbers_in(tb.text):
+            pub.skip(where, tok, "the example pedigree (individual-level, drawn for synthetic data only)", "html")
+        return
     if tb.inside("div.reading"):
         _reading(pub, tb, where, json_doc)
         return
@@ -935,11 +955,12 @@ def _html_text(pub: Published, tb: TextBlock, m: int, json_doc: Mapping[str, Any
 
 
 def _formats(v: float) -> set[str]:
-    out = {f"{round(v):,}"} if float(v).is_integer() else set()
+    out = {f"{round(v):,}"}  # counts, and days shown with F.count (rounded)
     for d in (1,):
         out.add(f"{v * 100:.{d}f}%")
     s = f"{v:#.3g}"
     out.add(s.rstrip(".") if "e" not in s else f"{v:.3g}")
+    out.add(f"{v:.3f}")
     return out
 
 
@@ -954,6 +975,9 @@ def _reading(pub: Published, tb: TextBlock, where: str, json_doc: Mapping[str, A
     for _, v in flatten_json(res.get("parameters", {})):
         if isinstance(v, int | float) and not isinstance(v, bool):
             shown_values.add(str(v))
+    level = res.get("parameters", {}).get("level")
+    if isinstance(level, int | float):
+        shown_values.add(f"{level * 100:.0f}%")
     templates = {
         "relative_exposure": r"Of the (\d+) combinations of relation and roles, (\d+) could be published\. For (\d+) of them the odds ratio is clearly above 1 \(the whole interval above 1\) and for (\d+) clearly below 1",
     }
@@ -965,9 +989,11 @@ def _reading(pub: Published, tb: TextBlock, where: str, json_doc: Mapping[str, A
             for g in mm.groups():
                 pub.skip(where, g, "a number of tables of the indicator (their rows are on the page)", "html")
             text = text[: mm.start()] + text[mm.end() :]
-    constants = {"1", "2", "5", "18th", "0.05"}
+    constants = {"1", "2", "5", "18", "0.05", "0.001"}
     for tok in numbers_in(text):
-        if tok in shown_values or tok.lstrip("+") in shown_values:
+        if re.fullmatch(r"<\d+", tok):
+            pub.skip(where, tok, "the suppression mark", "html")
+        elif tok in shown_values or tok.lstrip("+") in shown_values:
             pub.skip(where, tok, "a value published in this indicator's tables (JSON)", "html")
         elif tok in constants:
             pub.skip(where, tok, "a constant of the reading's wording (above 1, within 2 / 5 years)", "html")
@@ -990,6 +1016,11 @@ def map_figures(pub: Published, figures: Sequence[FigureCapture], json_doc: Mapp
         where = f"figure {fi} ({fig.title})"
         if fig.title.startswith("Persons by sex and age on"):
             _pyramid(pub, fig, where, m)
+            continue
+        if fig.title.lower().startswith(("example pedigree", "pedigree")):
+            for what, text in fig.texts:
+                for tok in numbers_in(text):
+                    pub.skip(f"{where} {what}", tok, "the example pedigree (individual-level, synthetic data only)", "figure")
             continue
         for what, text in fig.texts:
             for tok in numbers_in(_VERSION.sub(" ", _DATE.sub(" ", text))):
@@ -1136,6 +1167,9 @@ class Finding:
     certificate: tuple[tuple[str, float], ...] = ()
     screened: bool = False
     unassessed: bool = False
+    #: the hidden count equals a linear combination of published counts on every record of the
+    #: population, of the corpus and every hypothetical record (``identity``: the combination)
+    identity: tuple[tuple[str, float], ...] = ()
 
     @property
     def width(self) -> float:
@@ -1151,10 +1185,18 @@ class Finding:
         possible values)."""
         return not self.unassessed and self.width < self.min_cell - EXACT
 
+    @property
+    def leak(self) -> bool:
+        """Recovered by an identity of published counts: a verified leak (see the module doc)."""
+        return self.recovered and bool(self.identity)
+
     def __str__(self) -> str:
         rng = f"spread >= {self.width:.6g}" if self.screened else f"feasible=[{self.lo:.6g}, {self.hi:.6g}]"
+        if self.identity:
+            terms = " ".join(f"{c:+g}·[{w}]" for w, c in self.identity[:12])
+            return f"{self.component}: {self.target} true={self.true:g} {rng}\n    = {terms}"
         cert = "; ".join(f"{c:+g}·[{w}]" for w, c in self.certificate[:8])
-        return f"{self.component}: {self.target} true={self.true:g} {rng}" + (f"\n    pinned by: {cert}" if cert else "")
+        return f"{self.component}: {self.target} true={self.true:g} {rng}" + (f"\n    bounded by: {cert}" if cert else "")
 
 
 class AtomSystem:
@@ -1306,6 +1348,7 @@ class AtomSystem:
                 lo, hi = ends
             if not (lo - 1e-5 * max(1.0, abs(true)) <= true <= hi + 1e-5 * max(1.0, abs(true))):
                 raise AttackerError(f"{self.component}: truth of {name} ({true}) outside [{lo}, {hi}]")
+            identity = self._identity(c) if hi - lo < 1.0 - EXACT else ()
             f = Finding(
                 self.component,
                 name,
@@ -1315,10 +1358,27 @@ class AtomSystem:
                 self.m,
                 tuple(sorted(((w, v) for w, v in cert.items() if abs(v) > 1e-9), key=lambda x: -abs(x[1]))),
                 screened,
+                identity=identity,
             )
             seen[sig] = f
             out.append(f)
         return out
+
+
+    def _identity(self, c: Any) -> tuple[tuple[str, float], ...]:
+        """A combination y of the exactly published counts with c = Aᵀy on every atom, or ()."""
+        if not hasattr(self, "_eq_dense"):
+            eq = np.isfinite(self._lo) & (self._lo == self._hi)
+            self._eq_rows = np.flatnonzero(eq)
+            self._eq_dense = self._a[self._eq_rows].toarray()
+        if not len(self._eq_rows):
+            return ()
+        y, *_ = np.linalg.lstsq(self._eq_dense.T, c, rcond=None)
+        if np.max(np.abs(self._eq_dense.T @ y - c)) > 1e-6:
+            return ()
+        y = np.where(np.abs(y) < 1e-9, 0.0, y)
+        terms = [(self._why[self._eq_rows[i]], float(y[i])) for i in np.flatnonzero(y)]
+        return tuple(sorted(terms, key=lambda t: -abs(t[1])))
 
 
 class _Solver:

@@ -190,21 +190,26 @@ ALLOWED_TEXT: dict[str, tuple[str, ...]] = {
     # numbers of the page's fixed wording (headings, numbering, definitions and the glossary)
     "nav.toc": ("1", "2", "3", "4a", "4b", "4c", "4d", "5", "6", "7", "4", "0"),
     "h3": ("1", "2", "3", "4", "5", "6", "7"),
-    "p.definition": ("18th", "2", "1", "2x2", "10", "100,000", "0", "365", "5", "3"),
+    "p.definition": ("18", "2", "1", "2x2", "10", "100,000", "0", "365", "5", "3", "1990", "1980", "1995", "4"),
     "ul.glossary": ("1", "0.5"),
-    "section#definitions": ("0.95", "1000", "1", "365", "2", "5"),
+    "section#definitions": ("0.95", "1000", "1", "365", "2", "5", "4", "7"),
     "details.parameters": (),
     "p.caveat": (),
     "footer#about": (),
     "dl.meta": (),
     "ul.notes": (),
     "p.note": (),
+    "p.table-note": ("0.5",),
 }
 
 
 def map_outputs(out: Outputs, u: Mapping[str, Universe]) -> W.Published:
     pub = W.Published()
-    mean = W.Meaning(u, out.min_cell)
+    levels: dict[str, list[str]] = {}
+    for rec in out.json_doc.get("victim_to_perpetrator", {}).get("tables", {}).get("table", []):
+        if rec["stratum"] in ("sex", "birth_decade"):
+            levels.setdefault(rec["stratum"], []).append(str(rec["level"]))
+    mean = W.Meaning(u, out.min_cell, levels)
     orgs = organisations_of(out)
     allowed = dict(ALLOWED_TEXT)
     # parameters shown on the page are the run's parameters (numbers of the JSON's parameters)
@@ -218,6 +223,8 @@ def map_outputs(out: Outputs, u: Mapping[str, Universe]) -> W.Published:
     allowed["details.parameters"] = tuple(params)
     allowed["section#definitions"] = tuple(set(allowed["section#definitions"]) | params)
     allowed["*"] = (str(out.min_cell),)
+    rep = out.json_doc.get("repeat_incidents", {}).get("parameters", {})
+    allowed["alt"] = (str(out.min_cell), str(rep.get("T", 365)))
     W.map_html(pub, mean, out.page, m=out.min_cell, organisations=orgs, json_doc=out.json_doc, allowed_text=allowed)
     W.map_figures(pub, out.figures, out.json_doc, out.min_cell)
     W.map_indicators_json(pub, mean, out.json_doc)
@@ -268,7 +275,10 @@ def attack(
     *,
     corpus: Sequence[Mapping[str, Universe]] = (),
     samples: int = 0,
+    only: Any = None,
 ) -> Result:
+    """Map every published number of ``out`` and solve every hidden count (``only``: a predicate
+    on the hidden count's location, to solve a few)."""
     t0 = time.perf_counter()
     pub = map_outputs(out, u)
     system = W.AtomSystem(out.label, out.min_cell)
@@ -279,25 +289,84 @@ def attack(
     for r in pub.ratios:
         for k in (*r.num, *r.den):
             used.setdefault(k[0], set()).add(k)
-    missing = sorted({k for ks in used.values() for k in ks if not any(k in uu.cols for uu in u.values()) and k[:3] != ("P", "lk", "conflict")}, key=repr)
+    complete = (("P", "vtp"), ("P", "lk"))  # families whose absent keys are empty counts
+    missing = sorted({k for ks in used.values() for k in ks if not any(k in uu.cols for uu in u.values()) and k[:2] not in complete}, key=repr)
     if missing:
         raise W.AttackerError(f"{out.label}: published numbers with no meaning in the oracle: {missing[:10]}")
     hidden = normalise(pub, system)
     target_keys = {k for expr, _ in hidden for k, _ in expr}
-    n_hypothetical = 0
     for name, keys in used.items():
         own = W.signatures(u[name], keys)
         corp = [sig for c in corpus if name in c for sig in W.signatures(c[name], keys) if sig and not target_keys.isdisjoint(sig)]
-        extra = hypothetical_records(keys, own, corp)
-        n_hypothetical += len(extra)
-        system.add_universe(name, own, corp + extra)
+        system.add_universe(name, own, corp)
     seen: set[tuple[tuple[Key, float], ...]] = set()
     for expr, where in hidden:
+        if only is not None and not only(where):
+            continue
         if expr not in seen:
             seen.add(expr)
             system.hide(dict(expr), where)
     findings = system.solve(samples=samples)
     return Result(out.label, pub, findings, {k: len(v) for k, v in system.atoms.items()}, time.perf_counter() - t0)
+
+
+def perturbed(
+    persons: Any, partnerships: Any, events: Any, contacts: Any, out: Outputs, *, seed: int = 0, share: float = 0.05, rounds: int = 3
+) -> list[dict[str, Universe]]:
+    """Universes of the same population with small random changes to its raw records.
+
+    The reader cannot rule out a record that differs from a real one by one event row, one
+    contact, its sex or its birth date. Each round gives a share of the persons one such change
+    (an in-window event row of a random role, organisation and kind as a new incident; a contact
+    of a random organisation; sex U; no birth date) and recomputes the oracle: every record whose
+    signature changed is a *consistent* hypothetical record (made by the definitions themselves),
+    used as a corpus atom with count 0.
+    """
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    w = out.json_doc["parameters"]["window"]
+    ws, we = pd.Timestamp(w[0]), pd.Timestamp(w[1])
+    span = max((we - ws).days, 1)
+    orgs = organisations_of(out) or ["org"]
+    roles = ["victim", "perpetrator", "witness"]
+    kinds = sorted({str(k) for k in events["kind"].dropna().unique()}) or ["kind"]
+    ids = persons["person_id"].to_numpy()
+    parents = set(pd.concat([persons["mother_id"], persons["father_id"]]).dropna().astype("int64").tolist())
+    out_u = []
+    for r in range(rounds):
+        p = persons.copy()
+        ev = events.copy()
+        ct = contacts.copy()
+        pick = rng.choice(len(ids), size=max(1, int(share * len(ids))), replace=False)
+        what = rng.integers(0, 4, size=len(pick))
+        new_ev, new_ct = [], []
+        base = int(pd.to_numeric(ev["incident_id"]).max()) + 1 if len(ev) else 1
+        for j, (i, w_) in enumerate(zip(pick, what, strict=True)):
+            pid = int(ids[i])
+            birth = p.at[p.index[i], "birth_date"]
+            day = ws + pd.Timedelta(days=int(rng.integers(0, span + 1)))
+            if birth is not None and isinstance(birth, str) and birth and pd.Timestamp(birth[:10] if len(birth) >= 10 else birth + ("-07-01" if len(birth) == 4 else "-15")) > day:
+                w_ = 2
+            if w_ == 0:
+                new_ev.append({"incident_id": base + j, "person_id": pid, "role": roles[int(rng.integers(0, 3))],
+                               "date": day.strftime("%Y-%m-%d"), "kind": kinds[int(rng.integers(0, len(kinds)))],
+                               "source": orgs[int(rng.integers(0, len(orgs)))]})
+            elif w_ == 1:
+                new_ct.append({"person_id": pid, "source": orgs[int(rng.integers(0, len(orgs)))],
+                               "start_date": (day - pd.Timedelta(days=int(rng.integers(1, 2000)))).strftime("%Y-%m-%d"),
+                               "end_date": None, "kind": "support"})
+            elif w_ == 2:
+                p.at[p.index[i], "sex"] = "U"
+            elif pid not in parents:
+                p.at[p.index[i], "birth_date"] = None
+        if new_ev:
+            ev = pd.concat([ev, pd.DataFrame(new_ev)], ignore_index=True)
+        if new_ct:
+            ct = pd.concat([ct, pd.DataFrame(new_ct)], ignore_index=True)
+        out_u.append(universes(p, partnerships, ev, ct, out))
+    return out_u
 
 
 def hypothetical_records(

@@ -1,0 +1,250 @@
+"""Whole-output disclosure audit (issue #13, item 1): everything one run publishes, together.
+
+The per-result attacker (test_disclosure_audit.py) checks each indicator result on its own. A
+reader of one run has the HTML report (overview, data quality, warnings, linkage, every indicator
+table, the readings and the figures), the JSON of ``famgraph indicators --json`` (with its
+"dataset" and "parameters" blocks), the linkage report and the console output — all about the
+same persons. reference/published.py reads those outputs as a reader gets them;
+reference/whole_output_oracle.py gives every published number its meaning over the records of the
+raw input tables; reference/whole_output_attack.py writes them as linear relations over atoms of
+records and solves min / max of every hidden count with HiGHS (details and limits in
+docs/disclosure.md, "Whole-output audit").
+
+The leaks found are written as counterexamples that fail on the current code,
+``xfail(strict=True)``: each computes the hidden count from the published numbers by hand and
+checks it against the truth, after checking the preconditions (``require``: a changed
+precondition is an error, not an expected failure).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import famgraph as fg
+from reference import published as P
+from reference import whole_output_attack as W
+from reference import whole_output_run as R
+
+M = 10
+
+
+def require(condition: object, what: str) -> None:
+    if not condition:
+        pytest.fail(f"precondition no longer holds: {what}", pytrace=False)
+
+
+def cell(page: P.Page, caption: str, row: str, col: int = 1, section: str = "overview") -> str:
+    t = page.table(section, caption)
+    assert t is not None, caption
+    for r in t.rows:
+        if r[0].text == row:
+            return r[col].text
+    raise KeyError(f"{caption}: no row {row!r}")
+
+
+def count(text: str) -> int | None:
+    s = P.shown(text, kind="count")
+    return None if s.hidden else int(s.value)  # type: ignore[arg-type]
+
+
+# ---- the populations ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def syn3k(tmp_path_factory: pytest.TempPathFactory) -> tuple[R.Outputs, fg.Dataset]:
+    """The issue's example, run as a user would: ``famgraph synth --persons 3000 --seed 11``,
+    then ``famgraph report`` and ``famgraph indicators --json`` on the folder."""
+    tmp = tmp_path_factory.mktemp("syn3k")
+    rc, _, err = P.run_cli(["synth", "--persons", "3000", "--seed", "11", "--out", str(tmp / "data")])
+    assert rc == 0, err
+    ds = fg.Dataset.from_csv(tmp / "data")
+    return R.publish(ds, tmp, label="synth 3000 seed 11 (CLI)", via_cli=True), ds
+
+
+def unknown_sex_population() -> tuple[fg.Dataset, pd.DataFrame]:
+    """synth 3000 seed 11 with the sex of three childless persons set to U (fixed choice)."""
+    ds = fg.synth.generate(persons=3000, seed=11, progress=False)
+    persons = ds.persons.copy()
+    parents = set(pd.concat([persons["mother_id"], persons["father_id"]]).dropna().astype("int64"))
+    rng = np.random.default_rng(13)
+    pool = persons.index[~persons["person_id"].isin(parents)]
+    persons.loc[rng.choice(pool, size=3, replace=False), "sex"] = "U"
+    return fg.Dataset.from_pandas(persons, ds.partnerships, ds.events, ds.contacts), persons
+
+
+@pytest.fixture(scope="module")
+def unknown_sex(tmp_path_factory: pytest.TempPathFactory) -> tuple[R.Outputs, fg.Dataset, pd.DataFrame]:
+    ds, persons = unknown_sex_population()
+    return R.publish(ds, tmp_path_factory.mktemp("usex"), label="synth 3000 seed 11, 3 of sex U"), ds, persons
+
+
+def plain_export(org: str, pseudonyms: list[int]) -> fg.linkage.Export:
+    n = len(pseudonyms)
+    return fg.linkage.Export(
+        org,
+        pd.DataFrame(
+            {
+                "person_id": range(1, n + 1),
+                "pseudonym": pd.array(pseudonyms, dtype="Int64"),
+                "sex": "U",
+                "birth_date": "1980",
+                "exit_date": None,
+                "mother_id": pd.array([None] * n, dtype="Int64"),
+                "father_id": pd.array([None] * n, dtype="Int64"),
+            }
+        ),
+    )
+
+
+# ---- the three leaks reported in the issue ----------------------------------------------------------
+
+LEAK_ORG_ROWS = (
+    "overview/quality: the event rows of an organisation are hidden in the overview (<10, with "
+    "secondary suppression of a second one) but the data-quality scan publishes every other "
+    "organisation's events n; total − published organisations − the secondary one's quality n "
+    "gives the small one"
+)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=LEAK_ORG_ROWS)
+def test_leak_shelter_event_rows_from_the_quality_scan(syn3k: tuple[R.Outputs, fg.Dataset]) -> None:
+    out, ds = syn3k
+    page = out.page
+    org_table = page.table("overview", "Records per organisation")
+    require(org_table is not None, "the overview lists records per organisation")
+    shown_rows = {r[0].text: count(r[1].text) for r in org_table.rows}  # type: ignore[union-attr]
+    require(shown_rows.get("gp") is None and shown_rows.get("shelter") is None, "gp and shelter rows shown as <10")
+    total = count(cell(page, "Key figures", "Incident participations (event rows)"))
+    require(total == 828, "828 event rows")
+    quality_n = {
+        r[0].text: count(r[6].text)
+        for r in page.table("quality", "All metrics").rows  # type: ignore[union-attr]
+        if r[1].text == "events" and r[2].text == "incident_id" and r[3].text == "completeness"
+    }
+    require(quality_n.get("gp") == 62, "the quality scan publishes gp / events / incident_id n = 62")
+    derived = total - sum(v for v in shown_rows.values() if v is not None) - quality_n["gp"]  # type: ignore[operator]
+    truth = int((ds.events["source"] == "shelter").sum())
+    require(truth == 8, "8 shelter rows")
+    # 828 − 340 − 153 − 76 − 189 − 62 = 8: the hidden count is recovered
+    assert derived != truth, f"shelter event rows recovered: {derived}"
+
+
+LEAK_UNKNOWN_SEX = (
+    "overview/quality: persons of unknown sex are hidden in the overview (<10) but the data-quality "
+    "scan publishes persons / sex validity n = the persons whose sex is present (not U); persons − "
+    "that n gives them"
+)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=LEAK_UNKNOWN_SEX)
+def test_leak_unknown_sex_from_the_quality_scan(unknown_sex: tuple[R.Outputs, fg.Dataset, pd.DataFrame]) -> None:
+    out, _, persons = unknown_sex
+    page = out.page
+    by_sex = {r[0].text: r[1].text for r in page.table("overview", "Persons by sex").rows}  # type: ignore[union-attr]
+    require(P.shown(by_sex.get("unknown", "")).hidden if "unknown" in by_sex else False, "unknown sex shown as <10")
+    n_persons = count(cell(page, "Key figures", "Persons"))
+    present = next(
+        count(r[6].text)
+        for r in page.table("quality", "All metrics").rows  # type: ignore[union-attr]
+        if r[1].text == "persons" and r[2].text == "sex" and r[3].text == "validity"
+    )
+    require(n_persons == 3000 and present is not None, "persons and sex validity n published")
+    truth = int((persons["sex"] == "U").sum())
+    assert n_persons - present != truth, f"persons of unknown sex recovered: {n_persons} − {present}"  # type: ignore[operator]
+
+
+LEAK_LINKAGE_SEVERAL = (
+    "linkage: found(A, B) and A's not_found are hidden when A's complement is small, but totals "
+    "publish persons_in_several_organisations, which is found(A, B) with two organisations (and a "
+    "sum of found over the pairs with more): n_A − persons_in_several_organisations gives not_found"
+)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=LEAK_LINKAGE_SEVERAL)
+def test_leak_linkage_not_found_from_persons_in_several_organisations() -> None:
+    # docs/linkage.md: A has 100 persons, B 1,000, 95 in both (A's complement, 5, is small)
+    ds, report = fg.link([plain_export("A", list(range(100))), plain_export("B", list(range(5, 1005)))])
+    d = report.to_dict()
+    rates = {(r["organisation"], r["other"]): r for r in d["match_rates"]}
+    require(rates[("A", "B")]["found"] is None and rates[("A", "B")]["not_found"] is None, "found hidden")
+    require("A in B: <10 of 100" in report.summary(), "the summary shows <10 of 100")
+    several = d["totals"]["persons_in_several_organisations"]
+    require(several == 95, "persons in several organisations published: 95")
+    assert rates[("A", "B")]["n"] - several != 5, "A's not_found (5) recovered from the totals"
+
+
+# ---- the attacker on whole outputs ------------------------------------------------------------------
+
+
+def test_every_published_number_is_mapped_or_listed(
+    syn3k: tuple[R.Outputs, fg.Dataset], unknown_sex: tuple[R.Outputs, fg.Dataset, pd.DataFrame]
+) -> None:
+    """Every number on the page, in the figures, the JSON and the console output has a meaning
+    over the records or is listed with the reason it has none (a model coefficient, a quartile,
+    a parameter, a date …): a number added to an output without a meaning fails here."""
+    for out, ds in ((syn3k[0], syn3k[1]), (unknown_sex[0], unknown_sex[1])):
+        u = R.universes(ds.persons, ds.partnerships, ds.events, ds.contacts, out)
+        pub = R.map_outputs(out, u)
+        assert not pub.unaccounted, "\n".join(f"{x.source}: {x.where}: {x.text} ({x.reason})" for x in pub.unaccounted[:20])
+        assert len(pub.items) > 1000 and len(pub.unmapped) > 500  # the whole output was read
+
+
+def test_the_oracle_matches_the_unsuppressed_output(tmp_path: Path) -> None:
+    """With disclosure control off every number is published: each must equal the oracle's count
+    over the raw records (a wrong meaning fails here, before it can produce a finding)."""
+    ds, persons = unknown_sex_population()
+    out = R.publish(ds, tmp_path, label="min_cell = 0", min_cell=0)
+    u = R.universes(persons, ds.partnerships, ds.events, ds.contacts, out)
+    res = R.attack(out, u)  # builds every relation and checks it against the truth
+    pub = res.published
+    assert not pub.unaccounted, "\n".join(f"{x.where}: {x.text} ({x.reason})" for x in pub.unaccounted[:20])
+    assert not [it for it in pub.items if it.hidden]
+    assert not res.findings
+
+
+def test_the_attacker_finds_what_the_hand_derivation_finds(syn3k: tuple[R.Outputs, fg.Dataset]) -> None:
+    """The LP recovers the shelter rows exactly when the hand derivation of the issue does (so
+    the attacker keeps working when the leak is fixed: then neither recovers it)."""
+    out, ds = syn3k
+    u = R.universes(ds.persons, ds.partnerships, ds.events, ds.contacts, out)
+    res = R.attack(out, u, only=lambda where: "Records per organisation / shelter / Incident" in where)
+    (f,) = [f for f in res.findings]
+    hidden = P.shown(cell(out.page, "Records per organisation", "shelter")).hidden
+    require(hidden, "shelter rows hidden")
+    total = count(cell(out.page, "Key figures", "Incident participations (event rows)"))
+    org_table = out.page.table("overview", "Records per organisation")
+    published = sum(v for v in (count(r[1].text) for r in org_table.rows) if v is not None)  # type: ignore[union-attr]
+    quality_gp = [
+        count(r[6].text)
+        for r in out.page.table("quality", "All metrics").rows  # type: ignore[union-attr]
+        if r[0].text == "gp" and r[1].text == "events" and r[3].text == "completeness"
+    ]
+    by_hand = quality_gp[0] is not None and P.shown(cell(out.page, "Records per organisation", "gp")).hidden
+    assert f.leak == by_hand
+    if by_hand:
+        assert f.lo == f.hi == total - published - quality_gp[0] == f.true  # type: ignore[operator]
+
+
+LEAKS_FOUND = (
+    "the whole output recovers hidden counts by identities across sections (the three leaks of the "
+    "issue and the others listed by validation/whole_output_sweep.py in docs/disclosure.md)"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=LEAKS_FOUND)
+def test_no_hidden_count_is_recovered_from_the_whole_output(tmp_path: Path) -> None:
+    ds = fg.synth.generate(persons=1500, seed=4, progress=False, coverage_shelter_pv=0.02, coverage_gp_cm=0.01)
+    out = R.publish(ds, tmp_path, label="synth 1500 seed 4, small shelter and gp")
+    u = R.universes(ds.persons, ds.partnerships, ds.events, ds.contacts, out)
+    corpus = R.perturbed(ds.persons, ds.partnerships, ds.events, ds.contacts, out, rounds=1)
+    res = R.attack(out, u, corpus=corpus)
+    leaks = [f for f in res.findings if f.leak]
+    assert not leaks, "\n".join(str(f)[:600] for f in leaks[:5])
