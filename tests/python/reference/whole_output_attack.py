@@ -1381,6 +1381,22 @@ class AtomSystem:
         return tuple(sorted(terms, key=lambda t: -abs(t[1])))
 
 
+def _quiet(make: Callable[[], Any]) -> Any:
+    """``make()`` with the process's stdout closed (HiGHS prints a banner from C++ on creation)."""
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            return make()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 class _Solver:
     """min c·x subject to lo <= A x <= hi, x >= 0 (HiGHS)."""
 
@@ -1392,7 +1408,7 @@ class _Solver:
             self.h = None
             return
         self.hs = highspy
-        h = highspy.Highs()
+        h = _quiet(highspy.Highs)
         h.setOptionValue("output_flag", False)
         h.setOptionValue("presolve", "off")  # keeps the basis between objectives
         inf = highspy.kHighsInf
