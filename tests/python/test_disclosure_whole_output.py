@@ -103,81 +103,120 @@ def plain_export(org: str, pseudonyms: list[int]) -> fg.linkage.Export:
     )
 
 
-# ---- the three leaks reported in the issue ----------------------------------------------------------
-
-LEAK_ORG_ROWS = (
-    "overview/quality: the event rows of an organisation are hidden in the overview (<10, with "
-    "secondary suppression of a second one) but the data-quality scan publishes every other "
-    "organisation's events n; total − published organisations − the secondary one's quality n "
-    "gives the small one"
-)
+# ---- the three leaks reported in the issue, closed ---------------------------------------------------
+#
+# Each test first checks that the situation of the leak still arises (``require``), then that the
+# number the hand derivation needs is hidden, then that the LP over the whole output leaves the
+# hidden count at least min_cell values. Each fails when its fix is reverted.
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=LEAK_ORG_ROWS)
-def test_leak_shelter_event_rows_from_the_quality_scan(syn3k: tuple[R.Outputs, fg.Dataset]) -> None:
+def test_shelter_event_rows_are_not_recovered_from_the_quality_scan(
+    syn3k: tuple[R.Outputs, fg.Dataset],
+) -> None:
+    """Issue #13 (a): the overview hid the shelter rows (8) and, to protect them, gp's (62); the
+    data-quality scan printed gp / events n = 62, so 8 = 828 − 340 − 153 − 76 − 189 − 62."""
     out, ds = syn3k
     page = out.page
     org_table = page.table("overview", "Records per organisation")
     require(org_table is not None, "the overview lists records per organisation")
     shown_rows = {r[0].text: count(r[1].text) for r in org_table.rows}  # type: ignore[union-attr]
-    require(shown_rows.get("gp") is None and shown_rows.get("shelter") is None, "gp and shelter rows shown as <10")
-    total = count(cell(page, "Key figures", "Incident participations (event rows)"))
-    require(total == 828, "828 event rows")
+    require(
+        shown_rows.get("gp") is None and shown_rows.get("shelter") is None, "gp and shelter rows shown as <10"
+    )
+    require(count(cell(page, "Key figures", "Incident participations (event rows)")) == 828, "828 event rows")
+    require(int((ds.events["source"] == "shelter").sum()) == 8, "8 shelter rows")
     quality_n = {
         r[0].text: count(r[6].text)
         for r in page.table("quality", "All metrics").rows  # type: ignore[union-attr]
-        if r[1].text == "events" and r[2].text == "incident_id" and r[3].text == "completeness"
+        if r[1].text == "events" and r[3].text in ("completeness", "validity")
     }
-    require(quality_n.get("gp") == 62, "the quality scan publishes gp / events / incident_id n = 62")
-    derived = total - sum(v for v in shown_rows.values() if v is not None) - quality_n["gp"]  # type: ignore[operator]
-    truth = int((ds.events["source"] == "shelter").sum())
-    require(truth == 8, "8 shelter rows")
-    # 828 − 340 − 153 − 76 − 189 − 62 = 8: the hidden count is recovered
-    assert derived != truth, f"shelter event rows recovered: {derived}"
+    assert quality_n.get("gp", "absent") is None and quality_n.get("shelter", "absent") is None
+    u = R.universes(ds.persons, ds.partnerships, ds.events, ds.contacts, out)
+    res = R.attack(out, u, only=lambda where: "Records per organisation / shelter / Incident" in where)
+    (f,) = res.findings
+    assert not f.recovered, str(f)
 
 
-LEAK_UNKNOWN_SEX = (
-    "overview/quality: persons of unknown sex are hidden in the overview (<10) but the data-quality "
-    "scan publishes persons / sex validity n = the persons whose sex is present (not U); persons − "
-    "that n gives them"
-)
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=LEAK_UNKNOWN_SEX)
-def test_leak_unknown_sex_from_the_quality_scan(unknown_sex: tuple[R.Outputs, fg.Dataset, pd.DataFrame]) -> None:
-    out, _, persons = unknown_sex
+def test_unknown_sex_is_not_recovered_from_the_quality_scan(
+    unknown_sex: tuple[R.Outputs, fg.Dataset, pd.DataFrame],
+) -> None:
+    """Issue #13 (b): the overview hid the persons of unknown sex (3), the scan printed persons /
+    sex / validity n = 2,997 (the persons whose sex is known): 3 = 3,000 − 2,997."""
+    out, ds, persons = unknown_sex
     page = out.page
     by_sex = {r[0].text: r[1].text for r in page.table("overview", "Persons by sex").rows}  # type: ignore[union-attr]
-    require(P.shown(by_sex.get("unknown", "")).hidden if "unknown" in by_sex else False, "unknown sex shown as <10")
-    n_persons = count(cell(page, "Key figures", "Persons"))
-    present = next(
-        count(r[6].text)
-        for r in page.table("quality", "All metrics").rows  # type: ignore[union-attr]
-        if r[1].text == "persons" and r[2].text == "sex" and r[3].text == "validity"
+    require("unknown" in by_sex and P.shown(by_sex["unknown"]).hidden, "unknown sex shown as <10")
+    require(
+        count(cell(page, "Key figures", "Persons")) == 3000 and int((persons["sex"] == "U").sum()) == 3,
+        "3 of 3,000",
     )
-    require(n_persons == 3000 and present is not None, "persons and sex validity n published")
-    truth = int((persons["sex"] == "U").sum())
-    assert n_persons - present != truth, f"persons of unknown sex recovered: {n_persons} − {present}"  # type: ignore[operator]
+    present = {
+        r[3].text: r[6].text
+        for r in page.table("quality", "All metrics").rows  # type: ignore[union-attr]
+        if r[1].text == "persons" and r[2].text == "sex"
+    }
+    require(
+        present.get("completeness") == "3,000" and "validity" in present, "completeness and validity of sex"
+    )
+    assert P.shown(present["validity"]).hidden, present
+    u = R.universes(persons, ds.partnerships, ds.events, ds.contacts, out)
+    res = R.attack(out, u, only=lambda where: "Persons by sex / unknown" in where)
+    (f,) = res.findings
+    assert not f.disclosed, str(f)
 
 
-LEAK_LINKAGE_SEVERAL = (
-    "linkage: found(A, B) and A's not_found are hidden when A's complement is small, but totals "
-    "publish persons_in_several_organisations, which is found(A, B) with two organisations (and a "
-    "sum of found over the pairs with more): n_A − persons_in_several_organisations gives not_found"
-)
+def linkage_exports(sets: dict[str, list[int | None]]) -> list[fg.linkage.Export]:
+    return [plain_export(org, ps) for org, ps in sets.items()]  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=LEAK_LINKAGE_SEVERAL)
-def test_leak_linkage_not_found_from_persons_in_several_organisations() -> None:
-    # docs/linkage.md: A has 100 persons, B 1,000, 95 in both (A's complement, 5, is small)
-    ds, report = fg.link([plain_export("A", list(range(100))), plain_export("B", list(range(5, 1005)))])
+def random_linkage(seed: int) -> dict[str, list[int | None]]:
+    """2-4 organisations of 60-400 persons each present with a probability from 0.9 to 0.01 (tiny
+    organisations, nested ones), a few records without a pseudonym and duplicates."""
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(2, 5))
+    n = int(rng.integers(60, 400))
+    probs = rng.choice([0.9, 0.6, 0.3, 0.1, 0.03, 0.01], size=k)
+    sets: dict[str, list[int | None]] = {}
+    for j in range(k):
+        mem = np.flatnonzero(rng.random(n) < probs[j])
+        extra: list[int | None] = [None] * int(rng.integers(0, 3))
+        sets["org" + "ABCD"[j]] = (
+            [int(x) for x in mem] + extra + [int(x) for x in mem[: int(rng.integers(0, 3))]]
+        )
+    return sets
+
+
+def attack_linkage(sets: dict[str, list[int | None]]) -> tuple[Any, R.Result]:
+    exports = linkage_exports(sets)
+    ds, report = fg.link(exports)
+    res = R.attack_linkage([(e.organisation, e.persons, None) for e in exports], ds.persons, report)
+    return report, res
+
+
+def test_linkage_not_found_is_not_recovered_from_the_totals() -> None:
+    """Issue #13 (c), docs/linkage.md's example: A 100 persons, B 1,000, 95 in both. found and
+    not_found were hidden (A's complement, 5, is small) but the totals published persons in several
+    organisations = 95 = found; and, with two organisations, the persons of the linked dataset less
+    the unlinked are n_A + n_B − found: 5 = 1,005 − 1,000. Now the pair's n are hidden with it."""
+    report, res = attack_linkage({"A": list(range(100)), "B": list(range(5, 1005))})
     d = report.to_dict()
     rates = {(r["organisation"], r["other"]): r for r in d["match_rates"]}
-    require(rates[("A", "B")]["found"] is None and rates[("A", "B")]["not_found"] is None, "found hidden")
-    require("A in B: <10 of 100" in report.summary(), "the summary shows <10 of 100")
-    several = d["totals"]["persons_in_several_organisations"]
-    require(several == 95, "persons in several organisations published: 95")
-    assert rates[("A", "B")]["n"] - several != 5, "A's not_found (5) recovered from the totals"
+    assert rates[("A", "B")]["found"] is None and rates[("A", "B")]["not_found"] is None
+    assert "A in B: <10 of <10" in report.summary()
+    assert d["totals"]["persons_in_several_organisations"] is None
+    assert d["totals"]["persons"] == 1005
+    assert rates[("A", "B")]["n"] is None and rates[("B", "A")]["n"] is None
+    assert not res.disclosed, "\n".join(map(str, res.disclosed))
+    (nf,) = [f for f in res.findings if f.target == "match_rates/[0]/not_found"]
+    assert nf.true == 5 and nf.width >= M
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_no_hidden_count_of_the_linkage_report_is_pinned(seed: int) -> None:
+    """The linkage report (to_dict and summary) and the persons of the linked dataset, against
+    every hidden count: 2-4 organisations, tiny and nested ones, records without a pseudonym."""
+    _, res = attack_linkage(random_linkage(seed))
+    assert not res.disclosed, "\n".join(map(str, res.disclosed[:5]))
 
 
 # ---- the attacker on whole outputs ------------------------------------------------------------------
@@ -192,7 +231,9 @@ def test_every_published_number_is_mapped_or_listed(
     for out, ds in ((syn3k[0], syn3k[1]), (unknown_sex[0], unknown_sex[1])):
         u = R.universes(ds.persons, ds.partnerships, ds.events, ds.contacts, out)
         pub = R.map_outputs(out, u)
-        assert not pub.unaccounted, "\n".join(f"{x.source}: {x.where}: {x.text} ({x.reason})" for x in pub.unaccounted[:20])
+        assert not pub.unaccounted, "\n".join(
+            f"{x.source}: {x.where}: {x.text} ({x.reason})" for x in pub.unaccounted[:20]
+        )
         assert len(pub.items) > 1000 and len(pub.unmapped) > 500  # the whole output was read
 
 
@@ -230,7 +271,9 @@ def test_the_attacker_finds_what_the_hand_derivation_finds(syn3k: tuple[R.Output
     assert f.leak == by_hand
     if by_hand:
         assert f.lo == pytest.approx(f.hi, abs=1e-6)
-        assert f.hi == pytest.approx(total - published - quality_gp[0], abs=1e-6) and f.true == pytest.approx(f.hi, abs=1e-6)  # type: ignore[operator]
+        assert f.hi == pytest.approx(total - published - quality_gp[0], abs=1e-6) and f.true == pytest.approx(
+            f.hi, abs=1e-6
+        )  # type: ignore[operator]
 
 
 LEAKS_FOUND = (
@@ -242,7 +285,9 @@ LEAKS_FOUND = (
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, raises=AssertionError, reason=LEAKS_FOUND)
 def test_no_hidden_count_is_recovered_from_the_whole_output(tmp_path: Path) -> None:
-    ds = fg.synth.generate(persons=1500, seed=4, progress=False, coverage_shelter_pv=0.02, coverage_gp_cm=0.01)
+    ds = fg.synth.generate(
+        persons=1500, seed=4, progress=False, coverage_shelter_pv=0.02, coverage_gp_cm=0.01
+    )
     out = R.publish(ds, tmp_path, label="synth 1500 seed 4, small shelter and gp")
     u = R.universes(ds.persons, ds.partnerships, ds.events, ds.contacts, out)
     corpus = R.perturbed(ds.persons, ds.partnerships, ds.events, ds.contacts, out, rounds=1)

@@ -604,7 +604,7 @@ def _parameter(pub: Published, where: str, v: Any, source: str) -> None:
         pub.skip(where, tok, "a parameter of the run", source)
 
 
-_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_DATE = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")  # a day, or a month (window ends read off the data)
 _VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")
 
 

@@ -80,7 +80,16 @@ def publish(
     t0 = time.perf_counter()
     with capture_figures(render=render) as figures:
         if via_cli:
-            argv = ["report", str(data), "-o", str(html_path), "--min-cell", str(min_cell), "--date", REPORT_DATE]
+            argv = [
+                "report",
+                str(data),
+                "-o",
+                str(html_path),
+                "--min-cell",
+                str(min_cell),
+                "--date",
+                REPORT_DATE,
+            ]
             if win:
                 argv += ["--window", win]
             cli["report"] = run_cli(argv)
@@ -88,7 +97,15 @@ def publish(
                 raise RuntimeError(f"famgraph report failed: {cli['report'][2]}")
         else:
             results = fg.indicators.suite(ds, window=window, min_cell=min_cell, n_boot=n_boot, n_sim=n_sim)
-            fg.report(ds, html_path, window=window, min_cell=min_cell, results=results, linkage=linkage, date=REPORT_DATE)
+            fg.report(
+                ds,
+                html_path,
+                window=window,
+                min_cell=min_cell,
+                results=results,
+                linkage=linkage,
+                date=REPORT_DATE,
+            )
     sec["report"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     json_path = tmp / f"indicators-{min_cell}.json"
@@ -102,7 +119,9 @@ def publish(
         raise RuntimeError(f"famgraph indicators failed: {cli['indicators'][2]}")
     sec["indicators_json"] = time.perf_counter() - t0
     html = html_path.read_text(encoding="utf-8")
-    out = Outputs(label, min_cell, html, parse_html(html), list(figures), json.loads(json_path.read_text()), cli)
+    out = Outputs(
+        label, min_cell, html, parse_html(html), list(figures), json.loads(json_path.read_text()), cli
+    )
     if linkage is not None:
         out.linkage_dict = linkage.to_dict()
         out.linkage_summary = linkage.summary()
@@ -148,7 +167,9 @@ def universes(
         partnerships,
         events,
         contacts,
-        window=(w[0], w[1]) if w else None,
+        # an end read off the data is published as its month (docs/disclosure.md): the run used
+        # the first / last event date, which the oracle computes itself
+        window=(w[0], w[1]) if w and all(len(str(x)) == 10 for x in w) else None,
         default_window=("2000-01-01", "2000-01-01"),
         options=opts,
         added_parents=added_parents,
@@ -190,7 +211,22 @@ ALLOWED_TEXT: dict[str, tuple[str, ...]] = {
     # numbers of the page's fixed wording (headings, numbering, definitions and the glossary)
     "nav.toc": ("1", "2", "3", "4a", "4b", "4c", "4d", "5", "6", "7", "4", "0"),
     "h3": ("1", "2", "3", "4", "5", "6", "7"),
-    "p.definition": ("18", "2", "1", "2x2", "10", "100,000", "0", "365", "5", "3", "1990", "1980", "1995", "4"),
+    "p.definition": (
+        "18",
+        "2",
+        "1",
+        "2x2",
+        "10",
+        "100,000",
+        "0",
+        "365",
+        "5",
+        "3",
+        "1990",
+        "1980",
+        "1995",
+        "4",
+    ),
     "ul.glossary": ("1", "0.5"),
     "section#definitions": ("0.95", "1000", "1", "365", "2", "5", "4", "7"),
     "details.parameters": (),
@@ -225,7 +261,9 @@ def map_outputs(out: Outputs, u: Mapping[str, Universe]) -> W.Published:
     allowed["*"] = (str(out.min_cell),)
     rep = out.json_doc.get("repeat_incidents", {}).get("parameters", {})
     allowed["alt"] = (str(out.min_cell), str(rep.get("T", 365)))
-    W.map_html(pub, mean, out.page, m=out.min_cell, organisations=orgs, json_doc=out.json_doc, allowed_text=allowed)
+    W.map_html(
+        pub, mean, out.page, m=out.min_cell, organisations=orgs, json_doc=out.json_doc, allowed_text=allowed
+    )
     W.map_figures(pub, out.figures, out.json_doc, out.min_cell)
     W.map_indicators_json(pub, mean, out.json_doc)
     for name, (_rc, so, se) in out.cli.items():
@@ -233,7 +271,9 @@ def map_outputs(out: Outputs, u: Mapping[str, Universe]) -> W.Published:
             if name == "indicators" and stream == "stdout":
                 continue
             for tok in numbers_in(text.replace(str(Path.cwd()), "")):
-                pub.skip(f"cli {name} {stream}", tok, "a file path or the number of indicators written", "cli")
+                pub.skip(
+                    f"cli {name} {stream}", tok, "a file path or the number of indicators written", "cli"
+                )
     if out.linkage_dict is not None:
         W.map_linkage_dict(pub, out.linkage_dict, "linkage.to_dict")
     if out.linkage_summary is not None:
@@ -265,7 +305,15 @@ def _adjusted_model(pub: W.Published, mean: W.Meaning, out: Outputs) -> None:
             continue
         for col in ("n_outcome", "n_no_outcome"):
             pub.items.append(
-                W.Item(f[col], m, float("inf"), False, f"adjusted_association: sex {s} kept ⇒ {col} >= {m}", "", "json")
+                W.Item(
+                    f[col],
+                    m,
+                    float("inf"),
+                    False,
+                    f"adjusted_association: sex {s} kept ⇒ {col} >= {m}",
+                    "",
+                    "json",
+                )
             )
 
 
@@ -290,14 +338,28 @@ def attack(
         for k in (*r.num, *r.den):
             used.setdefault(k[0], set()).add(k)
     complete = (("P", "vtp"), ("P", "lk"))  # families whose absent keys are empty counts
-    missing = sorted({k for ks in used.values() for k in ks if not any(k in uu.cols for uu in u.values()) and k[:2] not in complete}, key=repr)
+    missing = sorted(
+        {
+            k
+            for ks in used.values()
+            for k in ks
+            if not any(k in uu.cols for uu in u.values()) and k[:2] not in complete
+        },
+        key=repr,
+    )
     if missing:
         raise W.AttackerError(f"{out.label}: published numbers with no meaning in the oracle: {missing[:10]}")
     hidden = normalise(pub, system)
     target_keys = {k for expr, _ in hidden for k, _ in expr}
     for name, keys in used.items():
         own = W.signatures(u[name], keys)
-        corp = [sig for c in corpus if name in c for sig in W.signatures(c[name], keys) if sig and not target_keys.isdisjoint(sig)]
+        corp = [
+            sig
+            for c in corpus
+            if name in c
+            for sig in W.signatures(c[name], keys)
+            if sig and not target_keys.isdisjoint(sig)
+        ]
         system.add_universe(name, own, corp)
     seen: set[tuple[tuple[Key, float], ...]] = set()
     for expr, where in hidden:
@@ -307,11 +369,21 @@ def attack(
             seen.add(expr)
             system.hide(dict(expr), where)
     findings = system.solve(samples=samples)
-    return Result(out.label, pub, findings, {k: len(v) for k, v in system.atoms.items()}, time.perf_counter() - t0)
+    return Result(
+        out.label, pub, findings, {k: len(v) for k, v in system.atoms.items()}, time.perf_counter() - t0
+    )
 
 
 def perturbed(
-    persons: Any, partnerships: Any, events: Any, contacts: Any, out: Outputs, *, seed: int = 0, share: float = 0.05, rounds: int = 3
+    persons: Any,
+    partnerships: Any,
+    events: Any,
+    contacts: Any,
+    out: Outputs,
+    *,
+    seed: int = 0,
+    share: float = 0.05,
+    rounds: int = 3,
 ) -> list[dict[str, Universe]]:
     """Universes of the same population with small random changes to its raw records.
 
@@ -347,16 +419,39 @@ def perturbed(
             pid = int(ids[i])
             birth = p.at[p.index[i], "birth_date"]
             day = ws + pd.Timedelta(days=int(rng.integers(0, span + 1)))
-            if birth is not None and isinstance(birth, str) and birth and pd.Timestamp(birth[:10] if len(birth) >= 10 else birth + ("-07-01" if len(birth) == 4 else "-15")) > day:
+            if (
+                birth is not None
+                and isinstance(birth, str)
+                and birth
+                and pd.Timestamp(
+                    birth[:10] if len(birth) >= 10 else birth + ("-07-01" if len(birth) == 4 else "-15")
+                )
+                > day
+            ):
                 w_ = 2
             if w_ == 0:
-                new_ev.append({"incident_id": base + j, "person_id": pid, "role": roles[int(rng.integers(0, 3))],
-                               "date": day.strftime("%Y-%m-%d"), "kind": kinds[int(rng.integers(0, len(kinds)))],
-                               "source": orgs[int(rng.integers(0, len(orgs)))]})
+                new_ev.append(
+                    {
+                        "incident_id": base + j,
+                        "person_id": pid,
+                        "role": roles[int(rng.integers(0, 3))],
+                        "date": day.strftime("%Y-%m-%d"),
+                        "kind": kinds[int(rng.integers(0, len(kinds)))],
+                        "source": orgs[int(rng.integers(0, len(orgs)))],
+                    }
+                )
             elif w_ == 1:
-                new_ct.append({"person_id": pid, "source": orgs[int(rng.integers(0, len(orgs)))],
-                               "start_date": (day - pd.Timedelta(days=int(rng.integers(1, 2000)))).strftime("%Y-%m-%d"),
-                               "end_date": None, "kind": "support"})
+                new_ct.append(
+                    {
+                        "person_id": pid,
+                        "source": orgs[int(rng.integers(0, len(orgs)))],
+                        "start_date": (day - pd.Timedelta(days=int(rng.integers(1, 2000)))).strftime(
+                            "%Y-%m-%d"
+                        ),
+                        "end_date": None,
+                        "kind": "support",
+                    }
+                )
             elif w_ == 2:
                 p.at[p.index[i], "sex"] = "U"
             elif pid not in parents:
@@ -370,7 +465,10 @@ def perturbed(
 
 
 def hypothetical_records(
-    keys: Iterable[Key], own: Sequence[Mapping[Key, int]], corpus: Sequence[Mapping[Key, int]], per_key: int = 3
+    keys: Iterable[Key],
+    own: Sequence[Mapping[Key, int]],
+    corpus: Sequence[Mapping[Key, int]],
+    per_key: int = 3,
 ) -> list[dict[Key, int]]:
     """Records for the counts that no record of the population or of the corpus has.
 
@@ -387,7 +485,11 @@ def hypothetical_records(
     out: list[dict[Key, int]] = []
     pool = list(itertools.chain(own, corpus))
     for k in sorted(set(keys) - supported, key=repr):
-        sibs = [s for s in by_shape.get((k[0], k[1], len(k)), []) if sum(a != b for a, b in zip(s, k, strict=True)) == 1]
+        sibs = [
+            s
+            for s in by_shape.get((k[0], k[1], len(k)), [])
+            if sum(a != b for a, b in zip(s, k, strict=True)) == 1
+        ]
         made = 0
         for sib in sorted(sibs, key=repr):
             for sig in pool:
@@ -465,3 +567,66 @@ def normalise(pub: W.Published, system: W.AtomSystem) -> list[tuple[tuple[tuple[
 
 def _why(wheres: list[str]) -> str:
     return wheres[0] + (f" (and {len(wheres) - 1} more)" if len(wheres) > 1 else "")
+
+
+def attack_linkage(
+    exports: Sequence[tuple[str, Any, Any]],
+    linked_persons: Any,
+    report: Any,
+    *,
+    persons_published: bool = True,
+) -> Result:
+    """The linkage report on its own — ``to_dict()`` and ``summary()`` — with the number of persons
+    of the linked dataset (published by any report of it), against every hidden count.
+
+    The atoms are the persons of the linked dataset and, with count 0, one hypothetical person for
+    every non-empty combination of organisations (with and without a duplicate record) and one
+    record without a pseudonym per organisation: the reader cannot rule any of them out.
+    """
+    t0 = time.perf_counter()
+    u = oracle(linked_persons, None, None, None, window=None, default_window=("2000-01-01", "2001-01-01"))
+    linkage_oracle(exports, linked_persons, u["P"])
+    m = int(report.min_cell)
+    pub = W.Published()
+    W.map_linkage_dict(pub, report.to_dict(), "linkage.to_dict")
+    W.map_linkage_summary(pub, report.summary(), "linkage.summary", m)
+    if persons_published:
+        n = float(len(linked_persons))
+        pub.items.append(
+            W.Item({("P", "all"): 1.0}, n, n, False, "report of the linked dataset / Persons", str(n), "html")
+        )
+    system = W.AtomSystem("linkage", m)
+    keys: set[Key] = {k for it in pub.items for k in it.expr} | {
+        k for r in pub.ratios for k in (*r.num, *r.den)
+    }
+    keys.add(("P", "all"))
+    from .whole_output_oracle import K
+
+    orgs = sorted({o for o, _, _ in exports})
+    corpus: list[dict[Key, int]] = []
+    for r in range(1, len(orgs) + 1):
+        for combo in itertools.combinations(orgs, r):
+            sig: dict[Key, int] = {("P", "all"): 1, K.lk("linked_any"): 1}
+            for o in combo:
+                sig[K.lk("linked", o)] = 1
+            if r >= 2:
+                sig[K.lk("several")] = 1
+            for a, b in itertools.combinations(combo, 2):
+                sig[K.lk("both", a, b)] = 1
+            corpus.append(sig)
+            corpus.append({**sig, K.lk("dup", combo[0]): 1})
+    for o in orgs:
+        corpus.append({("P", "all"): 1, K.lk("unlinked_rec", o): 1, K.lk("unlinked"): 1})
+    system.add_universe(
+        "P", W.signatures(u["P"], keys), [{k: v for k, v in c.items() if k in keys} for c in corpus]
+    )
+    hidden = normalise(pub, system)
+    seen: set[tuple[tuple[Key, float], ...]] = set()
+    for expr, where in hidden:
+        if expr not in seen:
+            seen.add(expr)
+            system.hide(dict(expr), where)
+    findings = system.solve()
+    return Result(
+        "linkage", pub, findings, {k: len(v) for k, v in system.atoms.items()}, time.perf_counter() - t0
+    )
