@@ -31,8 +31,8 @@ from __future__ import annotations
 import errno
 import html
 import io
-import math
 import itertools
+import math
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence

@@ -18,8 +18,6 @@ precondition is an error, not an expected failure).
 
 from __future__ import annotations
 
-import math
-import re
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +27,6 @@ import pytest
 
 import famgraph as fg
 from reference import published as P
-from reference import whole_output_attack as W
 from reference import whole_output_run as R
 
 M = 10

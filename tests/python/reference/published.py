@@ -161,7 +161,9 @@ class TextBlock:
     text: str
 
     def inside(self, *names: str) -> bool:
-        return any(any(n == p or p.startswith(n + ".") or p.endswith("." + n) for p in self.path) for n in names)
+        return any(
+            any(n == p or p.startswith(n + ".") or p.endswith("." + n) for p in self.path) for n in names
+        )
 
 
 @dataclass

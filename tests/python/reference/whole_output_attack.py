@@ -38,7 +38,6 @@ Example
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import defaultdict
@@ -52,7 +51,7 @@ from scipy.optimize import linprog
 
 from .published import FigureCapture, HtmlTable, Page, Shown, TextBlock, flatten_json, numbers_in, shown
 from .sdc_attack import AttackerError
-from .whole_output_oracle import RESOLUTION_FIELDS, K, Key, Universe
+from .whole_output_oracle import K, Key, Universe
 
 Expr = dict[Key, float]
 EXACT = 1e-6
@@ -168,7 +167,11 @@ MEASURE_LABEL = {
     "persons at the end of a chain of ≥ 2 links": "chain_ge2",
     "persons at the end of a chain of ≥ 3 links": "chain_ge3",
 }
-KIND_LABEL = {"child maltreatment": "child_maltreatment", "partner violence": "partner_violence", "elder abuse": "elder_abuse"}
+KIND_LABEL = {
+    "child maltreatment": "child_maltreatment",
+    "partner violence": "partner_violence",
+    "elder abuse": "elder_abuse",
+}
 HEADER = {  # English header → column of the result table
     "Exposed": "n_exposed",
     "Exposed with outcome": "a",
@@ -251,7 +254,7 @@ NONLINEAR = {
     "odds_ratio": "odds ratio (non-linear in the counts)",
     "odds_ratio_raw": "odds ratio (non-linear in the counts)",
     "risk_difference": "difference of two shares (non-linear in the counts)",
-    "or_corrected": "a flag of the odds ratio (a zero cell: Haldane–Anscombe), shown only with published cells",
+    "or_corrected": "a flag of the odds ratio (a zero cell: Haldane–Anscombe), shown with published cells",
     "lambda": "λ_R = K_R / K (non-linear)",
     "n_boot_valid": "bootstrap replicates, not a count of records",
     "gif": "kinship-weighted mean over case pairs (non-linear)",
@@ -288,12 +291,21 @@ class Meaning:
     """Expressions of the published numbers over the oracle's keys (needs the oracle's key set:
     "every key like this" is a sum over the keys it has)."""
 
-    def __init__(self, universes: Mapping[str, Universe], min_cell: int, vtp_levels: Mapping[str, Sequence[str]] | None = None) -> None:
+    def __init__(
+        self,
+        universes: Mapping[str, Universe],
+        min_cell: int,
+        vtp_levels: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.keys = {k for u in universes.values() for k in u.cols}
         self.m = min_cell
         levels = vtp_levels or {}
-        self.vtp_sexes = list(levels.get("sex", ())) or sorted({k[2] for k in self.keys if k[:2] == ("P", "vtp")})
-        self.vtp_decades = list(levels.get("birth_decade", ())) or sorted({k[3] for k in self.keys if k[:2] == ("P", "vtp")})
+        self.vtp_sexes = list(levels.get("sex", ())) or sorted(
+            {k[2] for k in self.keys if k[:2] == ("P", "vtp")}
+        )
+        self.vtp_decades = list(levels.get("birth_decade", ())) or sorted(
+            {k[3] for k in self.keys if k[:2] == ("P", "vtp")}
+        )
 
     def has(self, key: Key) -> bool:
         return key in self.keys or key[:3] in (("P", "lk", "conflict"),)
@@ -330,9 +342,7 @@ class Meaning:
 
     def ov_sum(self, unit: str, pred: Callable[[frozenset[str]], bool]) -> Expr:
         u = "F" if unit == "family" else "P"
-        return {
-            k: 1.0 for k in self.keys if k[:2] == (u, "ov") and pred(frozenset(str(k[2]).split("+")))
-        }
+        return {k: 1.0 for k in self.keys if k[:2] == (u, "ov") and pred(frozenset(str(k[2]).split("+")))}
 
 
 #: JSON paths of the 2×2 numbers → column names
@@ -389,7 +399,14 @@ def map_indicator_value(
         pub.skip(where, s.text, reason or "Kaplan–Meier curve (non-linear)", source)
         return
     if indicator == "chains" and table == "table" and column == "count":
-        pub.count(_one(K.ch({"links": "links"}.get(str(row["measure"]), str(row["measure"]).replace("chain_", "")))), s, where, source)
+        pub.count(
+            _one(
+                K.ch({"links": "links"}.get(str(row["measure"]), str(row["measure"]).replace("chain_", "")))
+            ),
+            s,
+            where,
+            source,
+        )
         return
     if indicator == "recurrence_risk" and table == "table":
         rel = str(row["relation"])
@@ -429,7 +446,12 @@ def map_indicator_value(
                 return
             if s.value is not None and s.exact:
                 n = (1 + math.sqrt(1 + 8 * s.value)) / 2
-                pub.count(_one(K.rec("cases")), Shown(s.text, "count", n, n, n), where + " (n_pairs = n(n−1)/2)", source)
+                pub.count(
+                    _one(K.rec("cases")),
+                    Shown(s.text, "count", n, n, n),
+                    where + " (n_pairs = n(n−1)/2)",
+                    source,
+                )
             else:
                 pub.skip(where, s.text, "n(n−1)/2 shown rounded", source)
             return
@@ -525,15 +547,40 @@ def _json_shown(v: Any, *, count: bool) -> Shown:
 
 
 COUNT_COLUMNS = frozenset(
-    {"a", "b", "c", "d", "n_exposed", "n_unexposed", "n_outcome", "n_no_outcome", "n", "count", "observed",
-     "cases", "relatives", "case_relatives", "repeat", "n_cases", "preceded", "either", "both",
-     "known_1plus", "known_2plus", "observed_exposed", "observed_unexposed", "n_pairs"}
+    {
+        "a",
+        "b",
+        "c",
+        "d",
+        "n_exposed",
+        "n_unexposed",
+        "n_outcome",
+        "n_no_outcome",
+        "n",
+        "count",
+        "observed",
+        "cases",
+        "relatives",
+        "case_relatives",
+        "repeat",
+        "n_cases",
+        "preceded",
+        "either",
+        "both",
+        "known_1plus",
+        "known_2plus",
+        "observed_exposed",
+        "observed_unexposed",
+        "n_pairs",
+    }
 )
 
 
 def map_indicators_json(pub: Published, mean: Meaning, doc: Mapping[str, Any], source: str = "json") -> None:
     """Every leaf of the document of ``famgraph indicators --json``."""
-    for path, v in flatten_json({k: v for k, v in doc.items() if not isinstance(v, dict) or k in ("parameters", "dataset")}):
+    for path, v in flatten_json(
+        {k: v for k, v in doc.items() if not isinstance(v, dict) or k in ("parameters", "dataset")}
+    ):
         where = "/".join(path)
         _json_top(pub, path, v, where, source)
     for name, res in doc.items():
@@ -549,7 +596,12 @@ def map_indicators_json(pub: Published, mean: Meaning, doc: Mapping[str, Any], s
                 for i, rec in enumerate(records):
                     for k, v in rec.items():
                         if k != "suppressed" and v is not None:
-                            pub.skip(f"{name}/{table}/[{i}]/{k}", str(v), "a simulated GIF value (non-linear)", source)
+                            pub.skip(
+                                f"{name}/{table}/[{i}]/{k}",
+                                str(v),
+                                "a simulated GIF value (non-linear)",
+                                source,
+                            )
                 continue
             for i, rec in enumerate(records):
                 row = {c: rec.get(c) for c in KEY_COLUMNS.get((name, table), ())}
@@ -608,7 +660,9 @@ _DATE = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")  # a day, or a month (window e
 _VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")
 
 
-def _text_numbers(pub: Published, where: str, text: str, source: str, *, kind: str, allowed: Iterable[str] = ()) -> None:
+def _text_numbers(
+    pub: Published, where: str, text: str, source: str, *, kind: str, allowed: Iterable[str] = ()
+) -> None:
     """Numbers in running text: dates, versions and the listed constants are accounted for; any
     other number is left unaccounted (a failure of the coverage check) unless ``kind`` allows it."""
     t = _DATE.sub(" ", text)
@@ -618,7 +672,12 @@ def _text_numbers(pub: Published, where: str, text: str, source: str, *, kind: s
         if re.fullmatch(r"<\d+", tok):
             pub.skip(where, tok, "the suppression mark", source)
         elif kind in ("json_text", "json_definition"):
-            pub.skip(where, tok, "fixed wording of the library (a definition, the disclosure stamp, a version)", source)
+            pub.skip(
+                where,
+                tok,
+                "fixed wording of the library (a definition, the disclosure stamp, a version)",
+                source,
+            )
         elif tok in ok or (kind == "json_key"):
             pub.skip(where, tok, "a label, key or constant of the text", source)
         else:
@@ -660,9 +719,21 @@ def map_html(
     for img in page.images:
         if img.section == "pedigree":
             for tok in numbers_in(img.alt):
-                pub.skip(f"pedigree/img alt", tok, "the example pedigree (individual-level, synthetic data only)", "html")
+                pub.skip(
+                    "pedigree/img alt",
+                    tok,
+                    "the example pedigree (individual-level, synthetic data only)",
+                    "html",
+                )
             continue
-        _text_numbers(pub, f"{img.section}/{img.article}/img alt", img.alt, "html", kind="alt", allowed=allowed_text.get("alt", ()))
+        _text_numbers(
+            pub,
+            f"{img.section}/{img.article}/img alt",
+            img.alt,
+            "html",
+            kind="alt",
+            allowed=allowed_text.get("alt", ()),
+        )
 
 
 def _cell_shown(c: Any, kind: str | None = None) -> Shown:
@@ -687,18 +758,44 @@ def _overview_table(pub: Published, t: HtmlTable, organisations: Sequence[str]) 
             if label in keys:
                 pub.count(_one(keys[label]), _cell_shown(cell, "count"), where, src)
             elif label.startswith("Generations"):
-                pub.skip(where, cell.text, "levels of the family graph (a maximum; the generation table lists them)", src)
+                pub.skip(
+                    where,
+                    cell.text,
+                    "levels of the family graph (a maximum; the generation table lists them)",
+                    src,
+                )
             elif label.startswith("Organisations"):
-                pub.skip(where, cell.text, "the number of organisations, each named in the table per organisation", src)
+                pub.skip(
+                    where,
+                    cell.text,
+                    "the number of organisations, each named in the table per organisation",
+                    src,
+                )
             else:
                 pub.unknown(where, cell.text, f"unknown key figure {label!r}", src)
         return
     one_way: dict[str, tuple[Callable[[str], Key | None], Key | None, Iterable[str] | None]] = {
-        "Persons by sex": (lambda x: K.sex(SEX_LABEL[x]) if x in SEX_LABEL else None, K.all(), SEX_LABEL.values()),
-        "Persons by generation (0 = founders)": (lambda x: K.gen(int(x)) if x.isdigit() else None, K.all(), None),
-        "Incident participations by role": (lambda x: K.rows_role(ROLE_LABEL[x]) if x in ROLE_LABEL else None, K.rows(), ROLE_LABEL.values()),
+        "Persons by sex": (
+            lambda x: K.sex(SEX_LABEL[x]) if x in SEX_LABEL else None,
+            K.all(),
+            SEX_LABEL.values(),
+        ),
+        "Persons by generation (0 = founders)": (
+            lambda x: K.gen(int(x)) if x.isdigit() else None,
+            K.all(),
+            None,
+        ),
+        "Incident participations by role": (
+            lambda x: K.rows_role(ROLE_LABEL[x]) if x in ROLE_LABEL else None,
+            K.rows(),
+            ROLE_LABEL.values(),
+        ),
         "Incidents by kind": (lambda x: K.kind(KIND_LABEL.get(x, x)), None, None),
-        "Incidents by year (date of the incident)": (lambda x: K.year(int(x)) if x.isdigit() else None, K.incidents(), None),
+        "Incidents by year (date of the incident)": (
+            lambda x: K.year(int(x)) if x.isdigit() else None,
+            K.incidents(),
+            None,
+        ),
     }
     if t.caption in one_way:
         key_of, total, categories = one_way[t.caption]
@@ -719,7 +816,12 @@ def _overview_table(pub: Published, t: HtmlTable, organisations: Sequence[str]) 
             for c in categories:
                 key = key_of({v: k for k, v in (SEX_LABEL | ROLE_LABEL).items()}.get(c, c))
                 if key is not None and key not in seen:
-                    pub.count(_one(key), Shown("(left out)", "count", 0, 0, 0), f"{t.where()} / {c} left out: empty", src)
+                    pub.count(
+                        _one(key),
+                        Shown("(left out)", "count", 0, 0, 0),
+                        f"{t.where()} / {c} left out: empty",
+                        src,
+                    )
         return
     if t.caption == "Records per organisation":
         seen_orgs = set()
@@ -764,7 +866,12 @@ def _quality_table(pub: Published, t: HtmlTable, page: Page) -> None:
                 vals = []
                 if full is not None:
                     for r in full.rows:
-                        if r[0].text == org and r[1].text == tab and r[3].text == dim and r[7].text in ("green", "amber", "red"):
+                        if (
+                            r[0].text == org
+                            and r[1].text == tab
+                            and r[3].text == dim
+                            and r[7].text in ("green", "amber", "red")
+                        ):
                             vals.append(shown(r[5].text, kind="number"))
                 if vals and any(v.lo - 5e-4 <= s.value <= v.hi + 5e-4 for v in vals if v.value is not None):  # type: ignore[operator]
                     pub.skip(where, c.text, "the lowest scored share of All metrics (checked)", src)
@@ -773,7 +880,7 @@ def _quality_table(pub: Published, t: HtmlTable, page: Page) -> None:
         return
     if t.caption == "All metrics":
         for i, row in enumerate(t.rows):
-            org, tab, fld, dim, metric = (c.text for c in row[:5])
+            org, tab, fld, dim, _metric = (c.text for c in row[:5])
             value, n, score = row[5], row[6], row[7]
             wv, wn = _table_where(t, i, 5), _table_where(t, i, 6)
             if dim == "completeness":
@@ -788,7 +895,9 @@ def _quality_table(pub: Published, t: HtmlTable, page: Page) -> None:
                     if not (s.lo <= 1.0 <= s.hi):
                         pub.unknown(wv, value.text, "validity of a Dataset below 1", src)
                     else:
-                        pub.skip(wv, value.text, "validity of a loaded Dataset: every present value is valid", src)
+                        pub.skip(
+                            wv, value.text, "validity of a loaded Dataset: every present value is valid", src
+                        )
             elif dim == "linkability":
                 nn, kk = _one(K.q(org, "all", "person_id", "n")), _one(K.q(org, "all", "person_id", "k"))
                 pub.count(nn, _cell_shown(n, "count"), wn, src)
@@ -796,10 +905,20 @@ def _quality_table(pub: Published, t: HtmlTable, page: Page) -> None:
             elif dim in ("timeliness", "consistency"):
                 for c, w in ((value, wv), (n, wn)):
                     if c.text != "NA":
-                        pub.unknown(w, c.text, f"{dim} measured (the oracle has no recorded_date / no second persons table)", src)
+                        pub.unknown(
+                            w,
+                            c.text,
+                            f"{dim} measured (the oracle has no recorded_date / no second persons table)",
+                            src,
+                        )
             else:
                 pub.unknown(wv, value.text, f"unknown dimension {dim}", src)
-            if score.text not in ("green", "amber", "red", "not scored", "not measurable") and not shown(score.text).hidden if re.match(r"^<\d+$", score.text) else score.text not in ("green", "amber", "red", "not scored", "not measurable"):
+            if (
+                score.text not in ("green", "amber", "red", "not scored", "not measurable")
+                and not shown(score.text).hidden
+                if re.match(r"^<\d+$", score.text)
+                else score.text not in ("green", "amber", "red", "not scored", "not measurable")
+            ):
                 pub.unknown(_table_where(t, i, 7), score.text, "unknown score", src)
         return
     if t.caption in ("Validator findings", ""):
@@ -815,7 +934,13 @@ def _quality_table(pub: Published, t: HtmlTable, page: Page) -> None:
                 continue
             pub.count(_one(K.warn(rule)), _cell_shown(row[count_col], "count"), where, src)
         return
-    if t.section == "quality" and t.caption in ("persons", "match_rates", "conflicts", "refinements", "totals"):
+    if t.section == "quality" and t.caption in (
+        "persons",
+        "match_rates",
+        "conflicts",
+        "refinements",
+        "totals",
+    ):
         _linkage_html_table(pub, t)
         return
     for i, row in enumerate(t.rows):
@@ -833,11 +958,17 @@ LINK_TOTALS = {
 }
 
 
-def linkage_value(pub: Published, table: str, row: Mapping[str, str], column: str, s: Shown, where: str, source: str) -> None:
+def linkage_value(
+    pub: Published, table: str, row: Mapping[str, str], column: str, s: Shown, where: str, source: str
+) -> None:
     """One number of the linkage report (any of its outputs)."""
     if table == "persons":
         org = row["organisation"]
-        e = {"linked_persons": "linked", "records_without_pseudonym": "unlinked_rec", "duplicate_records": "dup"}.get(column)
+        e = {
+            "linked_persons": "linked",
+            "records_without_pseudonym": "unlinked_rec",
+            "duplicate_records": "dup",
+        }.get(column)
         if e:
             pub.count(_one(K.lk(e, org)), s, where, source)
             return
@@ -913,7 +1044,9 @@ def _indicator_table(pub: Published, mean: Meaning, t: HtmlTable) -> None:
             map_indicator_value(pub, mean, t.article, table, row, c, s, where, "html")
             if cell.sub:
                 for tok in numbers_in(cell.sub):
-                    pub.skip(where + " (interval)", tok, "confidence bound (non-linear in the counts)", "html")
+                    pub.skip(
+                        where + " (interval)", tok, "confidence bound (non-linear in the counts)", "html"
+                    )
         for c, cell in zip(cols, r, strict=True):
             if c in ("organisation_a", "organisation_b", "combination", "organisation"):
                 row[c] = cell.text.replace(" + ", "+")
@@ -932,7 +1065,13 @@ def _html_key(col: str, text: str) -> str:
     return text
 
 
-def _html_text(pub: Published, tb: TextBlock, m: int, json_doc: Mapping[str, Any] | None, allowed: Mapping[str, Iterable[str]]) -> None:
+def _html_text(
+    pub: Published,
+    tb: TextBlock,
+    m: int,
+    json_doc: Mapping[str, Any] | None,
+    allowed: Mapping[str, Iterable[str]],
+) -> None:
     where = f"{tb.section}/{tb.article}/{tb.path[-1] if tb.path else ''}"
     syn = re.search(r"synthetic population \(([\d,]+) persons, seed (\d+)\)", tb.text)
     if syn:  # the dataset label of synthetic data: its number of persons, not controlled
@@ -942,7 +1081,9 @@ def _html_text(pub: Published, tb: TextBlock, m: int, json_doc: Mapping[str, Any
         tb = TextBlock(tb.section, tb.article, tb.path, text)
     if tb.section == "pedigree":
         for tok in numbers_in(tb.text):
-            pub.skip(where, tok, "the example pedigree (individual-level, drawn for synthetic data only)", "html")
+            pub.skip(
+                where, tok, "the example pedigree (individual-level, drawn for synthetic data only)", "html"
+            )
         return
     if tb.inside("div.reading"):
         _reading(pub, tb, where, json_doc)
@@ -979,7 +1120,10 @@ def _reading(pub: Published, tb: TextBlock, where: str, json_doc: Mapping[str, A
     if isinstance(level, int | float):
         shown_values.add(f"{level * 100:.0f}%")
     templates = {
-        "relative_exposure": r"Of the (\d+) combinations of relation and roles, (\d+) could be published\. For (\d+) of them the odds ratio is clearly above 1 \(the whole interval above 1\) and for (\d+) clearly below 1",
+        "relative_exposure": (
+            r"Of the (\d+) combinations of relation and roles, (\d+) could be published\. For (\d+) of them "
+            r"the odds ratio is clearly above 1 \(the whole interval above 1\) and for (\d+) clearly below 1"
+        ),
     }
     text = tb.text
     tpl = templates.get(tb.article)
@@ -998,17 +1142,23 @@ def _reading(pub: Published, tb: TextBlock, where: str, json_doc: Mapping[str, A
         elif tok in constants:
             pub.skip(where, tok, "a constant of the reading's wording (above 1, within 2 / 5 years)", "html")
         else:
-            pub.unknown(where, tok, "a number in a reading that is not a published value of the indicator", "html")
+            pub.unknown(
+                where, tok, "a number in a reading that is not a published value of the indicator", "html"
+            )
 
 
 # ---- figures ---------------------------------------------------------------------------------------
 
 
-def map_figures(pub: Published, figures: Sequence[FigureCapture], json_doc: Mapping[str, Any] | None, m: int) -> None:
+def map_figures(
+    pub: Published, figures: Sequence[FigureCapture], json_doc: Mapping[str, Any] | None, m: int
+) -> None:
     """The pyramid's bars are counts shown nowhere else (read to half a pixel); every other
     figure draws values of its indicator's published tables (checked by value)."""
     published_values: set[str] = set()
-    for _, v in flatten_json({k: v.get("tables", {}) for k, v in (json_doc or {}).items() if isinstance(v, dict)}):
+    for _, v in flatten_json(
+        {k: v.get("tables", {}) for k, v in (json_doc or {}).items() if isinstance(v, dict)}
+    ):
         if isinstance(v, int | float) and not isinstance(v, bool):
             published_values |= _formats(float(v))
             published_values.add(f"{v:g}")
@@ -1020,7 +1170,12 @@ def map_figures(pub: Published, figures: Sequence[FigureCapture], json_doc: Mapp
         if fig.title.lower().startswith(("example pedigree", "pedigree")):
             for what, text in fig.texts:
                 for tok in numbers_in(text):
-                    pub.skip(f"{where} {what}", tok, "the example pedigree (individual-level, synthetic data only)", "figure")
+                    pub.skip(
+                        f"{where} {what}",
+                        tok,
+                        "the example pedigree (individual-level, synthetic data only)",
+                        "figure",
+                    )
             continue
         for what, text in fig.texts:
             for tok in numbers_in(_VERSION.sub(" ", _DATE.sub(" ", text))):
@@ -1029,7 +1184,9 @@ def map_figures(pub: Published, figures: Sequence[FigureCapture], json_doc: Mapp
                 elif what in ("Text",) and re.fullmatch(r"<\d+", tok):
                     pub.skip(f"{where} {what}", tok, "the suppression mark", "figure")
                 else:
-                    pub.skip(f"{where} {what}", tok, "an axis tick, legend or title constant (no count)", "figure")
+                    pub.skip(
+                        f"{where} {what}", tok, "an axis tick, legend or title constant (no count)", "figure"
+                    )
 
 
 def _pyramid(pub: Published, fig: FigureCapture, where: str, m: int) -> None:
@@ -1044,7 +1201,7 @@ def _pyramid(pub: Published, fig: FigureCapture, where: str, m: int) -> None:
         if b["container"] < 0 or b["label"] not in sex_of:
             continue
         sex = sex_of[b["label"]]
-        gi = int(round(float(b["y"]) + float(b["height"]) / 2))
+        gi = round(float(b["y"]) + float(b["height"]) / 2)
         if not 0 <= gi < len(order):
             pub.unknown(where, f"{b['width']:g}", "a bar outside the age groups", "figure")
             continue
@@ -1053,14 +1210,28 @@ def _pyramid(pub: Published, fig: FigureCapture, where: str, m: int) -> None:
         half = 0.5 / b["px_per_x"] if b["px_per_x"] and math.isfinite(b["px_per_x"]) else 0.5
         w = f"{where} bar {sex} {grp}"
         if value == 0 and m > 0:  # a zero is suppressed (it is below min_cell): not drawn
-            pub.count(_one(K.pyr(sex, grp)), Shown("<bar not drawn>", "hidden", None, -math.inf, math.inf, True), w, "figure")
+            pub.count(
+                _one(K.pyr(sex, grp)),
+                Shown("<bar not drawn>", "hidden", None, -math.inf, math.inf, True),
+                w,
+                "figure",
+            )
         else:
-            pub.count(_one(K.pyr(sex, grp)), Shown(f"{value:g}", "count", value, value - half, value + half), w, "figure")
+            pub.count(
+                _one(K.pyr(sex, grp)),
+                Shown(f"{value:g}", "count", value, value - half, value + half),
+                w,
+                "figure",
+            )
     for what, text in fig.texts:
         mm = re.search(r"not shown: (\S+) of unknown sex, (\S+) without a birth date", text)
         if mm:
-            pub.count(_one(K.pyr_unknown_sex()), shown(mm[1], kind="count"), f"{where} note: unknown sex", "figure")
-            pub.count(_one(K.pyr_no_birth()), shown(mm[2], kind="count"), f"{where} note: no birth date", "figure")
+            pub.count(
+                _one(K.pyr_unknown_sex()), shown(mm[1], kind="count"), f"{where} note: unknown sex", "figure"
+            )
+            pub.count(
+                _one(K.pyr_no_birth()), shown(mm[2], kind="count"), f"{where} note: no birth date", "figure"
+            )
             continue
         for tok in numbers_in(_DATE.sub(" ", text)):
             if re.fullmatch(r"\d+–\d+|\d+\+", text) or tok.startswith("<") or what == "Text":
@@ -1074,7 +1245,11 @@ def _pyramid(pub: Published, fig: FigureCapture, where: str, m: int) -> None:
 
 def map_linkage_dict(pub: Published, d: Mapping[str, Any], source: str) -> None:
     for k, v in d.get("totals", {}).items():
-        s = Shown("null", "hidden", None, -math.inf, math.inf, True) if v is None else Shown(str(v), "count", float(v), float(v), float(v))
+        s = (
+            Shown("null", "hidden", None, -math.inf, math.inf, True)
+            if v is None
+            else Shown(str(v), "count", float(v), float(v), float(v))
+        )
         linkage_value(pub, "totals", {"what": k}, "count", s, f"totals/{k}", source)
     for table in ("persons", "match_rates", "conflicts", "refinements"):
         for i, rec in enumerate(d.get(table, [])):
@@ -1092,7 +1267,14 @@ def map_linkage_dict(pub: Published, d: Mapping[str, Any], source: str) -> None:
                 linkage_value(pub, table, row, c, s, f"{table}/[{i}]/{c}", source)
     for path, v in flatten_json(d.get("parameters", {})):
         _parameter(pub, "parameters/" + "/".join(path), v, source)
-    _text_numbers(pub, "disclosure_control", str(d.get("disclosure_control", "")), source, kind="stamp", allowed=[str(d.get("parameters", {}).get("min_cell", 10))])
+    _text_numbers(
+        pub,
+        "disclosure_control",
+        str(d.get("disclosure_control", "")),
+        source,
+        kind="stamp",
+        allowed=[str(d.get("parameters", {}).get("min_cell", 10))],
+    )
 
 
 def map_linkage_summary(pub: Published, text: str, source: str, m: int) -> None:
@@ -1121,31 +1303,71 @@ def map_linkage_summary(pub: Published, text: str, source: str, m: int) -> None:
             mm = re.fullmatch(r"(.+?)\s+(\S+)", s)
             if mm:
                 what = mm[1].strip().replace(" ", "_")
-                linkage_value(pub, "totals", {"what": what}, "count", shown(mm[2], kind="count"), f"summary/{what}", source)
+                linkage_value(
+                    pub,
+                    "totals",
+                    {"what": what},
+                    "count",
+                    shown(mm[2], kind="count"),
+                    f"summary/{what}",
+                    source,
+                )
                 continue
         if section == "persons":
             mm = re.fullmatch(r"(\S+)\s+(\S+) / (\S+) / (\S+)", s)
             if mm:
-                for c, v in zip(("linked_persons", "records_without_pseudonym", "duplicate_records"), mm.groups()[1:], strict=True):
-                    linkage_value(pub, "persons", {"organisation": mm[1]}, c, shown(v, kind="count"), f"summary/persons/{mm[1]}/{c}", source)
+                for c, v in zip(
+                    ("linked_persons", "records_without_pseudonym", "duplicate_records"),
+                    mm.groups()[1:],
+                    strict=True,
+                ):
+                    linkage_value(
+                        pub,
+                        "persons",
+                        {"organisation": mm[1]},
+                        c,
+                        shown(v, kind="count"),
+                        f"summary/persons/{mm[1]}/{c}",
+                        source,
+                    )
                 continue
         if section == "match_rates":
             mm = re.fullmatch(r"(\S+) in (\S+): (\S+) of (\S+) \((\S+)\)", s)
             if mm:
                 row = {"organisation": mm[1], "other": mm[2]}
-                linkage_value(pub, "match_rates", row, "found", shown(mm[3], kind="count"), f"summary/{s}", source)
-                linkage_value(pub, "match_rates", row, "n", shown(mm[4], kind="count"), f"summary/{s}", source)
+                linkage_value(
+                    pub, "match_rates", row, "found", shown(mm[3], kind="count"), f"summary/{s}", source
+                )
+                linkage_value(
+                    pub, "match_rates", row, "n", shown(mm[4], kind="count"), f"summary/{s}", source
+                )
                 linkage_value(pub, "match_rates", row, "share", shown(mm[5]), f"summary/{s}", source)
                 continue
         if section == "conflicts":
             mm = re.fullmatch(r"(\S+)\s+(\S+)\s+(\S+)", s)
             if mm:
-                linkage_value(pub, "conflicts", {"field": mm[1], "resolution": mm[2]}, "persons", shown(mm[3], kind="count"), f"summary/conflicts/{mm[1]}/{mm[2]}", source)
+                linkage_value(
+                    pub,
+                    "conflicts",
+                    {"field": mm[1], "resolution": mm[2]},
+                    "persons",
+                    shown(mm[3], kind="count"),
+                    f"summary/conflicts/{mm[1]}/{mm[2]}",
+                    source,
+                )
                 continue
         if section == "refinements":
             mm = re.fullmatch(r"(\S+)\s+(\S+)", s)
             if mm:
-                linkage_value(pub, "refinements", {"field": mm[1]}, "persons", shown(mm[2], kind="count"), f"summary/refinements/{mm[1]}", source)
+                linkage_value(
+                    pub,
+                    "refinements",
+                    {"field": mm[1]},
+                    "persons",
+                    shown(mm[2], kind="count"),
+                    f"summary/refinements/{mm[1]}",
+                    source,
+                )
                 continue
         for tok in numbers_in(s):
             pub.unknown(f"summary: {s}", tok, "a line of the linkage summary not understood", source)
@@ -1196,7 +1418,9 @@ class Finding:
             terms = " ".join(f"{c:+g}·[{w}]" for w, c in self.identity[:12])
             return f"{self.component}: {self.target} true={self.true:g} {rng}\n    = {terms}"
         cert = "; ".join(f"{c:+g}·[{w}]" for w, c in self.certificate[:8])
-        return f"{self.component}: {self.target} true={self.true:g} {rng}" + (f"\n    bounded by: {cert}" if cert else "")
+        return f"{self.component}: {self.target} true={self.true:g} {rng}" + (
+            f"\n    bounded by: {cert}" if cert else ""
+        )
 
 
 class AtomSystem:
@@ -1216,7 +1440,9 @@ class AtomSystem:
         self.rows: list[tuple[Expr, float, float, str]] = []
         self.targets: list[tuple[str, Expr]] = []
 
-    def add_universe(self, name: str, signatures: Iterable[Mapping[Key, int]], corpus: Iterable[Mapping[Key, int]]) -> None:
+    def add_universe(
+        self, name: str, signatures: Iterable[Mapping[Key, int]], corpus: Iterable[Mapping[Key, int]]
+    ) -> None:
         counts: dict[tuple[tuple[Key, int], ...], int] = defaultdict(int)
         for sig in signatures:
             counts[tuple(sorted(sig.items(), key=repr))] += 1
@@ -1291,9 +1517,15 @@ class AtomSystem:
         for expr, lo, hi, why in self.rows:
             r = self.row(expr)
             lhs = sum(v * self.x_true[j] for j, v in r.items())
-            scale = max(1.0, *(abs(v * self.x_true[j]) for j, v in r.items()), *(abs(x) for x in (lo, hi) if math.isfinite(x)))
+            scale = max(
+                1.0,
+                *(abs(v * self.x_true[j]) for j, v in r.items()),
+                *(abs(x) for x in (lo, hi) if math.isfinite(x)),
+            )
             if lhs < lo - TOL * scale or lhs > hi + TOL * scale:
-                raise AttackerError(f"{self.component}: relation '{why}' false for the truth: {lhs} not in [{lo}, {hi}]")
+                raise AttackerError(
+                    f"{self.component}: relation '{why}' false for the truth: {lhs} not in [{lo}, {hi}]"
+                )
 
     def solve(self, *, samples: int = 0, seed: int = 0) -> list[Finding]:
         """The feasible range of every target; a target whose values at feasible points found so far
@@ -1307,7 +1539,9 @@ class AtomSystem:
         points = [self.x_true]
         rng = np.random.default_rng(seed)
         for _ in range(samples if self.targets else 0):
-            st, _, x, _ = self._solver.solve(rng.normal(size=self.n), box=10.0 * (float(self.x_true.max(initial=0.0)) + 100.0))
+            st, _, x, _ = self._solver.solve(
+                rng.normal(size=self.n), box=10.0 * (float(self.x_true.max(initial=0.0)) + 100.0)
+            )
             if st == "optimal":
                 points.append(x)
         out: list[Finding] = []
@@ -1321,7 +1555,19 @@ class AtomSystem:
             sig = tuple(sorted(r.items()))
             if sig in seen:
                 f0 = seen[sig]
-                out.append(Finding(self.component, name, true, f0.lo, f0.hi, self.m, f0.certificate, f0.screened, f0.unassessed))
+                out.append(
+                    Finding(
+                        self.component,
+                        name,
+                        true,
+                        f0.lo,
+                        f0.hi,
+                        self.m,
+                        f0.certificate,
+                        f0.screened,
+                        f0.unassessed,
+                    )
+                )
                 continue
             if not r:
                 f = Finding(self.component, name, true, 0.0, 0.0, self.m, unassessed=True)
@@ -1363,7 +1609,6 @@ class AtomSystem:
             seen[sig] = f
             out.append(f)
         return out
-
 
     def _identity(self, c: Any) -> tuple[tuple[str, float], ...]:
         """A combination y of the exactly published counts with c = Aᵀy on every atom, or ()."""
@@ -1449,7 +1694,12 @@ class _Solver:
         st = h.getModelStatus()
         if st == self.hs.HighsModelStatus.kOptimal:
             sol = h.getSolution()
-            return "optimal", float(h.getInfo().objective_function_value), np.asarray(sol.col_value), np.asarray(sol.row_dual)
+            return (
+                "optimal",
+                float(h.getInfo().objective_function_value),
+                np.asarray(sol.col_value),
+                np.asarray(sol.row_dual),
+            )
         if st == self.hs.HighsModelStatus.kUnbounded:
             return "unbounded", -math.inf, None, None
         return str(st), math.nan, None, None

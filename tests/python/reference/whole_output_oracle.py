@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -444,7 +443,9 @@ class ContactRow:
 def _events(events: Any) -> list[Row]:
     return [
         Row(inc, int(p), str(r).strip(), parse_date(str(d).strip()), _text(k), _text(s))  # type: ignore[arg-type]
-        for inc, p, r, d, k, s in _rows(events, ("incident_id", "person_id", "role", "date", "kind", "source"))
+        for inc, p, r, d, k, s in _rows(
+            events, ("incident_id", "person_id", "role", "date", "kind", "source")
+        )
     ]
 
 
@@ -533,7 +534,7 @@ def oracle(
     else:
         w = (_date(window[0]), _date(window[1]))
     opt = Options(window=w, **dict(options or {}))
-    ws, we = opt.window
+    _ws, _we = opt.window
     U = Universe("P", len(P.ids))
     idx = P.index
     # every organisation that is a source anywhere (events or contacts), in first-seen order
@@ -634,9 +635,14 @@ def _quality(U: Universe, P: Persons, rows: list[Row], cts: list[ContactRow], pt
         for f, ok in present.items():
             U.add(K.q(ALL, "persons", f, "rows"), i)
             U.add(K.q(ALL, "persons", f, "present"), i, int(ok))
-    for a, b, s, e in pts:
+    for a, _b, s, e in pts:
         i = P.index[int(a)]
-        for f, ok in (("person_a", True), ("person_b", True), ("start_date", not _missing(s)), ("end_date", not _missing(e))):
+        for f, ok in (
+            ("person_a", True),
+            ("person_b", True),
+            ("start_date", not _missing(s)),
+            ("end_date", not _missing(e)),
+        ):
             U.add(K.q(ALL, "partnerships", f, "rows"), i)
             U.add(K.q(ALL, "partnerships", f, "present"), i, int(ok))
     known: dict[str, set[int]] = defaultdict(set)
@@ -956,7 +962,9 @@ def _family_exit(P: Persons, members: set[int]) -> Date | None:
     return None if any(e is None for e in exits) else max(exits)  # type: ignore[type-var]
 
 
-def _repeat(U: Universe, F: Universe, P: Persons, rows: list[Row], fams: list[set[int]], opt: Options) -> None:
+def _repeat(
+    U: Universe, F: Universe, P: Persons, rows: list[Row], fams: list[set[int]], opt: Options
+) -> None:
     ws, we = opt.window
     by_person: dict[int, list[tuple[Date, Any]]] = defaultdict(list)
     for r in rows:
@@ -1056,7 +1064,7 @@ def linkage_oracle(
         U.ensure(K.lk("both", *sorted((a, b))))
     for f in RESOLUTION_FIELDS:
         U.ensure(K.lk("refined", f))
-    for ps, pid in new_id.items():
+    for pid in new_id.values():
         i = pid_index[pid]
         recs = recs_of[pid]
         by_org: dict[str, int] = defaultdict(int)
@@ -1079,7 +1087,7 @@ def linkage_oracle(
         if len(set(births)) > 1:
             periods = [_period(b) for b in births]
             # precision only: every period contains the most precise date
-            best = min(periods, key=lambda p_: (p_[1] - p_[0]))  # type: ignore[index]
+            best = min(periods, key=lambda p_: p_[1] - p_[0])  # type: ignore[index]
             if all(p_[0] <= best[0] and best[1] <= p_[1] for p_ in periods):  # type: ignore[index]
                 U.add(K.lk("refined", "birth_date"), i)
             else:

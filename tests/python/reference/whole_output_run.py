@@ -252,7 +252,7 @@ def map_outputs(out: Outputs, u: Mapping[str, Universe]) -> W.Published:
     params: set[str] = set()
     for res in out.json_doc.values():
         if isinstance(res, dict):
-            for k, v in (res.get("parameters", {}) or {}).items():
+            for _k, v in (res.get("parameters", {}) or {}).items():
                 for tok in numbers_in(json.dumps(v)):
                     params.add(tok)
     params |= {str(out.min_cell), "1000", "0.95"}
@@ -407,7 +407,7 @@ def perturbed(
     ids = persons["person_id"].to_numpy()
     parents = set(pd.concat([persons["mother_id"], persons["father_id"]]).dropna().astype("int64").tolist())
     out_u = []
-    for r in range(rounds):
+    for _r in range(rounds):
         p = persons.copy()
         ev = events.copy()
         ct = contacts.copy()
