@@ -65,6 +65,13 @@ def syn3k(tmp_path_factory: pytest.TempPathFactory) -> tuple[R.Outputs, fg.Datas
     return R.publish(ds, tmp, label="synth 3000 seed 11 (CLI)", via_cli=True), ds
 
 
+@pytest.fixture(scope="module")
+def syn1k(tmp_path_factory: pytest.TempPathFactory) -> tuple[R.Outputs, fg.Dataset]:
+    """synth 1000 seed 1: six organisations, several of them small."""
+    ds = fg.synth.generate(persons=1000, seed=1, progress=False)
+    return R.publish(ds, tmp_path_factory.mktemp("syn1k"), label="synth 1000 seed 1"), ds
+
+
 def unknown_sex_population() -> tuple[fg.Dataset, pd.DataFrame]:
     """synth 3000 seed 11 with the sex of three childless persons set to U (fixed choice)."""
     ds = fg.synth.generate(persons=3000, seed=11, progress=False)
@@ -160,6 +167,38 @@ def test_unknown_sex_is_not_recovered_from_the_quality_scan(
     res = R.attack(out, u, only=lambda where: "Persons by sex / unknown" in where)
     (f,) = res.findings
     assert not f.disclosed, str(f)
+
+
+def test_agency_overlap_is_not_recovered_from_the_linkability_of_the_quality_scan(
+    syn1k: tuple[R.Outputs, fg.Dataset],
+) -> None:
+    """Found by the whole-output attacker: the scan's linkability of an organisation publishes its
+    persons n and the share k / n known to another one; n − k is the overlap's combination of
+    that organisation alone, which the overlap hid (e.g. school: 31 persons, 0.484 linked, so
+    16 known to school alone). The report now hides the linkability where the overlap hides a
+    combination of the organisation."""
+    out, ds = syn1k
+    hidden_combos = [
+        str(r["combination"]).split("+")
+        for r in out.json_doc["agency_overlap"]["tables"]["table"]
+        if r["unit"] == "person" and r["count"] is None
+    ]
+    require(any(len(c) == 1 for c in hidden_combos), "a single organisation's combination is hidden")
+    decided = {o for c in hidden_combos for o in c}
+    rows = {
+        r[0].text: r
+        for r in out.page.table("quality", "All metrics").rows  # type: ignore[union-attr]
+        if r[1].text == "all" and r[3].text == "linkability"
+    }
+    require(decided & set(rows), "the scan measures the linkability of those organisations")
+    for org in decided & set(rows):
+        assert P.shown(rows[org][5].text).hidden and P.shown(rows[org][6].text).hidden, org
+    u = R.universes(ds.persons, ds.partnerships, ds.events, ds.contacts, out)
+    res = R.attack(out, u, only=lambda where: "agency_overlap / Table / persons" in where)
+    require(len(res.findings) >= 3, "hidden combinations solved")
+    assert not [f for f in res.findings if f.recovered], "\n".join(
+        str(f) for f in res.findings if f.recovered
+    )
 
 
 def linkage_exports(sets: dict[str, list[int | None]]) -> list[fg.linkage.Export]:
