@@ -18,10 +18,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 import tempfile
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,12 +124,48 @@ def run_one(pop: Population, tmp: Path) -> dict[str, Any]:
     return rec
 
 
+def section_of(finding: str) -> str:
+    """The table a finding's target belongs to: ``indicators/agency_overlap / Table``, …"""
+    target = finding.split("\n")[0].split(": ", 1)[1]
+    target = re.sub(r" true=.*", "", target)
+    parts = re.split(r" / |/", target)
+    return re.sub(r"\[\d+\]", "[i]", " / ".join(parts[:3] if parts[0] == "indicators" else parts[:2]))
+
+
+def summarise(result: dict[str, Any]) -> dict[str, Any]:
+    ok = [r for r in result["populations"] if "error" not in r]
+    by_section: Counter[str] = Counter()
+    by_identity: Counter[str] = Counter()
+    for r in ok:
+        by_section.update(section_of(f) for f in r["disclosed"])
+        by_identity.update(section_of(f) for f in r.get("leaks_by_identity", []))
+    return {
+        "populations": len(result["populations"]),
+        "errors": len(result["populations"]) - len(ok),
+        "with_disclosed": sum(1 for r in ok if r["disclosed"]),
+        "hidden_counts_solved": sum(r["hidden_counts_solved"] for r in ok),
+        "disclosed": sum(len(r["disclosed"]) for r in ok),
+        "recovered_by_identity": sum(len(r.get("leaks_by_identity", [])) for r in ok),
+        "disclosed_by_section": dict(by_section.most_common()),
+        "recovered_by_identity_by_section": dict(by_identity.most_common()),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="populations of at most 2,000 persons")
     ap.add_argument("--only", type=int, default=None, help="run the N-th population only")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument(
+        "--summarise", type=Path, default=None, help="only (re)write the summary of a results file"
+    )
     args = ap.parse_args()
+    if args.summarise is not None:
+        done = json.loads(args.summarise.read_text(encoding="utf-8"))
+        done["summary"] = summarise(done)
+        args.summarise.write_text(json.dumps(done, indent=1, default=str) + "\n", encoding="utf-8")
+        print(json.dumps(done["summary"], indent=1))
+        return
     pops = populations(args.quick)
     if args.only is not None:
         pops = [pops[args.only]]
@@ -167,14 +205,7 @@ def main() -> None:
             for f in rec["disclosed"][:5]:
                 print("     " + f.replace("\n", "\n     ")[:800], flush=True)
     result["load_after"] = loadavg()
-    ok = [r for r in result["populations"] if "error" not in r]
-    result["summary"] = {
-        "populations": len(result["populations"]),
-        "errors": len(result["populations"]) - len(ok),
-        "with_disclosed": sum(1 for r in ok if r["disclosed"]),
-        "hidden_counts_solved": sum(r["hidden_counts_solved"] for r in ok),
-        "disclosed": sum(len(r["disclosed"]) for r in ok),
-    }
+    result["summary"] = summarise(result)
     path.write_text(json.dumps(result, indent=1, default=str) + "\n", encoding="utf-8")
     print(json.dumps(result["summary"]), "→", path)
 
