@@ -1251,9 +1251,26 @@ def _suppressed(r: dict[str, Any], m: int) -> bool:
 
 
 def _finish(rows: list[dict[str, Any]], m: int, th: Mapping[str, tuple[float, float]]) -> pd.DataFrame:
+    # The rows of each table (the n of its completeness metrics) are published, so the n of any
+    # other metric — the rows with a present value — gives the rows without one: an n with a
+    # small non-zero complement is hidden with its share (docs/data_quality.md).
+    rows_of: dict[tuple[Any, Any], int] = {}
+    for r in rows:
+        if r["dimension"] == "completeness" and r["n"] is not None:
+            key = (r["organisation"], r["table"])
+            rows_of[key] = max(rows_of.get(key, 0), int(r["n"]))
     out = []
     for r in rows:
         hidden = _suppressed(r, m)
+        total = rows_of.get((r["organisation"], r["table"]))
+        n_hidden = (
+            m > 0
+            and r["n"] is not None
+            and total is not None
+            and r["dimension"] != "completeness"
+            and 0 < total - int(r["n"]) < m
+        )
+        hidden = hidden or n_hidden
         value = r["value"]
         if value is None:
             score: str | None = "not measurable"
@@ -1264,7 +1281,7 @@ def _finish(rows: list[dict[str, Any]], m: int, th: Mapping[str, tuple[float, fl
         n = r["n"]
         if hidden:
             value, score = None, None
-            if n is not None and n < m:
+            if n is not None and (n < m or n_hidden):
                 n = None
         out.append(
             {

@@ -278,10 +278,12 @@ def test_disclosure_control() -> None:
     row = _metric(r, "youth_care", "contacts", "end_date", "validity", "share_valid")
     assert row.suppressed and pd.isna(row.value) and pd.isna(row.n) and row.score is None
     # Over enough records, but 1 of the 4 fails (0 < 1 < 3): the share would give that small
-    # number away (issue #13: the report's overview hides it), so value and score are hidden
-    # while n stays published.
+    # number away (issue #13: the report's overview hides it), so value and score are hidden.
+    # Its n, the 4 persons with a sex, is hidden too: the table's 5 rows (the n of completeness,
+    # published) less 4 give the 1 without one (the whole-output audit).
     row = _metric(r, "police", "persons", "sex", "validity", "share_valid")
-    assert row.suppressed and pd.isna(row.value) and row.n == 4 and row.score is None
+    assert row.suppressed and pd.isna(row.value) and pd.isna(row.n) and row.score is None
+    assert _metric(r, "police", "persons", "sex", "completeness", "share_present").n == 5
     # All of them pass (a zero fails): published.
     assert _value(r, "police", "persons", "person_id", "completeness", "share_present")[0] == 1.0
     # Linkability: police 4 of 6 linked, 2 not (< 3): suppressed, n published.

@@ -295,6 +295,22 @@ def _tr(mapping: Mapping[str, str], value: object, lang: str) -> str:
     return mapping.get(str(value), str(value)) if lang == "nl" else str(value)
 
 
+def _overlap_hidden(result: Any) -> set[tuple[str, str]]:
+    """The organisations whose linkability (in the data-quality scan) the agency overlap decides.
+
+    The scan's linkability of an organisation publishes its persons (n) and the share of them
+    known to another organisation; the persons known to it alone are n − k, and n is the sum of
+    the overlap's combinations that contain it. Where the overlap hides one of those combinations,
+    the scan's linkability of the organisation (table ``all``) is hidden too (docs/disclosure.md,
+    "One run, one decision").
+    """
+    table = getattr(result, "tables", {}).get("table") if result is not None else None
+    if not isinstance(table, pd.DataFrame) or "count_suppressed" not in table:
+        return set()
+    rows = table[(table["unit"] == "person") & table["count_suppressed"].astype(bool)]
+    return {(org, "all") for combo in rows["combination"] for org in str(combo).split("+")}
+
+
 def _quality_tables(
     report: Any,
     lang: str,
@@ -569,7 +585,9 @@ def build(
         except Exception as e:  # the scan is an optional extra: report why it is missing
             quality_error = t("quality.scan_failed", lang, error=f"{type(e).__name__}: {e}")
     if quality is not None:
-        quality_tables, quality_notes = _quality_tables(quality, lang, m, hidden_units)
+        quality_tables, quality_notes = _quality_tables(
+            quality, lang, m, set(hidden_units) | _overlap_hidden(res.get("agency_overlap"))
+        )
     warnings = _warnings_table(ds, lang, m)
     linkage_tables = _linkage_tables(linkage, lang, m) if linkage is not None else []
 
