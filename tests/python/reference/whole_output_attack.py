@@ -183,6 +183,8 @@ HEADER = {  # English header → column of the result table
     "Risk if not exposed": "risk_unexposed",
     "Risk ratio": "risk_ratio",
     "Odds ratio": "odds_ratio",
+    "Crude risk ratio": "risk_ratio",
+    "Crude odds ratio": "odds_ratio",
     "Risk difference": "risk_difference",
     "Stratum": "stratum",
     "Level": "level",
@@ -603,12 +605,29 @@ def map_indicators_json(pub: Published, mean: Meaning, doc: Mapping[str, Any], s
                                 source,
                             )
                 continue
+            if table in NOT_MODELLED_JSON:
+                for i, rec in enumerate(records):
+                    for p, v in flatten_json(rec):
+                        if p[0] != "suppressed" and v is not None:
+                            pub.skip(
+                                f"{name}/{table}/[{i}]/" + "/".join(p),
+                                str(v),
+                                f"not modelled yet: {NOT_MODELLED_JSON[table]}",
+                                source,
+                            )
+                continue
             for i, rec in enumerate(records):
                 row = {c: rec.get(c) for c in KEY_COLUMNS.get((name, table), ())}
                 for p, v in flatten_json(rec):
                     col = JSON_2X2.get(p) if len(p) == 2 else p[0]
                     where = f"{name}/{table}/[{i}]/" + "/".join(p)
                     if p == ("suppressed",) or (len(p) == 2 and p[0] == "suppressed"):
+                        continue
+                    if col in MATCHED_JSON_COLUMNS:
+                        if v is not None:
+                            pub.skip(
+                                where, str(v), "matched estimate or verdict of the row (issue #12)", source
+                            )
                         continue
                     if col is None or col in row or col in ("group", "model", "term"):
                         _text_numbers(pub, where, str(v), source, kind="json_key")
@@ -1014,7 +1033,49 @@ def _linkage_html_table(pub: Published, t: HtmlTable) -> None:
             linkage_value(pub, t.caption, row, c, shown(cell.text, kind=kind), _table_where(t, i, j), "html")
 
 
+#: Tables of the matched headline (issue #12) that the LP does not model yet: pooled ratios and
+#: quartiles are non-linear, and the cohort, rates and number-at-risk counts are not yet written as
+#: relations over the atoms (docs/disclosure.md, "Whole-output audit": open items).
+NOT_MODELLED = {
+    "Matched estimates (same birth year, sex and recorded childhood household)": "matched estimates",
+    "Birth cohorts in the window": "cohort table",
+    "Ages at first recorded adult perpetration": "ages at first perpetration",
+    "First adult perpetration per 1,000 person-years": "rates",
+    "Number at risk under the Kaplan–Meier curves": "number at risk",
+}
+#: The same tables in the JSON, and the matched columns of 2×2 rows.
+NOT_MODELLED_JSON = {
+    "matched": "matched estimates",
+    "verdict": "the verdict",
+    "design": "cohort table",
+    "ages": "ages at first perpetration",
+    "rates": "rates",
+    "at_risk": "number at risk",
+}
+MATCHED_JSON_COLUMNS = {
+    "or_mh",
+    "or_mh_lower",
+    "or_mh_upper",
+    "rr_mh",
+    "rr_mh_lower",
+    "rr_mh_upper",
+    "informative_strata",
+    "verdict",
+    "verdict_reason",
+}
+#: Text columns of the matched headline: no number is published in them.
+TEXT_COLUMNS = {"What the window can show", "Method", "Estimand", "Contributes"}
+
+
 def _indicator_table(pub: Published, mean: Meaning, t: HtmlTable) -> None:
+    if t.caption in NOT_MODELLED:
+        for i, row in enumerate(t.rows):
+            for j, c in enumerate(row):
+                for tok in numbers_in(c.text):
+                    pub.skip(
+                        _table_where(t, i, j), tok, f"not modelled yet: {NOT_MODELLED[t.caption]}", "html"
+                    )
+        return
     table = TABLE_CAPTION.get(t.caption)
     if table is None:
         for i, row in enumerate(t.rows):
@@ -1036,6 +1097,12 @@ def _indicator_table(pub: Published, mean: Meaning, t: HtmlTable) -> None:
             if c in row or c in keycols:
                 continue
             if c in ("organisation_a", "organisation_b", "combination"):
+                continue
+            if t.header[j] in TEXT_COLUMNS:
+                continue
+            if c in ("or_mh", "Matched odds ratio"):
+                for tok in numbers_in(cell.text + " " + (cell.sub or "")):
+                    pub.skip(where, tok, "matched odds ratio (non-linear in the strata)", "html")
                 continue
             kind = "count" if c in COUNT_COLUMNS or "count" in cell.cls else "number"
             s = shown(cell.text, kind=kind)
@@ -1085,6 +1152,13 @@ def _html_text(
                 where, tok, "the example pedigree (individual-level, drawn for synthetic data only)", "html"
             )
         return
+    if tb.section == "findings" or "headline" in tb.path[-1:] or tb.inside("p.headline"):
+        # "Findings first" and each section's headline repeat the indicator's headline number
+        # (a matched ratio, λ_R, a share, the GIF: non-linear or mapped in the section's table),
+        # the section numbers ("4a.") and the verdict's ages; not modelled as new relations.
+        for tok in numbers_in(tb.text):
+            pub.skip(where, tok, "repeats a headline number of an indicator section (issue #12)", "html")
+        return
     if tb.inside("div.reading"):
         _reading(pub, tb, where, json_doc)
         return
@@ -1133,7 +1207,7 @@ def _reading(pub: Published, tb: TextBlock, where: str, json_doc: Mapping[str, A
             for g in mm.groups():
                 pub.skip(where, g, "a number of tables of the indicator (their rows are on the page)", "html")
             text = text[: mm.start()] + text[mm.end() :]
-    constants = {"1", "2", "5", "18", "0.05", "0.001"}
+    constants = {"1", "2", "5", "18", "0.05", "0.001", "1,000"}
     for tok in numbers_in(text):
         if re.fullmatch(r"<\d+", tok):
             pub.skip(where, tok, "the suppression mark", "html")
