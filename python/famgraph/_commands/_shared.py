@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._errors import shown
-from .._files import input_folder, read_input, write_output
+from .._files import input_file, input_folder, read_input, write_output
 from ..dataset import MAX_YEAR, MIN_YEAR, Dataset
 
 if TYPE_CHECKING:
@@ -111,6 +112,15 @@ def loader_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def remember_truth(folder: str | Path) -> None:
+    """A synthetic folder's truth.json belongs to the dataset (the planted values a validation
+    reads): it is remembered as an input of the run, so that no output of the run replaces it."""
+    truth = Path(folder) / "truth.json"
+    if os.path.lexists(truth):
+        with contextlib.suppress(OSError):
+            input_file(truth, "the generator's truth.json")
+
+
 def load_folder(
     folder: str | Path,
     missing_parents: Literal["strict", "add"] = "strict",
@@ -119,6 +129,7 @@ def load_folder(
     """A dataset folder: CSV, or Parquet when only that exists (a broken ``persons.csv`` link
     counts as CSV, and is reported)."""
     folder = input_folder(folder, "a dataset folder holding persons.csv or persons.parquet")
+    remember_truth(folder)
     if any(folder.glob("*.parquet")) and not os.path.lexists(folder / "persons.csv"):
         for csv_only in ("sep", "encoding"):
             options.pop(csv_only, None)

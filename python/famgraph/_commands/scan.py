@@ -9,6 +9,7 @@ from typing import Any
 
 from .._files import check_output_file, write_output
 from ..quality import read_folder, scan
+from ._shared import remember_truth
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("--by source: give one folder (its events and contacts name the organisations)")
     data: Any
     if by == "source":
+        remember_truth(args.dirs[0])
         data = read_folder(args.dirs[0])
     else:
         data = {}
@@ -47,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
             name = Path(d).resolve().name
             if name in data:
                 raise ValueError(f"two folders are named {name!r}: organisation names must differ")
+            remember_truth(d)
             data[name] = read_folder(d)
     if args.json:
         check_output_file(args.json)  # before the work (and after the inputs are known)
