@@ -134,6 +134,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"  {ds}")
     print("computing every indicator (disclosure control on, min_cell = 10) ...", flush=True)
     results = indicators.suite(ds)
+    # What this window can show, first (docs/estimands.md): one line per indicator with a verdict.
+    for name, r in results.items():
+        if r.verdict is not None:
+            print(f"  {name}: {r.headline_text()}")
     print("writing the HTML report ...", flush=True)
     out_dir = Path(args.out or os.environ.get("FAMGRAPH_DEMO_DIR", "build/demo"))
     out_dir.mkdir(parents=True, exist_ok=True)
