@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from famgraph.bench import _machine
 from famgraph.bench._machine import loadavg, log, machine
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,16 +42,8 @@ TARGETS = {
 
 
 def git_info() -> dict:
-    def git(*args: str) -> str | None:
-        try:
-            r = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return r.stdout.strip() if r.returncode == 0 else None
-
-    commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain")
-    return {"commit": commit or "uncommitted", "dirty": bool(status) if commit else None}
+    """The commit of this checkout (the benchmarks' own, even when famgraph is installed elsewhere)."""
+    return _machine.git_info(REPO)
 
 
 def source_digest() -> dict:

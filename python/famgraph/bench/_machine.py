@@ -52,14 +52,16 @@ def machine() -> dict[str, Any]:
     }
 
 
-def git_info() -> dict[str, Any]:
-    """The commit of the source checkout (``{"commit": None}`` for an installed package)."""
-    if not (REPO / ".git").exists():
+def git_info(repo: Path | None = None) -> dict[str, Any]:
+    """The commit of the source checkout ``repo`` (default: the one this package runs from;
+    ``{"commit": None}`` for an installed package)."""
+    repo = REPO if repo is None else repo
+    if not (repo / ".git").exists():
         return {"commit": None, "dirty": None, "note": "installed package, not a source checkout"}
 
     def git(*args: str) -> str | None:
         try:
-            r = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, timeout=30)
+            r = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired):
             return None
         return r.stdout.strip() if r.returncode == 0 else None
