@@ -9,7 +9,7 @@ export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 # cmake >= 3.24 and ninja come from .venv (requirements-dev.txt), whatever the system has.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test setup build python ctest asan fuzz consumer wheel-check sdist-check pytest notebooks docs lint bench clean
+.PHONY: demo test setup build python ctest asan fuzz fuzz-long consumer wheel-check sdist-check pytest notebooks docs lint bench clean
 
 demo: python
 	$(VENV)/bin/famgraph demo
@@ -38,6 +38,11 @@ asan: setup
 fuzz: setup
 	tests/fuzz/run.sh 60
 
+# Not part of `make test`: 10 min of libFuzzer, then 10 min for each Python harness.
+fuzz-long: python
+	tests/fuzz/run.sh 600
+	tests/fuzz/run_python_fuzz.sh 600 tests/fuzz/fuzz_*.py
+
 consumer: build
 	scripts/check_consumer.sh build/release
 
@@ -50,7 +55,7 @@ sdist-check: setup
 	scripts/check_sdist.sh
 
 pytest: python
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 notebooks: python
 	$(PY) scripts/run_notebooks.py notebooks

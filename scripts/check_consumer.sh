@@ -63,8 +63,10 @@ foreign=$(nm -D --defined-only -C "$lib" | awk '{ $1=""; $2=""; sub(/^  /, ""); 
 [[ -z $foreign ]] || fail "libfamgraph.so exports non-famgraph symbols: $(head -5 <<<"$foreign")"
 echo "[shared] exports $(nm -D --defined-only "$lib" | wc -l) symbols, all in namespace famgraph"
 consumer_against "$tmp/shared" shared
-ldd "$tmp/build-shared/consumer" | grep -q "libfamgraph.so.* => $tmp/shared/" ||
-  fail "the consumer does not load libfamgraph from the shared prefix: $(ldd "$tmp/build-shared/consumer")"
+# Captured first: under pipefail, `ldd | grep -q` fails when grep exits early and ldd gets SIGPIPE.
+consumer_ldd=$(ldd "$tmp/build-shared/consumer")
+grep -q "libfamgraph.so.* => $tmp/shared/" <<<"$consumer_ldd" ||
+  fail "the consumer does not load libfamgraph from the shared prefix: $consumer_ldd"
 
 # ---- the same quickstart through pkg-config, against the shared install
 pc_dir=$(dirname "$(find "$tmp/shared" -name famgraph.pc | head -1)")
