@@ -505,6 +505,22 @@ def test_write_errors_and_xref_collisions(tmp_path: Path) -> None:
     assert not (tmp_path / ".x.ged.tmp").exists()
 
 
+def test_write_restores_an_xref_longer_than_22_characters(tmp_path: Path) -> None:
+    # Regression (tests/fixtures/real/gedcom/ggo_structural_edge_cases.ged): the reader accepts an
+    # xref longer than the 22 characters of GEDCOM 5.5.1, so write(ids=...) must write it back.
+    long = "@INDIVIDUAL_WITH_A_VERY_LONG_XREF_1234567890@"
+    body = (
+        f"0 {long} INDI\n1 SEX F\n1 FAMS @F1@\n0 @I2@ INDI\n1 SEX M\n1 FAMS @F1@\n"
+        "0 @I3@ INDI\n1 SEX U\n1 FAMC @F1@\n"
+        f"0 @F1@ FAM\n1 HUSB @I2@\n1 WIFE {long}\n1 CHIL @I3@\n"
+    )
+    r = gedcom.read_full(_ged(tmp_path, body))
+    out = gedcom.write(r.dataset, tmp_path / "out.ged", ids=r.ids)
+    back = gedcom.read_full(out)
+    assert list(back.ids["xref"]) == [long, "@I2@", "@I3@"]
+    assert _rows(back.dataset) == _rows(r.dataset)
+
+
 def test_cli_convert_gedcom(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "x.ped"
     assert (

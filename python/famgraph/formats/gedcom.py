@@ -955,7 +955,8 @@ def write(ds: Dataset, path: PathLike, *, ids: pd.DataFrame | None = None) -> Pa
     contacts are not written.
 
     ``ids`` (``person_id``, ``xref``, e.g. from :func:`read_full`) restores the original ``INDI``
-    cross-reference ids; by default person *k* in ``person_id`` order is ``@I<k>@``.
+    cross-reference ids — each as it was read, also one longer than the 22 characters GEDCOM 5.5.1
+    allows (real files have them); by default person *k* in ``person_id`` order is ``@I<k>@``.
 
     Example
     -------
@@ -976,11 +977,11 @@ def write(ds: Dataset, path: PathLike, *, ids: pd.DataFrame | None = None) -> Pa
         if absent.any():
             raise ValueError(f"ids: {int(absent.sum())} person(s) of the dataset have no row in ids")
         xref = [str(v) for v in table.loc[pid, "xref"]]
+        # Every xref the reader accepts is written back as it was: GEDCOM 5.5.1 limits an xref
+        # to 22 characters, but real files exceed it and ids= restores the file's own identifiers.
         for v in xref:
-            if not _POINTER.fullmatch(v) or len(v) > 22:
-                raise ValueError(
-                    f"ids: {v!r} is not a GEDCOM cross-reference id (@XREF@, at most 22 characters)"
-                )
+            if not _POINTER.fullmatch(v):
+                raise ValueError(f"ids: {v!r} is not a GEDCOM cross-reference id (@XREF@)")
         if len(set(xref)) != n:
             raise ValueError("ids: the same xref is given to two persons")
     else:
