@@ -1,4 +1,5 @@
-// Kinship φ and inbreeding F (DESIGN.md §3): textbook values on hand-made pedigrees, and a
+// Kinship φ and inbreeding F (docs/spec/data_contract.md §kinship): textbook values on hand-made pedigrees,
+// and a
 // brute-force recursion (written here, independent of the library) on random pedigrees.
 // The classic values are dyadic rationals, so they are compared exactly.
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// famgraph::stats (DESIGN.md §4.0, §5) against values derived by hand; the arithmetic is in the
+// famgraph::stats (docs/spec/statistics.md) against values derived by hand; the arithmetic is in the
 // comments. z = 1.959963984540054 throughout, z² = 3.8414588206941254. The comparison with
 // statsmodels, lifelines and numpy on random inputs is in tests/python/test_stats.py.
 #include <catch2/catch.hpp>

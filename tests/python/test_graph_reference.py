@@ -5,7 +5,8 @@ single parents, unknown fathers (and mothers), persons of sex U acting as mother
 father of another, re-partnering (half-siblings), matings between relatives (sibs, half-sibs,
 cousins, uncle × niece, parent × child) so that inbreeding loops occur, and partnerships rows
 with and without children. Every graph answer is compared with ``reference.pedigree.Pedigree``,
-which is written straight from DESIGN.md §3 and §4.0 "Relations"; kinship is compared with the
+which is written straight from docs/spec/data_contract.md §family-graph and
+docs/spec/common_rules.md §relations; kinship is compared with the
 exact ``fractions.Fraction`` recursion.
 
 The runs are derandomised (fixed seed derived from the test) and use no example database, so CI

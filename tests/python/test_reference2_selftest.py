@@ -1,6 +1,7 @@
 """Self-test of the oracle for indicators 2, 4b, 5 and 6 (reference/indicators_reference2.py) on two
 tiny hand-made populations. Every expected value is derived by hand in the comments, from
-DESIGN.md §4.0 / §4.1 and the readings listed in the oracle's docstring — never from famgraph.
+docs/spec/common_rules.md / docs/spec/indicators.md and the readings listed in the oracle's docstring — never
+from famgraph.
 
 famgraph is used only to validate the hand-made tables and to return them in canonical form
 (``ds.persons`` etc.); the oracle must give the same answer on the raw and the canonical frames.

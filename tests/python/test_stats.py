@@ -7,7 +7,8 @@ Newcombe's method 10 has no statsmodels function, so an independent implementati
 is written below (Wilson limits as the roots of the score quadratic, not the centre ± half-width
 form the library uses) and pinned to the paper's Table II.
 
-Where an established implementation and DESIGN.md §4.0 disagree, the test says so and checks that
+Where an established implementation and docs/spec/common_rules.md §two-by-two-tables disagree, the test says
+so and checks that
 famgraph follows §4.0:
 - statsmodels Table2x2(shift_zeros=True) replaces only the zero cells by 0.5 and does it for the
   risk ratio too; §4.0 adds 0.5 to all four cells, for the odds ratio only.

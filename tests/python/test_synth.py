@@ -1,8 +1,9 @@
-"""The synthetic population generator (DESIGN.md §7): determinism, truth.json, realism, recording,
+"""The synthetic population generator (docs/spec/synthetic.md): determinism, truth.json, realism, recording,
 validation, bad input, atomic output and progress.
 
 The complete-data values in ``truth.json`` are checked against ``reference/indicators_reference.py``
-(written from DESIGN.md §4.0/§4.1, not from the C++) computed on the *output tables* of a run with
+(written from docs/spec/common_rules.md and docs/spec/indicators.md, not from the C++) computed on the *output
+tables* of a run with
 full observation (every coverage = 1, the window spanning the whole simulation).
 
 Realism checks run on one 200,000-person population per module (``big``); measured values are put

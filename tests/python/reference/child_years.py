@@ -1,5 +1,5 @@
 """Child-year (person-period) expansion of a population, written from the generator's *model*
-(docs/synthetic.md, "Child maltreatment") and DESIGN.md §4.0 — not from its C++.
+(docs/synthetic.md, "Child maltreatment") and docs/spec/common_rules.md §age-and-childhood — not from its C++.
 
 It works only on the four output tables (pandas, as returned by ``ds.persons`` etc.); nothing here
 imports famgraph. It is the test-side half of the coverage study of the planted transmission odds

@@ -1,4 +1,6 @@
-"""A deliberately naive oracle for indicators 4c (GIF) and 4d (FIR), written from DESIGN.md §4.1.
+"""A deliberately naive oracle for indicators 4c (GIF) and 4d (FIR).
+
+Written from docs/spec/indicators.md §gif and §fir.
 
 Nothing here uses famgraph or the A = TDTᵀ algebra of the library: kinship is the textbook
 recursion in exact fractions (``reference.pedigree.Pedigree.kinship``), sums are explicit loops

@@ -1,10 +1,13 @@
-"""A deliberately simple oracle for indicators 1, 3 and 4a, written from DESIGN.md §4.0 / §4.1.
+"""A deliberately simple oracle for indicators 1, 3 and 4a.
+
+Written from docs/spec/common_rules.md and docs/spec/indicators.md.
 
 Nothing here imports famgraph or mirrors its C++: plain dicts, sets and ``datetime.date``, one rule
 per line, so each can be checked by eye against the design text. It is slow (pure Python loops)
 and meant for test populations of up to some tens of thousands of persons.
 
-Every function takes the four tables as pandas DataFrames with the column names of DESIGN.md §2
+Every function takes the four tables as pandas DataFrames with the column names of
+docs/spec/data_contract.md §tables
 (as returned by ``ds.persons``, ``ds.partnerships``, ``ds.events``, ``ds.contacts``; the tables
 that an indicator does not use may be ``None``) and the window ``(ws, we)`` as ``datetime.date``,
 both ends inclusive.

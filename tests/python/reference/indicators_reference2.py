@@ -1,11 +1,14 @@
-"""A deliberately simple oracle for indicators 2, 4b, 5 and 6, written from DESIGN.md §4.0 / §4.1.
+"""A deliberately simple oracle for indicators 2, 4b, 5 and 6.
+
+Written from docs/spec/common_rules.md and docs/spec/indicators.md.
 
 Companion of ``indicators_reference.py`` (items 1, 3, 4a), in the same style: nothing here imports
 famgraph or mirrors its C++; plain dicts, sets and ``datetime.date``, one rule per line. The date
 helpers and the ``Persons`` table come from ``indicators_reference``, the named relations from
 ``pedigree.Pedigree`` (both reused unchanged). It is slow and meant for small test populations.
 
-Every function takes the four tables as pandas DataFrames with the column names of DESIGN.md §2
+Every function takes the four tables as pandas DataFrames with the column names of
+docs/spec/data_contract.md §tables
 (as returned by ``ds.persons``, ``ds.partnerships``, ``ds.events``, ``ds.contacts``; a table a
 function does not need may be ``None``) and the window ``(ws, we)`` as ``datetime.date``, both ends
 inclusive (``None``: first to last event date over all rows).

@@ -1,4 +1,6 @@
-"""A deliberately naive pedigree oracle written straight from DESIGN.md §3 and §4.0 "Relations".
+"""A deliberately naive pedigree oracle.
+
+Written straight from docs/spec/data_contract.md §family-graph and docs/spec/common_rules.md §relations.
 
 Everything here is plain dicts and sets (no famgraph, no numpy) so it can be read and checked by
 eye. It is far too slow for real data and is meant only for small random pedigrees in tests.

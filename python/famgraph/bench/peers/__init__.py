@@ -1,5 +1,5 @@
 """What a researcher would write instead of famgraph: pandas + networkx (and python-igraph, NetworKit,
-and pedigree packages from PyPI where they apply), for the definitions of DESIGN.md §4.
+and pedigree packages from PyPI where they apply), for the definitions of docs/spec/indicators.md.
 
 Written from the design text, not from famgraph's code: plain pandas merges and groupbys, networkx
 walks, a memoised kinship recursion. Every function takes the tables loaded by
