@@ -1,10 +1,9 @@
 #pragma once
 // Statistical disclosure control (docs/spec/disclosure.md): every count below `min_cell` (default 10) and
-// every
-// estimate derived from a suppressed count is suppressed, with secondary suppression so that no
-// suppressed count can be recovered from what is published. min_cell = 0 turns it off, which
-// `stamp` says on every output. The rules and the reasons for each are in docs/disclosure.md; the
-// Python mirror (famgraph.disclosure) implements the same rules and is tested on the same cases.
+// every estimate derived from a suppressed count is suppressed, with secondary suppression so that no
+// suppressed count can be recovered from what is published. min_cell = 0 turns it off, which `stamp` says on
+// every output. The rules and the reasons for each are in docs/disclosure.md; the Python mirror
+// (famgraph.disclosure) implements the same rules and is tested on the same cases.
 //
 // Threat model: the reader knows every published number of the table and that counts are
 // non-negative integers. Against that reader every suppressed count of one table has a range of

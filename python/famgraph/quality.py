@@ -7,8 +7,7 @@ completeness
     the share of records in which a field is present (``sex`` ``U`` counts as absent);
 validity
     the share of present values that pass the famgraph validator (docs/spec/data_contract.md §validation): the
-    raw tables
-    are validated and every error is counted against its row and field, by rule;
+    raw tables are validated and every error is counted against its row and field, by rule;
 linkability
     the share of the organisation's persons found in another organisation's data: by
     ``person_id``, or through a pseudonym column of the persons tables when the exports are in the

@@ -499,7 +499,7 @@ def test_added_founders_give_the_same_graph(case: Case, data: st.DataObject) -> 
 
 
 # ---------------------------------------------------------------------------------------------
-# hand-written corner cases of §4.0 "Relations" (expected sets written out, not computed)
+# hand-written corner cases of docs/spec/common_rules.md §relations (expected sets written out, not computed)
 # ---------------------------------------------------------------------------------------------
 def _graph(rows: list[tuple[int, str, int | None, int | None]], partnerships=()) -> fg.FamilyGraph:
     """rows: (person_id, sex, mother_id, father_id); birth years from the depth in the table order."""

@@ -121,9 +121,7 @@ def check(files: dict[str, str], pages: dict[str, set[str]]) -> list[str]:
 def tracked_text_files() -> dict[str, str]:
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
-    proc = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=False
-    )
+    proc = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=False)
     if proc.returncode != 0:
         pytest.skip("not a git checkout")
     files = {}

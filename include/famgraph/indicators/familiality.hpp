@@ -1,7 +1,6 @@
 #pragma once
 // Indicators 4c and 4d (docs/spec/indicators.md §gif, §fir): the genealogical index of familiality (GIF, Hill
-// 1980)
-// with its matched permutation test, and the familial incidence rate (FIR, Kerber 1995).
+// 1980) with its matched permutation test, and the familial incidence rate (FIR, Kerber 1995).
 //
 // Both are kinship-weighted sums computed without enumerating pairs: with A = 2Φ (kinship.hpp),
 // for the indicator vector x of a set S, Σ_{i≠j∈S} φ_ij = ½(xᵀAx − Σ_{i∈S} A_ii), A_ii = 1 + F_i,

@@ -14,8 +14,8 @@
 namespace famgraph::stats {
 
 /// Φ⁻¹(0.975), the two-sided 95% normal critical value. docs/spec/common_rules.md §two-by-two-tables pins
-/// this literal (not 1.96)
-/// so that every 95% interval in every output is reproducible to the last printed digit.
+/// this literal (not 1.96) so that every 95% interval in every output is reproducible to the last printed
+/// digit.
 inline constexpr double z975 = 1.959963984540054;
 
 /// A closed interval [lower, upper] with lower <= upper.
@@ -33,7 +33,7 @@ inline void check_level(double level) {
 }
 
 /// The two-sided normal critical value z = Φ⁻¹(1 − α/2) for confidence `level` = 1 − α.
-/// Level 0.95 returns the §4.0 constant bit for bit; Boost's quantile gives the same double on
+/// Level 0.95 returns the specified constant bit for bit; Boost's quantile gives the same double on
 /// x86-64 (tested), but the contract must not depend on the platform's long-double precision.
 inline double z_for_level(double level) {
   check_level(level);

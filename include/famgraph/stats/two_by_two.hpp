@@ -1,11 +1,10 @@
 #pragma once
 // The 2×2 exposure × outcome table of docs/spec/common_rules.md §two-by-two-tables: risks, risk ratio (Katz),
-// odds ratio
-// (Woolf, Haldane–Anscombe on zero cells), risk difference (Newcombe's hybrid score interval).
+// odds ratio (Woolf, Haldane–Anscombe on zero cells), risk difference (Newcombe's hybrid score interval).
 //
 // Every zero-cell rule below is the contract's, not a library default; in particular
 // statsmodels' Table2x2(shift_zeros=True) replaces only the zero cells by 0.5 and does so for the
-// risk ratio too, whereas §4.0 adds 0.5 to all four cells and only for the odds ratio.
+// risk ratio too, whereas the specification adds 0.5 to all four cells and only for the odds ratio.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -33,7 +32,7 @@ struct Estimate {
   std::optional<Interval> ci;
 };
 
-/// Everything §4.0 reports for one 2×2 table. A nullopt member is "undefined" (JSON null).
+/// Everything the specification reports for one 2×2 table. A nullopt member is "undefined" (JSON null).
 struct TwoByTwoResult {
   Table2x2 table;
   double level = 0.95;  ///< confidence level of every interval below

@@ -3,8 +3,7 @@
 The feature table is person-level data for the user's own models inside the secure environment:
 it carries ``person_id`` and is never published as such. The library computes population
 indicators and does not score individual families (docs/spec/disclosure.md §population-indicators-only); any
-model built on these
-features is research-only.
+model built on these features is research-only.
 """
 
 from __future__ import annotations

@@ -26,8 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["NAMES", "SCHEMA_VERSION", "suite", "to_json"]
 
 #: Published indicators in the order of docs/spec/interfaces.md §names (feature_table is person-level: never
-#: in the
-#: suite, nor in the JSON).
+#: in the suite, nor in the JSON).
 NAMES: tuple[str, ...] = (
     "victim_to_perpetrator",
     "relative_exposure",

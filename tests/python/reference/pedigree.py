@@ -9,7 +9,7 @@ Conventions
 -----------
 * Persons are addressed by their external ``person_id`` (any hashable, ints in the tests).
 * ``mother`` / ``father`` map a person to the recorded parent id or ``None`` (unknown). The
-  column decides the role, whatever the parent's recorded sex (§4.0).
+  column decides the role, whatever the parent's recorded sex (docs/spec/common_rules.md §relations).
 * ``partnerships`` is an iterable of ``(person_a, person_b)`` pairs (dates are ignored by the
   ``partner`` relation).
 """
