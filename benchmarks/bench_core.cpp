@@ -243,7 +243,7 @@ int main(int argc, char** argv) {
       j.num("event_table_bytes_per_person", static_cast<double>(eb) / dn);
       j.num("contact_table_bytes_per_person", static_cast<double>(cb) / dn);
       // The per-person part of the event/contact tables (offset arrays) is charged to persons by
-      // DESIGN.md's budget only if one reads it that way; report both.
+      // the budget of docs/spec/data_contract.md §memory-budget only if one reads it that way; report both.
       j.num("rss_delta_bytes_per_person", (static_cast<double>(rss_loaded) - static_cast<double>(load.before.rss)) / dn);
       j.num("rss_delta_after_malloc_trim_bytes_per_person",
             (static_cast<double>(rss_trimmed) - static_cast<double>(load.before.rss)) / dn);

@@ -1,7 +1,8 @@
-// Indicator counting kernels (DESIGN.md §4.1 items 1-6): each *_counts function on a synthetic
-// population of the §7 generator (default 200,000 persons; FAMGRAPH_MICRO_INDICATOR_PERSONS
-// overrides), default window and options. The population has events and contacts, which the
-// benchmark pedigree of micro_fixture.hpp lacks; it is generated once, on first use.
+// Indicator counting kernels (docs/spec/indicators.md, indicators 1-6): each *_counts function on a
+// synthetic population of the generator (docs/spec/synthetic.md; default 200,000 persons,
+// FAMGRAPH_MICRO_INDICATOR_PERSONS overrides), default window and options. The population has
+// events and contacts, which the benchmark pedigree of micro_fixture.hpp lacks; it is generated once, on
+// first use.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>

@@ -1,9 +1,9 @@
 #pragma once
 // A fast, deterministic synthetic pedigree for benchmarks (famgraph_benchgen, famgraph_micro).
 //
-// This is not the §7 synthetic generator of the library (no planted effects, no contacts): it is a
-// plain population model whose only job is to look like register data to the loader, the graph and
-// the kinship code — ~100 years of births, overlapping generations, couples with 0–4 children,
+// This is not the synthetic generator of the library (docs/spec/synthetic.md; no planted effects,
+// no contacts): it is a plain population model whose only job is to look like register data to the
+// loader, the graph and the kinship code — ~100 years of births, overlapping generations, couples with 0–4 children,
 // re-partnering (half-siblings), ~3% unknown fathers, occasional cousin marriages (so inbreeding is
 // non-zero), outside partners (founders entering in later generations), deaths/emigration, and
 // ~0.3 event rows per person — and that always passes famgraph's validation.

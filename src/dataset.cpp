@@ -1,4 +1,4 @@
-// Validation and construction of the columnar Dataset from raw rows (DESIGN.md §2).
+// Validation and construction of the columnar Dataset from raw rows (docs/spec/data_contract.md §validation).
 #include "famgraph/dataset.hpp"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 #pragma once
-// The validated, columnar data model (DESIGN.md §2): persons with dense indices, parent links,
-// partnerships, events and contacts, plus the data-quality findings of loading.
+// The validated, columnar data model (docs/spec/data_contract.md §data-model): persons with dense indices,
+// parent links, partnerships, events and contacts, plus the data-quality findings of loading.
 #include <cstdint>
 #include <filesystem>
 #include <map>

@@ -1,9 +1,9 @@
 #pragma once
-// Statistical disclosure control (DESIGN.md §6): every count below `min_cell` (default 10) and every
-// estimate derived from a suppressed count is suppressed, with secondary suppression so that no
-// suppressed count can be recovered from what is published. min_cell = 0 turns it off, which
-// `stamp` says on every output. The rules and the reasons for each are in docs/disclosure.md; the
-// Python mirror (famgraph.disclosure) implements the same rules and is tested on the same cases.
+// Statistical disclosure control (docs/spec/disclosure.md): every count below `min_cell` (default 10) and
+// every estimate derived from a suppressed count is suppressed, with secondary suppression so that no
+// suppressed count can be recovered from what is published. min_cell = 0 turns it off, which `stamp` says on
+// every output. The rules and the reasons for each are in docs/disclosure.md; the Python mirror
+// (famgraph.disclosure) implements the same rules and is tested on the same cases.
 //
 // Threat model: the reader knows every published number of the table and that counts are
 // non-negative integers. Against that reader every suppressed count of one table has a range of
@@ -95,7 +95,8 @@ inline constexpr std::array<Field2x2, 9> fields_2x2 = {
     Field2x2::a,       Field2x2::b,         Field2x2::c,          Field2x2::d,    Field2x2::exposed,
     Field2x2::unexposed, Field2x2::outcome, Field2x2::no_outcome, Field2x2::total};
 
-/// The name of a field in the JSON form of DESIGN.md §8 and in its "suppressed" list: the cells
+/// The name of a field in the JSON form of docs/spec/interfaces.md §json and in its "suppressed" list: the
+/// cells
 /// as their paths in {"exposed": {"outcome": a, "no_outcome": b}, "unexposed": {...}}, the margins
 /// under "margins".
 constexpr std::string_view json_name(Field2x2 f) noexcept {
@@ -114,7 +115,8 @@ constexpr std::string_view json_name(Field2x2 f) noexcept {
 }
 
 /// a = exposed & outcome, b = exposed & no outcome, c = unexposed & outcome, d = unexposed & no
-/// outcome (DESIGN.md §4.0). Aggregate: `Table2x2Counts{t.a, t.b, t.c, t.d}` from any 2×2 struct.
+/// outcome (docs/spec/common_rules.md §two-by-two-tables). Aggregate: `Table2x2Counts{t.a, t.b, t.c, t.d}`
+/// from any 2×2 struct.
 struct Table2x2Counts {
   std::uint64_t a = 0, b = 0, c = 0, d = 0;
   [[nodiscard]] constexpr std::uint64_t exposed() const noexcept { return a + b; }
@@ -169,7 +171,8 @@ struct Suppressed2x2 {
     return std::any_of(fields_2x2.begin(), fields_2x2.end(),
                        [this](Field2x2 f) { return suppressed(f); });
   }
-  /// The JSON "suppressed" list (DESIGN.md §8): the json_name of every suppressed field, in the
+  /// The JSON "suppressed" list (docs/spec/interfaces.md §json): the json_name of every suppressed field, in
+  /// the
   /// order of `fields_2x2`. It does not say which are primary.
   [[nodiscard]] std::vector<std::string_view> suppressed_names() const {
     std::vector<std::string_view> out;
@@ -308,7 +311,7 @@ inline SuppressedOneWay suppress_one_way(std::initializer_list<std::uint64_t> co
   return estimate_suppressed(std::span<const Suppression>(sources.begin(), sources.size()));
 }
 
-/// The estimates of a 2×2 table (DESIGN.md §4.0).
+/// The estimates of a 2×2 table (docs/spec/common_rules.md §two-by-two-tables).
 enum class Estimate2x2 : std::uint8_t {
   risk_exposed,     ///< a / (a + b): from a, b and the exposed margin
   risk_unexposed,   ///< c / (c + d): from c, d and the unexposed margin

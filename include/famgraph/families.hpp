@@ -1,8 +1,8 @@
 #pragma once
-// Nuclear families (DESIGN.md §4.0): keyed by the recorded parents of a child as an unordered pair
-// of persons — that pair and all their common children; a child with one known parent makes a
-// family of that parent and their children whose other parent is unknown. A person can belong to
-// several families (as a child and as a parent).
+// Nuclear families (docs/spec/common_rules.md §nuclear-family): keyed by the recorded parents of a child as
+// an unordered pair of persons — that pair and all their common children; a child with one known parent makes
+// a family of that parent and their children whose other parent is unknown. A person can belong to several
+// families (as a child and as a parent).
 #include <cstdint>
 #include <span>
 #include <vector>

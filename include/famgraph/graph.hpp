@@ -1,5 +1,6 @@
 #pragma once
-// FamilyGraph: the multi-generation family graph over a PersonTable (DESIGN.md §3). It models the
+// FamilyGraph: the multi-generation family graph over a PersonTable
+// (docs/spec/data_contract.md §family-graph). It models the
 // Boost.Graph concepts IncidenceGraph, BidirectionalGraph, VertexListGraph and AdjacencyGraph, so
 // BGL algorithms run on it unchanged; hot paths use the CSR arrays of the PersonTable directly.
 #include <boost/graph/graph_traits.hpp>

@@ -1,5 +1,5 @@
 #pragma once
-// Exact kinship φ(i,j) and inbreeding F(i) (DESIGN.md §3), without an n×n matrix.
+// Exact kinship φ(i,j) and inbreeding F(i) (docs/spec/data_contract.md §kinship), without an n×n matrix.
 //
 // With A = 2Φ = T·D·Tᵀ (T = (I − P)⁻¹ with P holding ½ at each recorded parent, D the Mendelian
 // sampling variances), a_ij = Σ_k T_ik·T_jk·D_k over the common ancestors k of i and j (each

@@ -1,5 +1,5 @@
 #pragma once
-// Named family relations built from recorded mother_id/father_id (DESIGN.md §4.0 "Relations").
+// Named family relations built from recorded mother_id/father_id (docs/spec/common_rules.md §relations).
 #include <array>
 #include <optional>
 #include <span>

@@ -1,4 +1,4 @@
-"""The validated dataset: persons, partnerships, events and contacts (DESIGN.md §2)."""
+"""The validated dataset: persons, partnerships, events and contacts (docs/spec/data_contract.md)."""
 
 from __future__ import annotations
 

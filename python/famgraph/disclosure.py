@@ -1,4 +1,4 @@
-"""Statistical disclosure control (DESIGN.md §6), in pure Python for pandas results.
+"""Statistical disclosure control (docs/spec/disclosure.md), in pure Python for pandas results.
 
 Every count below ``min_cell`` (default 10) and every estimate derived from a suppressed count is
 suppressed, with secondary suppression so that no suppressed count can be recovered from what is
@@ -155,7 +155,7 @@ def _below(count: int, m: int) -> bool:
 #: The nine published numbers of a 2×2 table: cells, margins, total.
 FIELDS_2X2: Final = ("a", "b", "c", "d", "exposed", "unexposed", "outcome", "no_outcome", "total")
 
-#: Names in the JSON form of DESIGN.md §8 and in its ``"suppressed"`` list.
+#: Names in the JSON form of docs/spec/interfaces.md §json and in its ``"suppressed"`` list.
 JSON_NAMES_2X2: Final[Mapping[str, str]] = {
     "a": "exposed.outcome",
     "b": "exposed.no_outcome",
@@ -228,7 +228,7 @@ class Suppressed2x2:
         return any(self.suppressed(f) for f in FIELDS_2X2)
 
     def suppressed_names(self) -> list[str]:
-        """The JSON ``"suppressed"`` list (DESIGN.md §8), in the order of :data:`FIELDS_2X2`."""
+        """The JSON ``"suppressed"`` list (docs/spec/interfaces.md §json), in :data:`FIELDS_2X2` order."""
         return [JSON_NAMES_2X2[f] for f in FIELDS_2X2 if self.suppressed(f)]
 
 
@@ -236,7 +236,7 @@ def suppress_2x2(a: int, b: int, c: int, d: int, min_cell: int | Policy = DEFAUL
     """Disclosure control of one 2×2 table published with its four margins and its total.
 
     a = exposed & outcome, b = exposed & no outcome, c = unexposed & outcome, d = unexposed & no
-    outcome (DESIGN.md §4.0).
+    outcome (docs/spec/common_rules.md §two-by-two-tables).
 
     1. Primary: each of the nine numbers below ``min_cell`` (zeros included).
     2. A total below ``min_cell``: all nine are below it, so all are suppressed.
@@ -269,7 +269,7 @@ def suppress_2x2(a: int, b: int, c: int, d: int, min_cell: int | Policy = DEFAUL
 
 
 def to_json_2x2(a: int, b: int, c: int, d: int, min_cell: int | Policy = DEFAULT_MIN_CELL) -> dict[str, Any]:
-    """The JSON form of DESIGN.md §8 after disclosure control.
+    """The JSON form of docs/spec/interfaces.md §json after disclosure control.
 
     ``{"exposed": {"outcome": a, "no_outcome": b}, "unexposed": {...}, "margins": {"exposed", …,
     "total"}, "suppressed": [...]}``: a suppressed number is ``None`` (``null``) and is named in

@@ -1,4 +1,4 @@
-"""Many runs on a Dask cluster: bootstrap replicates and simulation sweeps (DESIGN.md §9).
+"""Many runs on a Dask cluster: bootstrap replicates and simulation sweeps (docs/spec/scale.md §many-runs).
 
 One national population is a single-machine job; what outgrows one machine is *many runs*. This
 module ships those runs to a :mod:`dask.distributed` cluster (a local one of worker processes, or

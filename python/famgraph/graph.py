@@ -1,4 +1,4 @@
-"""The family graph: generations, components, relatives and kinship (DESIGN.md §3)."""
+"""The family graph: generations, components, relatives and kinship (docs/spec/data_contract.md)."""
 
 from __future__ import annotations
 

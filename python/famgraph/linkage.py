@@ -88,8 +88,8 @@ class Export:
 
     ``persons`` holds ``person_id`` (the organisation's local ids) and the pseudonym column
     (default ``pseudonym``); without ``person_id``, the pseudonym is the local id and every other
-    table refers to persons by pseudonym. The other tables use the famgraph layout (DESIGN.md §2)
-    with local ids. ``labels`` name the tables in error messages (default ``"persons (NAME)"``).
+    table refers to persons by pseudonym. The other tables use the famgraph layout (docs/spec/data_contract.md
+    §tables) with local ids. ``labels`` name the tables in error messages (default ``"persons (NAME)"``).
     """
 
     organisation: str

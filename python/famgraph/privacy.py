@@ -1,4 +1,4 @@
-"""Keyed pseudonyms for linking records across organisations (DESIGN.md §6).
+"""Keyed pseudonyms for linking records across organisations (docs/spec/disclosure.md §pseudonyms).
 
 Every organisation turns its identifiers (e.g. a national person number) into pseudonyms with the
 same secret key::

@@ -6,8 +6,8 @@ dimensions; definitions, thresholds and their reasons in ``docs/data_quality.md`
 completeness
     the share of records in which a field is present (``sex`` ``U`` counts as absent);
 validity
-    the share of present values that pass the famgraph validator (DESIGN.md §2): the raw tables
-    are validated and every error is counted against its row and field, by rule;
+    the share of present values that pass the famgraph validator (docs/spec/data_contract.md §validation): the
+    raw tables are validated and every error is counted against its row and field, by rule;
 linkability
     the share of the organisation's persons found in another organisation's data: by
     ``person_id``, or through a pseudonym column of the persons tables when the exports are in the
@@ -20,7 +20,7 @@ consistency
     birth date agree with every other organisation's record.
 
 Each share is scored ``green``, ``amber`` or ``red`` against documented thresholds. Disclosure
-control (DESIGN.md §6) applies: every share over fewer than ``min_cell`` records is suppressed;
+control (docs/spec/disclosure.md) applies: every share over fewer than ``min_cell`` records is suppressed;
 the person-level shares (linkability, consistency) also when the persons they count or leave out
 are fewer than ``min_cell``. No output holds a person id.
 
@@ -551,7 +551,7 @@ def scan(
         events and contacts are split into organisations by ``source`` (persons and partnerships
         are then reported as ``(all)``).
     min_cell
-        Disclosure control (DESIGN.md §6): shares over fewer than ``min_cell`` records, and
+        Disclosure control (docs/spec/disclosure.md): shares over fewer than ``min_cell`` records, and
         person-level shares whose counted or left-out persons are fewer, are suppressed; 0 turns it
         off (stamped on every output).
     thresholds

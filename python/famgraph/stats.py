@@ -1,4 +1,4 @@
-"""Statistics behind every famgraph indicator (DESIGN.md §4.0 and §5), usable on their own.
+"""Statistics behind every famgraph indicator (docs/spec/statistics.md), usable on their own.
 
 Thin wrappers over the C++ ``famgraph::stats``: Wilson and Clopper–Pearson intervals, the 2×2
 table (Katz risk ratio, Woolf odds ratio with the Haldane–Anscombe correction, Newcombe's
@@ -69,7 +69,7 @@ __all__ = [
 _core_any: Any = _core
 _c: Any = _core_any.stats
 
-#: Φ⁻¹(0.975) as pinned by DESIGN.md §4.0.
+#: Φ⁻¹(0.975) as pinned by docs/spec/common_rules.md §two-by-two-tables.
 z975: float = float(_c.z975)
 
 #: Raised by :func:`logistic`, :func:`conditional_logit`, :func:`conditional_logit_tables` and
@@ -157,7 +157,7 @@ def newcombe(k1: int, n1: int, k2: int, n2: int, level: float = 0.95) -> Estimat
 
 
 def two_by_two(a: int, b: int, c: int, d: int, level: float = 0.95) -> dict[str, Any]:
-    """Analyse an exposure × outcome table exactly as DESIGN.md §4.0 prescribes.
+    """Analyse an exposure × outcome table exactly as docs/spec/common_rules.md §two-by-two-tables prescribes.
 
     ``a`` = exposed & outcome, ``b`` = exposed & no outcome, ``c`` = unexposed & outcome,
     ``d`` = unexposed & no outcome. Each estimate is ``{"estimate", "lower", "upper"}`` or ``None``:
@@ -171,7 +171,7 @@ def two_by_two(a: int, b: int, c: int, d: int, level: float = 0.95) -> dict[str,
     - ``risk_difference``: Newcombe's hybrid score interval.
 
     When a group is empty, RR, OR and RD are ``None`` and no correction is applied. ``table`` is
-    the table in the JSON layout of DESIGN.md §8.
+    the table in the JSON layout of docs/spec/interfaces.md §json.
 
     >>> r = two_by_two(4, 0, 2, 6)
     >>> r["or_corrected"], round(r["odds_ratio"]["estimate"], 4), r["or_raw"]

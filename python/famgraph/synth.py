@@ -1,4 +1,4 @@
-"""Synthetic populations with planted truth (DESIGN.md §7).
+"""Synthetic populations with planted truth (docs/spec/synthetic.md).
 
 Independent family lineages are simulated from counter-based random streams keyed by
 (seed, lineage, purpose): the same seed and parameters give byte-identical output whatever the

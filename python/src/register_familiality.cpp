@@ -77,7 +77,7 @@ void register_familiality(py::module_& root) {
       py::arg("case_roles") = std::vector<std::string>{"perpetrator"}, py::arg("n_sim") = 1000,
       py::arg("seed") = 1, py::arg("threads") = 0, py::arg("first_sim") = 0,
       "GIF = 1e5 * mean kinship over pairs of observed cases, with the birth-decade x sex matched "
-      "permutation test (DESIGN.md 4.1 4c). strata: (decade or None, sex, n_cases, n_observed).");
+      "permutation test (docs/spec/indicators.md §gif). strata: (decade or None, sex, n_cases, n_observed).");
   m.def(
       "gif_control_set",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
@@ -119,7 +119,7 @@ void register_familiality(py::module_& root) {
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
       py::arg("case_roles") = std::vector<std::string>{"perpetrator"},
       "FIR_i = sum_{j != i} phi_ij case_j / sum_{j != i} phi_ij observed_j per person index (NaN for "
-      "persons not observed and for a zero denominator) (DESIGN.md 4.1 4d).");
+      "persons not observed and for a zero denominator) (docs/spec/indicators.md §fir).");
 }
 
 }  // namespace famgraph::python

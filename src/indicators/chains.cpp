@@ -1,4 +1,4 @@
-// Indicator 3, intergenerational chains and their continuation (DESIGN.md §4.0, §4.1).
+// Indicator 3, intergenerational chains and their continuation (docs/spec/indicators.md §chains).
 #include "famgraph/indicators/chains.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Indicators 4c (GIF with its matched permutation test) and 4d (FIR) (DESIGN.md §4.1).
+// Indicators 4c (GIF with its matched permutation test) and 4d (FIR) (docs/spec/indicators.md §gif, §fir).
 #include "famgraph/indicators/familiality.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Indicator 6, multi-agency overlap (DESIGN.md §4.0, §4.1).
+// Indicator 6, multi-agency overlap (docs/spec/indicators.md §agency_overlap).
 #include "famgraph/indicators/overlap.hpp"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
-// Indicators 4a (familial recurrence risk λ_R) and 4b (repeat incidents) (DESIGN.md §4.0, §4.1).
+// Indicators 4a (familial recurrence risk λ_R) and 4b (repeat incidents) (docs/spec/indicators.md
+// §recurrence_risk, §repeat_incidents).
 #include "famgraph/indicators/recurrence.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Indicator 5, early signalling: could it have been seen earlier? (DESIGN.md §4.0, §4.1)
+// Indicator 5, early signalling: could it have been seen earlier? (docs/spec/indicators.md §early_signalling)
 #include "famgraph/indicators/signalling.hpp"
 
 #include <algorithm>

@@ -1,5 +1,5 @@
 // Indicators 1 (the victim → perpetrator pathway) and 2 (the relative-exposure transmission table)
-// (DESIGN.md §4.0, §4.1).
+// (docs/spec/indicators.md §victim_to_perpetrator, §relative_exposure).
 #include "famgraph/indicators/transmission.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Disclosure control (famgraph/disclosure.hpp, DESIGN.md §6, docs/disclosure.md).
+// Disclosure control (famgraph/disclosure.hpp, docs/spec/disclosure.md, docs/disclosure.md).
 //
 // The hand cases below are written as pattern strings, one character per number: 'P' primary,
 // 'S' secondary, '.' published. For a 2×2 table the order is a b c d | exposed unexposed outcome
@@ -149,7 +149,7 @@ TEST_CASE("disclosure 2x2: min_cell = 0 suppresses nothing", "[disclosure]") {
   CHECK_FALSE(fd::suppress(fd::Table2x2Counts{0, 1, 2, 3}, fd::Policy{0}).any());
 }
 
-TEST_CASE("disclosure 2x2: names of the suppressed list (JSON, DESIGN.md section 8)",
+TEST_CASE("disclosure 2x2: names of the suppressed list (JSON, docs/spec/interfaces.md §json)",
           "[disclosure]") {
   const auto s = fd::suppress(fd::Table2x2Counts{3, 4, 40, 50});
   const std::vector<std::string_view> expected = {

@@ -1,6 +1,6 @@
-// Indicators 4c (GIF with the matched permutation test) and 4d (FIR), DESIGN.md §4.1: exact values
-// derived by hand on small pedigrees, and pair loops over KinshipCalculator::kinship (the ancestor
-// walk, independent of the Colleau passes under test) on random and synthetic populations.
+// Indicators 4c (GIF with the matched permutation test) and 4d (FIR), docs/spec/indicators.md §gif, §fir:
+// exact values derived by hand on small pedigrees, and pair loops over KinshipCalculator::kinship (the
+// ancestor walk, independent of the Colleau passes under test) on random and synthetic populations.
 #include <catch2/catch.hpp>
 
 #include <algorithm>

@@ -1,4 +1,5 @@
-// FamilyGraph (DESIGN.md §3) and the named relations of §4.0 on a hand-made pedigree. Every
+// FamilyGraph (docs/spec/data_contract.md §family-graph) and the named relations of
+// docs/spec/common_rules.md §relations on a hand-made pedigree. Every
 // expected set below was worked out by hand from the drawing in the comment.
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
-// Kinship φ and inbreeding F (DESIGN.md §3): textbook values on hand-made pedigrees, and a
-// brute-force recursion (written here, independent of the library) on random pedigrees.
-// The classic values are dyadic rationals, so they are compared exactly.
+// Kinship φ and inbreeding F (docs/spec/data_contract.md §kinship): textbook values on hand-made pedigrees,
+// and a brute-force recursion (written here, independent of the library) on random pedigrees. The classic
+// values are dyadic rationals, so they are compared exactly.
 #include <catch2/catch.hpp>
 
 #include <algorithm>

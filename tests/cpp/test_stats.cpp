@@ -1,4 +1,4 @@
-// famgraph::stats (DESIGN.md §4.0, §5) against values derived by hand; the arithmetic is in the
+// famgraph::stats (docs/spec/statistics.md) against values derived by hand; the arithmetic is in the
 // comments. z = 1.959963984540054 throughout, z² = 3.8414588206941254. The comparison with
 // statsmodels, lifelines and numpy on random inputs is in tests/python/test_stats.py.
 #include <catch2/catch.hpp>
@@ -34,7 +34,7 @@ std::vector<st::TimeEvent> te(std::initializer_list<std::pair<double, int>> xs) 
 
 // ---------------------------------------------------------------- critical values
 
-TEST_CASE("stats: z for level 0.95 is exactly the constant of §4.0", "[stats][z]") {
+TEST_CASE("stats: z for level 0.95 is exactly the constant of the specification", "[stats][z]") {
   CHECK(st::z975 == 1.959963984540054);
   CHECK(st::z_for_level(0.95) == st::z975);
   // Boost's own quantile agrees to the last bit on this platform; allow 1 ulp elsewhere.
@@ -189,7 +189,8 @@ TEST_CASE("stats: Newcombe method 10 reproduces Newcombe (1998) Table II", "[sta
   CHECK(st::newcombe_difference(10, 10, 0, 20)->ci->upper == 1.0);
 }
 
-// ---------------------------------------------------------------- 2×2: every §4.0 rule
+// ---------------------------------------------------------------- 2×2: every rule of
+// docs/spec/common_rules.md §two-by-two-tables
 
 TEST_CASE("stats: 2x2 rule: an empty exposed group leaves its risk, RR, OR and RD undefined",
           "[stats][2x2]") {

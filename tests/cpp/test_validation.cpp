@@ -1,4 +1,5 @@
-// Validation of the input tables (DESIGN.md §2 and the date rules of §4.0): one case per rule,
+// Validation of the input tables (docs/spec/data_contract.md §validation and the date rules of
+// docs/spec/common_rules.md §dates): one case per rule,
 // each checking the rule code, file, line, column and value of the reported DataIssue.
 #include <catch2/catch.hpp>
 
@@ -186,7 +187,7 @@ TEST_CASE("validation: message of an unknown id in events", "[validation]") {
 }
 
 TEST_CASE("validation: message format persons.csv:17:mother_id exactly", "[validation]") {
-  // DESIGN contract example (also in data_error.hpp). The loader appends a hint about
+  // Data contract example (also in data_error.hpp). The loader appends a hint about
   // missing_parents="add" to this message — reported as a deviation.
   std::string p = persons_header;
   for (int id = 1; id <= 15; ++id) p += std::to_string(id) + ",U,,,,\n";  // lines 2..16

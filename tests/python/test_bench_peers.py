@@ -2,7 +2,7 @@
 inbreeding-calculator) give exactly famgraph's numbers on small synthetic populations, windows and a
 hand-made inbred pedigree; and the driver detects a disagreement.
 
-This is a correctness test: the peers are written from DESIGN.md §4 independently of famgraph, so
+This is a correctness test: the peers are written from docs/spec/indicators.md independently of famgraph, so
 agreement checks both sides. Populations are ~2,000 persons; the whole file takes seconds.
 """
 
@@ -210,8 +210,9 @@ def test_kinship_peers_on_an_inbred_pedigree() -> None:
 
 @pytest.mark.skipif(not HAVE["pednet"], reason="pednet not installed")
 def test_pednet_shared_placeholder_is_the_known_difference() -> None:
-    """Two children of one mother with unknown fathers: famgraph (DESIGN §4.0) half siblings φ = 1/8;
-    pednet gives both one placeholder father, so φ = 1/4 — the difference the driver records."""
+    """Two children of one mother with unknown fathers: famgraph half siblings φ = 1/8
+    (docs/spec/common_rules.md §relations); pednet gives both one placeholder father, so φ = 1/4 —
+    the difference the driver records."""
     df = pd.DataFrame(
         {
             "person_id": [1, 2, 3],

@@ -1,4 +1,4 @@
-"""Disclosure control (famgraph.disclosure, DESIGN.md §6, docs/disclosure.md).
+"""Disclosure control (famgraph.disclosure, docs/spec/disclosure.md, docs/disclosure.md).
 
 The hand cases are written as pattern strings, one character per number: ``P`` primary,
 ``S`` secondary, ``.`` published. For a 2×2 table the order is a b c d, exposed unexposed outcome

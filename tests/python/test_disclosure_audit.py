@@ -1,4 +1,4 @@
-"""Adversarial audit of the disclosure control of published indicators (issue #5, DESIGN.md §6).
+"""Adversarial audit of the disclosure control of published indicators (issue #5, docs/spec/disclosure.md).
 
 The attacker (tests/python/reference/sdc_attack.py) knows every exact linear relation among the
 underlying counts of a result — strata add up to the overall table, cells to margins, nested counts

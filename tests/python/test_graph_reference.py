@@ -5,7 +5,8 @@ single parents, unknown fathers (and mothers), persons of sex U acting as mother
 father of another, re-partnering (half-siblings), matings between relatives (sibs, half-sibs,
 cousins, uncle × niece, parent × child) so that inbreeding loops occur, and partnerships rows
 with and without children. Every graph answer is compared with ``reference.pedigree.Pedigree``,
-which is written straight from DESIGN.md §3 and §4.0 "Relations"; kinship is compared with the
+which is written straight from docs/spec/data_contract.md §family-graph and
+docs/spec/common_rules.md §relations; kinship is compared with the
 exact ``fractions.Fraction`` recursion.
 
 The runs are derandomised (fixed seed derived from the test) and use no example database, so CI
@@ -498,7 +499,7 @@ def test_added_founders_give_the_same_graph(case: Case, data: st.DataObject) -> 
 
 
 # ---------------------------------------------------------------------------------------------
-# hand-written corner cases of §4.0 "Relations" (expected sets written out, not computed)
+# hand-written corner cases of docs/spec/common_rules.md §relations (expected sets written out, not computed)
 # ---------------------------------------------------------------------------------------------
 def _graph(rows: list[tuple[int, str, int | None, int | None]], partnerships=()) -> fg.FamilyGraph:
     """rows: (person_id, sex, mother_id, father_id); birth years from the depth in the table order."""

@@ -118,8 +118,8 @@ def test_counts_match_reference_on_synthetic_populations(
 
 
 def _edge_dataset() -> fg.Dataset:
-    """Hand-made edge cases of §4.0: 29 February, 18th birthday on the window ends, exit on an
-    event date, single known parent, unknown father, no victim, no birth date, partial dates."""
+    """Hand-made edge cases of docs/spec/common_rules.md: 29 February, 18th birthday on the window ends, exit
+    on an event date, single known parent, unknown father, no victim, no birth date, partial dates."""
     persons = pd.DataFrame(
         {
             "person_id": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],

@@ -1,6 +1,7 @@
 """Self-test of the oracle for indicators 2, 4b, 5 and 6 (reference/indicators_reference2.py) on two
 tiny hand-made populations. Every expected value is derived by hand in the comments, from
-DESIGN.md §4.0 / §4.1 and the readings listed in the oracle's docstring — never from famgraph.
+docs/spec/common_rules.md / docs/spec/indicators.md and the readings listed in the oracle's docstring — never
+from famgraph.
 
 famgraph is used only to validate the hand-made tables and to return them in canonical form
 (``ds.persons`` etc.); the oracle must give the same answer on the raw and the canonical frames.
@@ -33,7 +34,7 @@ D = dt.date
 #   7 F 1990, 8 M 1996-02-29
 #
 # Partnerships: (5, 3), (3, 5) [duplicate, reversed], (12, 6).
-# Relations (§4.0) used below:
+# Relations (docs/spec/common_rules.md §relations) used below:
 #   parent:  3,4 -> {1,2}; 6 -> {1}; 7,8 -> {3,5}; 9 -> {4,10}; 11 -> {6}; others none
 #   partner: 1<->2 (common child), 3<->5, 4<->10 (common child 9), 6<->12
 #   full_sibling: 3<->4, 7<->8;  half_sibling: 6<->3, 6<->4 (one parent, 1, in common)
@@ -119,7 +120,7 @@ WINDOW_A = (D(2010, 1, 1), D(2014, 12, 31))
 #   5 F 1975 (exit 2012-06-30) -> 6 M 2005-05-05 (exit 2012-01-31), father unknown
 #   8 F 1990 ─┬─ 9 M 1985 -> 10 F 2008-01-01
 #   11 F 1980, 12 F 1992-02-29 (18th birthday 2010-02-28), 13 F 1950: no parents, no children
-# Nuclear families (§4.0):
+# Nuclear families (docs/spec/common_rules.md §nuclear-family):
 #   F12 = key {1,2}: members {1,2,3,4}; exit: 1 has none -> none
 #   F5  = key {5}:   members {5,6};     exit = max(2012-06-30, 2012-01-31) = 2012-06-30
 #   F2  = key {2}:   members {2,7};     exit = max(2011-06-30, 2011-12-31) = 2011-12-31

@@ -7,10 +7,10 @@ Newcombe's method 10 has no statsmodels function, so an independent implementati
 is written below (Wilson limits as the roots of the score quadratic, not the centre ± half-width
 form the library uses) and pinned to the paper's Table II.
 
-Where an established implementation and DESIGN.md §4.0 disagree, the test says so and checks that
-famgraph follows §4.0:
+Where an established implementation and docs/spec/common_rules.md §two-by-two-tables disagree, the
+test says so and checks that famgraph follows the specification:
 - statsmodels Table2x2(shift_zeros=True) replaces only the zero cells by 0.5 and does it for the
-  risk ratio too; §4.0 adds 0.5 to all four cells, for the odds ratio only.
+  risk ratio too; the specification adds 0.5 to all four cells, for the odds ratio only.
 - lifelines reports the log(-log) interval as [0, 0] once S = 0; famgraph leaves it undefined.
 """
 
@@ -266,13 +266,13 @@ def test_two_by_two_textbook_values() -> None:
 
 
 def test_zero_cell_correction_differs_from_statsmodels_default() -> None:
-    """§4.0 adds ½ to all four cells; statsmodels' default shift_zeros replaces only the zeros."""
+    """The spec adds ½ to all four cells; statsmodels' default shift_zeros replaces only the zeros."""
     r = fs.two_by_two(4, 0, 2, 6)
     assert r["or_corrected"] is True
     assert r["odds_ratio"]["estimate"] == pytest.approx(4.5 * 6.5 / (0.5 * 2.5))  # 23.4
     sm_default = Table2x2(np.array([[4, 0], [2, 6]]))
     assert sm_default.oddsratio == pytest.approx(4 * 6 / (0.5 * 2))  # 48: a different number
-    # ... and statsmodels shifts the risk ratio too (4/4.5)/(2/8); §4.0 keeps it raw: (4/4)/(2/8).
+    # ... and statsmodels shifts the risk ratio too (4/4.5)/(2/8); the spec keeps it raw: (4/4)/(2/8).
     assert sm_default.riskratio == pytest.approx((4 / 4.5) / (2 / 8))
     assert r["risk_ratio"]["estimate"] == pytest.approx(4.0)
 
@@ -339,7 +339,7 @@ def test_kaplan_meier_matches_lifelines(data: tuple[list[float], list[int]], lev
     positive = (km["survival"] > 0).to_numpy()
     np.testing.assert_allclose(km["lower"][positive], ci.iloc[:, 0][positive], rtol=1e-9, atol=1e-13)
     np.testing.assert_allclose(km["upper"][positive], ci.iloc[:, 1][positive], rtol=1e-9, atol=1e-13)
-    # S = 0: lifelines prints [0, 0]; §4.0's log(-log) interval does not exist there.
+    # S = 0: lifelines prints [0, 0]; the spec's log(-log) interval does not exist there.
     assert km["lower"][~positive].isna().all()
     assert km["variance"][~positive].isna().all()
     assert (ci.iloc[:, 0][~positive] == 0).all()

@@ -1,9 +1,9 @@
-"""The synthetic population generator (DESIGN.md §7): determinism, truth.json, realism, recording,
+"""The synthetic population generator (docs/spec/synthetic.md): determinism, truth.json, realism, recording,
 validation, bad input, atomic output and progress.
 
 The complete-data values in ``truth.json`` are checked against ``reference/indicators_reference.py``
-(written from DESIGN.md §4.0/§4.1, not from the C++) computed on the *output tables* of a run with
-full observation (every coverage = 1, the window spanning the whole simulation).
+(written from docs/spec/common_rules.md and docs/spec/indicators.md, not from the C++) computed on the *output
+tables* of a run with full observation (every coverage = 1, the window spanning the whole simulation).
 
 Realism checks run on one 200,000-person population per module (``big``); measured values are put
 in the assertion messages (run with ``-s`` to see them printed as well).
@@ -150,7 +150,7 @@ def big_women(big: fg.Dataset) -> pd.DataFrame:
 
 # ======================================================================================= the oracle
 class TestReferenceOracle:
-    """The reference pins the §4.0 rules on tiny hand-made tables (checked by hand)."""
+    """The reference pins the rules of docs/spec/common_rules.md on tiny hand-made tables."""
 
     @staticmethod
     def persons(rows: list[tuple[Any, ...]]) -> pd.DataFrame:

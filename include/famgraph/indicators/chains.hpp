@@ -1,5 +1,5 @@
 #pragma once
-// Indicator 3, intergenerational chains and their continuation (DESIGN.md §4.1).
+// Indicator 3, intergenerational chains and their continuation (docs/spec/indicators.md §chains).
 #include <array>
 #include <cstdint>
 #include <span>

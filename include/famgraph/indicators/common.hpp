@@ -1,5 +1,5 @@
 #pragma once
-// Rules shared by every indicator (DESIGN.md §4.0): the window, observation, childhood, roles, and
+// Rules shared by every indicator (docs/spec/common_rules.md): the window, observation, childhood, roles, and
 // the matching strata.
 //
 // Every count result carries `work`: the number of elementary steps the computation took (persons,

@@ -1,6 +1,6 @@
 #pragma once
-// Indicators 4c and 4d (DESIGN.md §4.1): the genealogical index of familiality (GIF, Hill 1980)
-// with its matched permutation test, and the familial incidence rate (FIR, Kerber 1995).
+// Indicators 4c and 4d (docs/spec/indicators.md §gif, §fir): the genealogical index of familiality (GIF, Hill
+// 1980) with its matched permutation test, and the familial incidence rate (FIR, Kerber 1995).
 //
 // Both are kinship-weighted sums computed without enumerating pairs: with A = 2Φ (kinship.hpp),
 // for the indicator vector x of a set S, Σ_{i≠j∈S} φ_ij = ½(xᵀAx − Σ_{i∈S} A_ii), A_ii = 1 + F_i,
@@ -38,7 +38,8 @@ struct GifOptions {
   int threads = 0;          ///< 0 = all available; results do not depend on this
 };
 
-/// The birth decade of persons without a birth date (their own stratum, DESIGN.md §4.0).
+/// The birth decade of persons without a birth date (their own stratum,
+/// docs/spec/common_rules.md §no-birth-date).
 inline constexpr int UNKNOWN_DECADE = std::numeric_limits<int>::min();
 
 /// A matching stratum: birth decade (⌊year/10⌋·10 of the imputed birth date) × sex.

@@ -1,5 +1,5 @@
 #pragma once
-// Indicator 6, multi-agency overlap (DESIGN.md §4.1).
+// Indicator 6, multi-agency overlap (docs/spec/indicators.md §agency_overlap).
 #include <cstdint>
 #include <map>
 #include <span>

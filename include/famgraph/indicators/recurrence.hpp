@@ -1,5 +1,5 @@
 #pragma once
-// Indicator 4a, familial recurrence risk λ_R (Risch 1990) (DESIGN.md §4.1).
+// Indicator 4a, familial recurrence risk λ_R (Risch 1990) (docs/spec/indicators.md §recurrence_risk).
 #include <cstdint>
 #include <span>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// Indicator 5, early signalling: could it have been seen earlier? (DESIGN.md §4.1)
+// Indicator 5, early signalling: could it have been seen earlier? (docs/spec/indicators.md §early_signalling)
 #include <map>
 #include <vector>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Indicator 1, the victim→perpetrator pathway (DESIGN.md §4.1).
+// Indicator 1, the victim→perpetrator pathway (docs/spec/indicators.md §victim_to_perpetrator).
 #include <array>
 #include <cstdint>
 #include <map>

@@ -1,5 +1,5 @@
 #pragma once
-// Reading the four input tables from CSV files (DESIGN.md §2).
+// Reading the four input tables from CSV files (docs/spec/data_contract.md §tables).
 #include <filesystem>
 #include <map>
 #include <optional>

@@ -1,6 +1,6 @@
 #pragma once
-// The four input tables as parsed but not yet validated rows (DESIGN.md §2). Every loader (CSV,
-// pandas/Parquet through the Python bindings, the synthetic generator) fills these, and
+// The four input tables as parsed but not yet validated rows (docs/spec/data_contract.md §tables). Every
+// loader (CSV, pandas/Parquet through the Python bindings, the synthetic generator) fills these, and
 // `build_dataset` validates them into a Dataset. Each row remembers where it came from.
 #include <cstdint>
 #include <limits>

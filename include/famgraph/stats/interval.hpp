@@ -1,7 +1,7 @@
 #pragma once
 // Confidence intervals and normal critical values shared by every famgraph::stats header.
 //
-// Conventions of famgraph::stats (DESIGN.md §4.0, §5):
+// Conventions of famgraph::stats (docs/spec/statistics.md):
 //  * An undefined result is std::nullopt — never NaN and never a sentinel value. The Python
 //    bindings turn it into None (scalars) or NaN (DataFrame columns).
 //  * `level` is the two-sided confidence level, 0 < level < 1; anything else throws
@@ -13,8 +13,9 @@
 
 namespace famgraph::stats {
 
-/// Φ⁻¹(0.975), the two-sided 95% normal critical value. DESIGN.md §4.0 pins this literal (not 1.96)
-/// so that every 95% interval in every output is reproducible to the last printed digit.
+/// Φ⁻¹(0.975), the two-sided 95% normal critical value. docs/spec/common_rules.md §two-by-two-tables pins
+/// this literal (not 1.96) so that every 95% interval in every output is reproducible to the last printed
+/// digit.
 inline constexpr double z975 = 1.959963984540054;
 
 /// A closed interval [lower, upper] with lower <= upper.
@@ -32,7 +33,7 @@ inline void check_level(double level) {
 }
 
 /// The two-sided normal critical value z = Φ⁻¹(1 − α/2) for confidence `level` = 1 − α.
-/// Level 0.95 returns the §4.0 constant bit for bit; Boost's quantile gives the same double on
+/// Level 0.95 returns the specified constant bit for bit; Boost's quantile gives the same double on
 /// x86-64 (tested), but the contract must not depend on the platform's long-double precision.
 inline double z_for_level(double level) {
   check_level(level);

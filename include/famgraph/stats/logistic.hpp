@@ -3,7 +3,7 @@
 // on the log-likelihood, which for the canonical logit link is the same thing), on Eigen; each
 // step is a weighted least-squares solve by column-pivoted QR.
 // Standard errors come from the inverse Fisher information at the estimate; intervals are Wald
-// intervals. Used by `adjusted_association` (DESIGN.md §4.1 item 7).
+// intervals. Used by `adjusted_association` (docs/spec/indicators.md §adjusted_association).
 //
 // Failure is loud: a rank-deficient design throws RankDeficientError before iterating, and a fit
 // that does not converge — in practice complete or quasi-complete separation, where the maximum

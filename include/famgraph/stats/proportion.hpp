@@ -1,7 +1,7 @@
 #pragma once
 // Confidence intervals for a binomial proportion k/n: Wilson score and Clopper–Pearson exact.
-// DESIGN.md §4.0 gives every share a Wilson interval; Clopper–Pearson is offered for users who
-// want guaranteed (conservative) coverage.
+// docs/spec/common_rules.md §intervals gives every share a Wilson interval; Clopper–Pearson is offered for
+// users who want guaranteed (conservative) coverage.
 #include <algorithm>
 #include <boost/math/distributions/beta.hpp>
 #include <cmath>

@@ -1,7 +1,7 @@
 #pragma once
 // Sample quantiles by linear interpolation between order statistics at position (n − 1)·q —
-// Hyndman & Fan type 7, numpy.quantile's default (DESIGN.md §4.0). The interpolation is written as
-// numpy writes it, so results agree with numpy to the last bit, not merely to rounding.
+// Hyndman & Fan type 7, numpy.quantile's default (docs/spec/common_rules.md §intervals). The interpolation is
+// written as numpy writes it, so results agree with numpy to the last bit, not merely to rounding.
 #include <algorithm>
 #include <cmath>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// Umbrella header for famgraph::stats (DESIGN.md §4.0, §5): deterministic; header-only except the
+// Umbrella header for famgraph::stats (docs/spec/statistics.md): deterministic; header-only except the
 // conditional logistic and Cox fits (src/stats/), which use oneTBB but give the same numbers for any
 // number of threads.
 // Undefined results are std::nullopt throughout (see interval.hpp).

@@ -1,6 +1,7 @@
 #pragma once
 // Kaplan–Meier estimation with Greenwood variance and the log(−log) interval, and the two-group
-// log-rank test (DESIGN.md §4.0; used by indicator 1 with time in days since the 18th birthday).
+// log-rank test (docs/spec/common_rules.md §intervals; used by indicator 1 with time in days since the 18th
+// birthday).
 //
 // Ties: at a time where both events and censorings occur, the events are processed first, so the
 // persons censored at t are still at risk for the events at t (the usual convention, also that of

@@ -1,10 +1,10 @@
 #pragma once
-// The 2×2 exposure × outcome table of DESIGN.md §4.0: risks, risk ratio (Katz), odds ratio
-// (Woolf, Haldane–Anscombe on zero cells), risk difference (Newcombe's hybrid score interval).
+// The 2×2 exposure × outcome table of docs/spec/common_rules.md §two-by-two-tables: risks, risk ratio (Katz),
+// odds ratio (Woolf, Haldane–Anscombe on zero cells), risk difference (Newcombe's hybrid score interval).
 //
 // Every zero-cell rule below is the contract's, not a library default; in particular
 // statsmodels' Table2x2(shift_zeros=True) replaces only the zero cells by 0.5 and does so for the
-// risk ratio too, whereas §4.0 adds 0.5 to all four cells and only for the odds ratio.
+// risk ratio too, whereas the specification adds 0.5 to all four cells and only for the odds ratio.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -32,7 +32,7 @@ struct Estimate {
   std::optional<Interval> ci;
 };
 
-/// Everything §4.0 reports for one 2×2 table. A nullopt member is "undefined" (JSON null).
+/// Everything the specification reports for one 2×2 table. A nullopt member is "undefined" (JSON null).
 struct TwoByTwoResult {
   Table2x2 table;
   double level = 0.95;  ///< confidence level of every interval below
@@ -80,7 +80,8 @@ inline std::optional<Estimate> newcombe_difference(std::uint64_t k1, std::uint64
   return Estimate{diff, Interval{std::max(lower, -1.0), std::min(upper, 1.0)}};
 }
 
-/// Analyses a 2×2 table as DESIGN.md §4.0 prescribes (see TwoByTwoResult for every rule).
+/// Analyses a 2×2 table as docs/spec/common_rules.md §two-by-two-tables prescribes (see TwoByTwoResult for
+/// every rule).
 /// Throws std::invalid_argument on a level outside (0, 1).
 inline TwoByTwoResult analyse(const Table2x2& t, double level = 0.95) {
   TwoByTwoResult r;

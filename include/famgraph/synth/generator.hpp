@@ -1,5 +1,5 @@
 #pragma once
-// The synthetic population generator (DESIGN.md §7): independent family lineages simulated from
+// The synthetic population generator (docs/spec/synthetic.md): independent family lineages simulated from
 // counter-based random streams keyed by (seed, lineage, purpose), so the output is byte-identical
 // for the same seed and parameters whatever the thread count or chunking.
 #include <array>
@@ -17,7 +17,8 @@ namespace famgraph::synth {
 /// Complete-data values computed inside the generator from its own simulation state: every
 /// incident, no coverage loss, the window spanning the whole simulation, recorded parent links.
 struct Truth {
-  /// Victim→perpetrator 2×2 (exposure roles victim, witness): a, b, c, d as in DESIGN.md §4.0.
+  /// Victim→perpetrator 2×2 (exposure roles victim, witness): a, b, c, d as in
+  /// docs/spec/common_rules.md §two-by-two-tables.
   std::uint64_t vp_a = 0, vp_b = 0, vp_c = 0, vp_d = 0;
   /// Persons whose longest incoming intergenerational chain has ≥ 1, ≥ 2, ≥ 3 links.
   std::uint64_t chains_ge1 = 0, chains_ge2 = 0, chains_ge3 = 0;

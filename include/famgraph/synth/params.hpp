@@ -1,5 +1,5 @@
 #pragma once
-// Parameters of the synthetic population model (DESIGN.md §7), each with its default, allowed
+// Parameters of the synthetic population model (docs/spec/synthetic.md), each with its default, allowed
 // range and the figure it is based on (docs/synthetic.md cites the sources).
 #include <cstdint>
 #include <map>

@@ -80,8 +80,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "indicators",
         help="compute every indicator (disclosure-controlled) and write one JSON document",
-        description="Compute every published indicator of DESIGN.md §4 with disclosure control and write "
-        "them as one JSON document (layout: docs/indicators_json.md).",
+        description="Compute every published indicator of docs/spec/indicators.md with disclosure control "
+        "and write them as one JSON document (layout: docs/indicators_json.md).",
     )
     add_dataset_arguments(p)
     p.add_argument(

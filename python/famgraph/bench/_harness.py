@@ -72,8 +72,9 @@ TOOL_LABELS = {
 }
 KNOWN_DIFFERENCES = {
     "pednet": "pednet gives all children of a parent whose other parent is unknown one shared "
-    "placeholder parent, so they become full siblings (φ = 1/4); famgraph and DESIGN.md §4.0 treat "
-    "each unknown parent as a distinct founder (half siblings, φ = 1/8).",
+    "placeholder parent, so they become full siblings (φ = 1/4); famgraph and "
+    "docs/spec/common_rules.md §relations treat each unknown parent as a distinct founder (half "
+    "siblings, φ = 1/8).",
 }
 
 

@@ -10,7 +10,7 @@ What is read:
   parent roles are decided by the link, not by the recorded sex); the first ``MARR`` and ``DIV``
   dates give a partnership's start and end. A family with both ``HUSB`` and ``WIFE`` is a
   partnership when it has a ``MARR`` or ``DIV`` event or no children (co-parents are partners in
-  famgraph anyway, DESIGN.md §4.0).
+  famgraph anyway, docs/spec/common_rules.md §relations).
 - A child linked to a family by ``CHIL`` or by ``FAMC`` (either is enough) gets its parents, unless
   ``FAMC.PEDI`` says ``adopted``, ``foster`` or ``sealed``: famgraph's parent links are biological
   (kinship), so these links are not used (counted as ``non_birth_links``). A child of several

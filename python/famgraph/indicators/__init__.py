@@ -1,4 +1,4 @@
-"""Published indicators of transmission and recurrence (DESIGN.md §4), mirroring
+"""Published indicators of transmission and recurrence (docs/spec/indicators.md), mirroring
 ``famgraph::indicators``.
 
 Every function takes a :class:`famgraph.Dataset` and keyword options (window, roles, relations,

@@ -1,4 +1,4 @@
-"""Validation of the options every indicator shares (DESIGN.md §4.0): one clear error per bad
+"""Validation of the options every indicator shares (docs/spec/common_rules.md): one clear error per bad
 option, naming the option, the value and what is allowed."""
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from ..disclosure import FLAG_SUFFIX
 
 __all__ = ["Result", "frame_records"]
 
-#: Tables whose rows are 2×2 tables, written in the JSON layout of DESIGN.md §8.
+#: Tables whose rows are 2×2 tables, written in the JSON layout of docs/spec/interfaces.md §json.
 _TWO_BY_TWO = ("a", "b", "c", "d")
 
 
@@ -42,7 +42,8 @@ def _plain(v: Any) -> Any:
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of a published frame as dicts; each row lists its suppressed columns.
 
-    A 2×2 row is written as DESIGN.md §8 prescribes: ``{"exposed": {"outcome": a, "no_outcome": b},
+    A 2×2 row is written as docs/spec/interfaces.md §json prescribes: ``{"exposed": {"outcome": a,
+    "no_outcome": b},
     "unexposed": {...}, "margins": {...}, "suppressed": [...]}`` plus its key columns and estimates.
     """
     flags = [c for c in frame.columns if str(c).endswith(FLAG_SUFFIX)]
@@ -95,7 +96,7 @@ class Result:
     Attributes
     ----------
     name
-        The indicator's name (DESIGN.md §8), e.g. ``"victim_to_perpetrator"``.
+        The indicator's name (docs/spec/interfaces.md §names), e.g. ``"victim_to_perpetrator"``.
     tables
         Every published table; the main one is ``"table"``. Suppressed values are NaN with a
         ``<column>_suppressed`` flag column; ``attrs`` carries ``min_cell`` and the stamp.

@@ -1,4 +1,4 @@
-"""Published tables: statistics on exact counts, then disclosure control (DESIGN.md §4.0, §6).
+"""Published tables: statistics on exact counts, then disclosure control (docs/spec/disclosure.md).
 
 Tables that are linked by addition (strata that sum to an overall table; cumulative counts that
 nest) are protected *jointly*, so that no suppressed count can be recovered by subtracting

@@ -44,9 +44,9 @@ def chains(
     ``.table`` has one row per ``measure``: ``links`` (number of links), ``chain_ge1``,
     ``chain_ge2``, ``chain_ge3`` (persons whose longest incoming chain has at least that many
     links); ``.tables["continuation"]`` is the 2×2 table of continuation. Counts carry no
-    confidence interval (DESIGN.md §4.0). ``disclosure="cell_key"`` perturbs the number of links,
-    the persons whose longest chain has exactly 1, exactly 2 and at least 3 links (the published
-    ≥ 1 and ≥ 2 are their sums) and the continuation cells (docs/disclosure.md, "Using it").
+    confidence interval (docs/spec/common_rules.md §intervals). ``disclosure="cell_key"`` perturbs the number
+    of links, the persons whose longest chain has exactly 1, exactly 2 and at least 3 links (the published ≥ 1
+    and ≥ 2 are their sums) and the continuation cells (docs/disclosure.md, "Using it").
 
     Example
     -------

@@ -2,8 +2,8 @@
 
 The feature table is person-level data for the user's own models inside the secure environment:
 it carries ``person_id`` and is never published as such. The library computes population
-indicators and does not score individual families (DESIGN.md §6); any model built on these
-features is research-only.
+indicators and does not score individual families (docs/spec/disclosure.md §population-indicators-only); any
+model built on these features is research-only.
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ def feature_table(ds: Dataset, *, window: WindowLike = None) -> pd.DataFrame:
     out["pathway_outcome"] = outc
     frame = pd.DataFrame(out)
     frame.attrs["window"] = [ws, we]
-    frame.attrs["note"] = "person-level data: research-only, not for publication (DESIGN.md §6)"
+    frame.attrs["note"] = "person-level data: research-only, not for publication (docs/spec/disclosure.md)"
     return frame
 
 

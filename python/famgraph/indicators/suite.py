@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = ["NAMES", "SCHEMA_VERSION", "suite", "to_json"]
 
-#: Published indicators in the order of DESIGN.md §8 (feature_table is person-level: never in the
-#: suite, nor in the JSON).
+#: Published indicators in the order of docs/spec/interfaces.md §names (feature_table is person-level: never
+#: in the suite, nor in the JSON).
 NAMES: tuple[str, ...] = (
     "victim_to_perpetrator",
     "relative_exposure",
@@ -119,7 +119,7 @@ def to_json(results: Mapping[str, Result], *, dataset: Mapping[str, Any] | None 
 
     Top-level keys: ``famgraph_version``, ``schema_version``, ``parameters`` (those shared by all
     results: window, min_cell, level), ``disclosure_control``, optionally ``dataset`` (descriptive
-    counts), then one key per indicator in the order of DESIGN.md §8.
+    counts), then one key per indicator in the order of docs/spec/interfaces.md §names.
     """
     if not results:
         raise ValueError("to_json needs at least one result")

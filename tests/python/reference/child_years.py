@@ -1,5 +1,5 @@
 """Child-year (person-period) expansion of a population, written from the generator's *model*
-(docs/synthetic.md, "Child maltreatment") and DESIGN.md §4.0 — not from its C++.
+(docs/synthetic.md, "Child maltreatment") and docs/spec/common_rules.md §age-and-childhood — not from its C++.
 
 It works only on the four output tables (pandas, as returned by ``ds.persons`` etc.); nothing here
 imports famgraph. It is the test-side half of the coverage study of the planted transmission odds
@@ -8,7 +8,7 @@ ratio (docs/statistics.md, "Coverage study of the planted odds ratio").
 Definitions (each one line below, checkable by eye):
 
 * *birthday k*: the same month and day k years after birth, 29 February → 28 February in a common
-  year (§4.0); *childhood*: a date before the 18th birthday.
+  year (docs/spec/common_rules.md §age-and-childhood); *childhood*: a date before the 18th birthday.
 * *child-year (p, y)*, y = 0…17: the days from the y-th birthday ``start`` to the day before the
   (y+1)-th ``end``; it is *at risk* iff ``start`` ≥ the simulation start and ``end`` ≤ min(exit,
   simulation end) — the whole year lies inside the simulation and the person's life (exit is

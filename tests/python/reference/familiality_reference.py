@@ -1,9 +1,11 @@
-"""A deliberately naive oracle for indicators 4c (GIF) and 4d (FIR), written from DESIGN.md §4.1.
+"""A deliberately naive oracle for indicators 4c (GIF) and 4d (FIR).
+
+Written from docs/spec/indicators.md §gif and §fir.
 
 Nothing here uses famgraph or the A = TDTᵀ algebra of the library: kinship is the textbook
 recursion in exact fractions (``reference.pedigree.Pedigree.kinship``), sums are explicit loops
-over pairs of persons, and the rules of §4.0 (observed, in-window event rows, partial dates) come
-from ``reference.indicators_reference``. It is slow and meant for populations of a few thousand.
+over pairs of persons, and the rules of docs/spec/common_rules.md (observed, in-window event rows, partial
+dates) come from ``reference.indicators_reference``. It is slow and meant for populations of a few thousand.
 
 Definitions implemented
 -----------------------

@@ -1,15 +1,17 @@
-"""A deliberately simple oracle for indicators 1, 3 and 4a, written from DESIGN.md §4.0 / §4.1.
+"""A deliberately simple oracle for indicators 1, 3 and 4a.
+
+Written from docs/spec/common_rules.md and docs/spec/indicators.md.
 
 Nothing here imports famgraph or mirrors its C++: plain dicts, sets and ``datetime.date``, one rule
-per line, so each can be checked by eye against the design text. It is slow (pure Python loops)
+per line, so each can be checked by eye against the specification. It is slow (pure Python loops)
 and meant for test populations of up to some tens of thousands of persons.
 
-Every function takes the four tables as pandas DataFrames with the column names of DESIGN.md §2
-(as returned by ``ds.persons``, ``ds.partnerships``, ``ds.events``, ``ds.contacts``; the tables
-that an indicator does not use may be ``None``) and the window ``(ws, we)`` as ``datetime.date``,
-both ends inclusive.
+Every function takes the four tables as pandas DataFrames with the column names of docs/spec/data_contract.md
+§tables (as returned by ``ds.persons``, ``ds.partnerships``, ``ds.events``, ``ds.contacts``; the tables that
+an indicator does not use may be ``None``) and the window ``(ws, we)`` as ``datetime.date``, both ends
+inclusive.
 
-Rules implemented (§4.0):
+Rules implemented (docs/spec/common_rules.md):
 
 * dates are ``YYYY-MM-DD``, ``YYYY-MM`` (the 15th) or ``YYYY`` (1 July); empty = missing;
 * 18th birthday = same month and day 18 years later, 29 February → 28 February;
@@ -206,7 +208,8 @@ def victim_to_perpetrator(
     window: tuple[Date, Date],
     exposure_roles: Iterable[str] = EXPOSURE_ROLES,
 ) -> dict[str, dict[str, int]]:
-    """§4.1 item 1: the 2×2 of childhood exposure vs adult perpetration over the eligible.
+    """docs/spec/indicators.md §victim_to_perpetrator: the 2×2 of childhood exposure vs adult perpetration
+    over the eligible.
 
     Eligible: birth known and ws < 18th birthday ≤ min(we, exit). Exposed: an in-window row with a
     role in ``exposure_roles`` dated in childhood. Outcome: an in-window perpetrator row as adult.
@@ -244,9 +247,9 @@ def victim_to_perpetrator_classes(
 
 # --------------------------------------------------------------------------- 3. chains
 def links(persons: Any, events: Any, window: tuple[Date, Date]) -> set[tuple[PersonId, PersonId]]:
-    """§4.1 item 3: pairs (p, c) where, in one incident, p is perpetrator and c victim, p is c's
-    recorded mother or father, c's birth is known, both rows are in the window and the victim row
-    is dated in c's childhood (any incident kind)."""
+    """docs/spec/indicators.md §chains: pairs (p, c) where, in one incident, p is perpetrator and c victim, p
+    is c's recorded mother or father, c's birth is known, both rows are in the window and the victim row is
+    dated in c's childhood (any incident kind)."""
     ws, we = window
     P = Persons(persons) if not isinstance(persons, Persons) else persons
     by_incident: dict[Any, list[EventRow]] = defaultdict(list)
@@ -296,7 +299,7 @@ def chain_lengths(link_set: set[tuple[PersonId, PersonId]]) -> dict[PersonId, in
 def chains(
     persons: Any, partnerships: Any, events: Any, contacts: Any, window: tuple[Date, Date]
 ) -> dict[str, Any]:
-    """§4.1 item 3: persons whose longest incoming chain has ≥ 1, ≥ 2, ≥ 3 links, and the
+    """docs/spec/indicators.md §chains: persons whose longest incoming chain has ≥ 1, ≥ 2, ≥ 3 links, and the
     continuation 2×2 (exposed = victim of a link, outcome = perpetrator of a link) over persons
     with a known birth whose childhood overlaps the window and who have a recorded child observed
     in that child's childhood."""
@@ -353,7 +356,8 @@ def _continuation_classes(
 
 # --------------------------------------------------------------------------- 4a. λ_R
 def relatives(P: Persons, p: PersonId, relation: str) -> set[PersonId]:
-    """parent / full_sibling / half_sibling of p by §4.0 (self excluded, each once)."""
+    """parent / full_sibling / half_sibling of p by docs/spec/common_rules.md §relations (self excluded, each
+    once)."""
     if relation == "parent":
         return P.parents(p)
     mine = P.parents(p)
@@ -376,7 +380,8 @@ def recurrence_risk(
     relation: str,
     case_roles: Iterable[str] = CASE_ROLES,
 ) -> dict[str, Any]:
-    """§4.1 item 4a (point estimate): K, K_R and λ_R = K_R / K over observed persons only.
+    """docs/spec/indicators.md §recurrence_risk (point estimate): K, K_R and λ_R = K_R / K over observed
+    persons only.
 
     K = #observed cases / #observed; K_R = Σ over observed case probands of #(observed relatives
     that are cases) / Σ over observed case probands of #(observed relatives); ordered pairs.

@@ -1,14 +1,16 @@
-"""A deliberately simple oracle for indicators 2, 4b, 5 and 6, written from DESIGN.md §4.0 / §4.1.
+"""A deliberately simple oracle for indicators 2, 4b, 5 and 6.
+
+Written from docs/spec/common_rules.md and docs/spec/indicators.md.
 
 Companion of ``indicators_reference.py`` (items 1, 3, 4a), in the same style: nothing here imports
 famgraph or mirrors its C++; plain dicts, sets and ``datetime.date``, one rule per line. The date
 helpers and the ``Persons`` table come from ``indicators_reference``, the named relations from
 ``pedigree.Pedigree`` (both reused unchanged). It is slow and meant for small test populations.
 
-Every function takes the four tables as pandas DataFrames with the column names of DESIGN.md §2
-(as returned by ``ds.persons``, ``ds.partnerships``, ``ds.events``, ``ds.contacts``; a table a
-function does not need may be ``None``) and the window ``(ws, we)`` as ``datetime.date``, both ends
-inclusive (``None``: first to last event date over all rows).
+Every function takes the four tables as pandas DataFrames with the column names of docs/spec/data_contract.md
+§tables (as returned by ``ds.persons``, ``ds.partnerships``, ``ds.events``, ``ds.contacts``; a table a
+function does not need may be ``None``) and the window ``(ws, we)`` as ``datetime.date``, both ends inclusive
+(``None``: first to last event date over all rows).
 
 Functions and output shapes
 ---------------------------
@@ -27,7 +29,7 @@ Functions and output shapes
           "jaccard": {(org1, org2): (both, either)} with org1 < org2, "known_1plus": int,
           "known_2plus": int}``
 
-Rules implemented (§4.0), beyond those listed in ``indicators_reference``:
+Rules implemented (docs/spec/common_rules.md), beyond those listed in ``indicators_reference``:
 
 * relations exactly as ``pedigree.Pedigree`` builds them from the recorded ``mother_id`` /
   ``father_id`` (and partnerships for ``partner``), self excluded, each relative once;
@@ -42,7 +44,8 @@ General
 G1. *Organisations* (5, 6) are the distinct non-missing ``source`` values of all event rows (any
     date, also outside the window) and all contacts (any date). Not: only sources of in-window rows.
 G2. ``incident_id`` values are compared as given (no normalisation); the persons/events tables are
-    assumed valid (§2 validation: events inside the lifetime, parents exist, contact start present).
+    assumed valid (docs/spec/data_contract.md §validation: events inside the lifetime, parents exist, contact
+    start present).
 
 2. relative_exposure
 
@@ -153,7 +156,7 @@ def _source(value: Any) -> str | None:
 
 
 def _window(events: Any, window: tuple[Date, Date] | None) -> tuple[Date, Date]:
-    """The given window, or first to last event date over all rows (§4.0 default)."""
+    """The given window, or first to last event date over all rows (docs/spec/common_rules.md §window)."""
     if window is None:
         dates = [r.date for r in event_rows(events) if r.date is not None]
         if not dates:
@@ -189,8 +192,8 @@ def organisations(events: Any, contacts: Any) -> set[str]:
 
 
 def nuclear_families(P: Persons) -> dict[FamilyKey, set[PersonId]]:
-    """§4.0 nuclear families: key = frozenset of the recorded parents of a child (one or two
-    persons, unordered); members = those parents and every child with exactly that parent set."""
+    """docs/spec/common_rules.md §nuclear-family: key = frozenset of the recorded parents of a child (one or
+    two persons, unordered); members = those parents and every child with exactly that parent set."""
     families: dict[FamilyKey, set[PersonId]] = {}
     for c in P.ids:
         key = frozenset(P.parents(c))
@@ -227,10 +230,12 @@ def relative_exposure(
     role_a: str,
     role_b: str,
 ) -> dict[str, int]:
-    """§4.1 item 2: one 2×2 for (relation, role_a, role_b) over the observed probands.
+    """docs/spec/indicators.md §relative_exposure: one 2×2 for (relation, role_a, role_b) over the observed
+    probands.
 
     Exposed: some relative by ``relation`` has an in-window row with role ``role_a``. Outcome: the
-    proband has an in-window row with role ``role_b``. a/b/c/d as in §4.0.
+    proband has an in-window row with role ``role_b``. a/b/c/d as in
+    docs/spec/common_rules.md §two-by-two-tables.
     """
     exposed, outcome = relative_exposure_classes(
         persons, partnerships, events, contacts, window, relation, role_a, role_b
@@ -296,9 +301,9 @@ def repeat_incidents(
     window: tuple[Date, Date] | None,
     T: int = 365,
 ) -> dict[str, dict[str, int]]:
-    """§4.1 item 4(b): persons (and nuclear families) whose first in-window row at t0 can be followed
-    for T days (t0 + T ≤ min(we, exit)), and among them those with a second distinct incident_id
-    dated in [t0, t0 + T]."""
+    """docs/spec/indicators.md §repeat_incidents: persons (and nuclear families) whose first in-window row at
+    t0 can be followed for T days (t0 + T ≤ min(we, exit)), and among them those with a second distinct
+    incident_id dated in [t0, t0 + T]."""
     if T < 0:
         raise ValueError("T must be >= 0")
     ws, we = _window(events, window)
@@ -340,8 +345,9 @@ def early_signalling(
     window: tuple[Date, Date] | None,
     years: tuple[int, ...] = YEARS,
 ) -> dict[Any, Any]:
-    """§4.1 item 5: first incidents preceded by a contact starting in [t0 − 365·N, t0 − 1], overall,
-    for minors (contacts of the person or a recorded parent) and per organisation; lead times."""
+    """docs/spec/indicators.md §early_signalling: first incidents preceded by a contact starting in
+    [t0 − 365·N, t0 − 1], overall, for minors (contacts of the person or a recorded parent) and per
+    organisation; lead times."""
     ws, we = _window(events, window)
     P = Persons(persons)
     t0 = first_incidents(events, ws, we)
@@ -441,8 +447,8 @@ def agency_overlap(
     contacts: Any,
     window: tuple[Date, Date] | None,
 ) -> dict[str, dict[str, Any]]:
-    """§4.1 item 6: which organisations know each person / nuclear family (exact combinations),
-    pairwise Jaccard counts, and how many are known to ≥ 1 and ≥ 2 organisations."""
+    """docs/spec/indicators.md §agency_overlap: which organisations know each person / nuclear family (exact
+    combinations), pairwise Jaccard counts, and how many are known to ≥ 1 and ≥ 2 organisations."""
     ws, we = _window(events, window)
     P = Persons(persons)
     orgs = organisations(events, contacts)

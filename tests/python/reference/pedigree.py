@@ -1,4 +1,6 @@
-"""A deliberately naive pedigree oracle written straight from DESIGN.md §3 and §4.0 "Relations".
+"""A deliberately naive pedigree oracle.
+
+Written straight from docs/spec/data_contract.md §family-graph and docs/spec/common_rules.md §relations.
 
 Everything here is plain dicts and sets (no famgraph, no numpy) so it can be read and checked by
 eye. It is far too slow for real data and is meant only for small random pedigrees in tests.
@@ -7,7 +9,7 @@ Conventions
 -----------
 * Persons are addressed by their external ``person_id`` (any hashable, ints in the tests).
 * ``mother`` / ``father`` map a person to the recorded parent id or ``None`` (unknown). The
-  column decides the role, whatever the parent's recorded sex (§4.0).
+  column decides the role, whatever the parent's recorded sex (docs/spec/common_rules.md §relations).
 * ``partnerships`` is an iterable of ``(person_a, person_b)`` pairs (dates are ignored by the
   ``partner`` relation).
 """

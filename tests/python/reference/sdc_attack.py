@@ -1,4 +1,4 @@
-"""A linear-programming attacker for auditing famgraph's disclosure control (DESIGN.md §6).
+"""A linear-programming attacker for auditing famgraph's disclosure control (docs/spec/disclosure.md).
 
 The attacker sees a published result (``NaN`` + flag where suppressed) and knows every exact linear
 relation among the underlying counts that follows from the definitions: strata add up to the

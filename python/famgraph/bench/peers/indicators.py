@@ -1,4 +1,4 @@
-"""Indicator counts of DESIGN.md §4.1 in pandas (networkx for the chain lengths), from the text.
+"""Indicator counts of docs/spec/indicators.md in pandas (networkx for the chain lengths), from the text.
 
 Each function takes :class:`peers.tables.Tables` and an optional window ``(ws, we)`` in day
 numbers (default: first to last event date) and returns a flat ``dict`` of counts whose keys the

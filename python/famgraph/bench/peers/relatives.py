@@ -1,4 +1,6 @@
-"""Relatives and graph structure the way a researcher would compute them (DESIGN.md §4.0 relations).
+"""Relatives and graph structure the way a researcher would compute them.
+
+Definitions: docs/spec/common_rules.md §relations.
 
 * full sibling: both parents known for both and the same two persons;
 * half sibling: exactly one recorded parent in common;

@@ -1,4 +1,4 @@
-"""Reading the four tables with pandas, and the date rules of DESIGN.md §4.0.
+"""Reading the four tables with pandas, and the date rules of docs/spec/common_rules.md §dates.
 
 Dates become float day numbers since 1970-01-01 (NaN = missing), so every rule is a vectorised
 comparison: ``YYYY-MM-DD`` is that day, ``YYYY-MM`` the 15th, ``YYYY`` 1 July; the 18th birthday is
