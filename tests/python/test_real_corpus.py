@@ -207,12 +207,16 @@ def test_manifest_lists_every_file_with_source_and_licence() -> None:
 @needs_corpus
 def test_the_corpus_folder_holds_exactly_the_manifest_files() -> None:
     folder = _data()
-    files = sorted(str(p.relative_to(folder)) for p in folder.glob("*/*") if p.parent.name in ("gedcom", "ped"))
+    files = sorted(
+        str(p.relative_to(folder)) for p in folder.glob("*/*") if p.parent.name in ("gedcom", "ped")
+    )
     assert files == sorted(e["file"] for e in ENTRIES)
     for e in ENTRIES:
         data = (folder / e["file"]).read_bytes()
         assert len(data) == e["bytes"], e["file"]
-        assert hashlib.sha256(data).hexdigest() == e["sha256"], f"{e['file']}: not the bytes the manifest pins"
+        assert hashlib.sha256(data).hexdigest() == e["sha256"], (
+            f"{e['file']}: not the bytes the manifest pins"
+        )
 
 
 def test_loads_with_quarantine_keeping_the_persons(loaded: tuple[dict[str, Any], ImportResult]) -> None:
