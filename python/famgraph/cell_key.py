@@ -385,6 +385,21 @@ class CellKey:
     def digest(self) -> bytes | None:
         return self._digest
 
+    @property
+    def fingerprint(self) -> str:
+        """A public fingerprint of the secret: the first 16 bytes of HMAC-SHA256(secret,
+        ``"famgraph/cell-key/fingerprint/v1"``) in hex. Two runs with the same secret give the same
+        fingerprint; it reveals nothing of the secret (HMAC is a pseudo-random function), so the
+        JSON may carry it to tell whether a saved result was perturbed under this secret.
+
+        Example
+        -------
+        >>> a = CellKey(b"0123456789abcdef0123456789abcdef")
+        >>> len(a.fingerprint), a.fingerprint == CellKey(b"0123456789abcdef0123456789abcdef").fingerprint
+        (32, True)
+        """
+        return self.__key.digest(b"famgraph/cell-key/fingerprint/v1")[:16].hex()
+
     def with_digest(self, digest: bytes) -> CellKey:
         """The same settings (scope ``"data"``) for a run with another content digest."""
         out = CellKey(self.__key, ptable=self._ptable, scope="data", digest=digest)

@@ -10,6 +10,9 @@ published tables differ by noise that does not identify the record.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -149,7 +152,18 @@ def test_published_cells_are_the_engine_applied_to_counts_and_key_sums(ds: fg.Da
     pd.testing.assert_frame_equal(r.table, again.table)
     # the method is published (never the secret); the curves and the log-rank test are withheld
     assert r.parameters["disclosure"] == "cell_key"
-    assert r.parameters["cell_key"] == {"max_deviation": 3, "variance": 2.0, "js": 0, "scope": "data"}
+    assert r.parameters["cell_key"] == {
+        "max_deviation": 3,
+        "variance": 2.0,
+        "js": 0,
+        "scope": "data",
+        "fingerprint": ck.fingerprint,
+    }
+    # the fingerprint is HMAC-SHA256(secret, domain)[:16], computed here independently
+    assert (
+        ck.fingerprint
+        == hmac.new(SECRET, b"famgraph/cell-key/fingerprint/v1", hashlib.sha256).hexdigest()[:32]
+    )
     assert "cell key method" in r.stamp
     assert len(r.tables["km"]) == 2 and r.tables["logrank"].isna().iloc[0, :6].all()
     doc = str(r.to_dict())

@@ -112,7 +112,7 @@ def test_json_publishes_months_and_controls_the_dataset_block(tmp_path: Path) ->
     assert doc["parameters"]["window"] == [first[:7], last[:7]]
     text = out.read_text(encoding="utf-8")
     assert first not in text and last not in text  # the dates of the first and last incident
-    assert doc["schema_version"] == "1.2"
+    assert doc["schema_version"] == "1.3"
     block = doc["dataset"]
     assert block["suppressed"] == [
         k for k in ("persons", "incidents", "event_rows", "contacts") if block[k] is None

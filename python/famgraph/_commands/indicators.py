@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from .. import _files, indicators
 from .._progress import terminal_progress
-from ..dataset import quarantine_block
 from ._shared import add_dataset_arguments, add_disclosure_arguments, cell_key_of, load, report_quarantine
 
 
@@ -21,10 +21,29 @@ def write_json_atomic(doc: Any, path: Path) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.report:
+        given = [
+            o
+            for o, v in (
+                ("--lang", args.lang != "en"),
+                ("--date", args.date),
+                ("--allow-pedigree", args.allow_pedigree),
+            )
+            if v
+        ]
+        if given:
+            raise ValueError(f"{given[0]} is an option of --report FILE, which was not given")
     ck = cell_key_of(args)  # a missing or unreadable secret stops the run before the data are read
     ds = load(args)
     if args.json:
         _files.check_output_file(args.json)  # before the work (and after the inputs are known)
+    if args.report:
+        from .._extras import require
+
+        require("report", feature="famgraph indicators --report (the HTML report)")
+        _files.check_output_file(args.report)
+        if args.json and _same_file(args.json, args.report):
+            raise _files.OutputPathError(f"--report {args.report}: the same file as --json {args.json}")
     include = args.only.split(",") if args.only else None
     bar = terminal_progress("indicators")
 
@@ -54,26 +73,45 @@ def run(args: argparse.Namespace) -> int:
         )
     if bar is not None:
         bar(1.0)
-    s = ds.summary()
-    dataset = {
-        k: s[k] for k in ("persons", "generations", "incidents", "event_rows", "contacts", "organisations")
-    }
-    if ds.on_error == "quarantine":
-        # Records set aside by --on-error quarantine, by rule (counts below min_cell as "<N").
-        dataset["quarantined"] = quarantine_block(ds.quarantine_counts, args.min_cell)
-    doc = indicators.to_json(results, dataset=dataset)
+    doc = indicators.to_json(results, dataset=ds)  # the dataset block with its fingerprint
     # The verdict first (docs/estimands.md): on stderr, so that stdout stays one JSON document.
     for name, r in results.items():
         if r.verdict is not None:
             print(f"{name}: {r.headline_text()}", file=sys.stderr)
-    report_quarantine(ds, args, args.json)
+    report_quarantine(ds, args, args.json or args.report)
     if args.json:
         out = write_json_atomic(doc, Path(args.json))
         print(f"wrote {len(results)} indicators to {out}", file=sys.stderr)
     else:
         json.dump(doc, sys.stdout, indent=2, allow_nan=False, ensure_ascii=False)
         sys.stdout.write("\n")
+    if args.report:
+        # The same results, not a second computation (issue 16): the page is the one
+        # `famgraph report DIR --from` writes from the JSON above.
+        from ..report import report
+
+        page = report(
+            ds,
+            Path(args.report),
+            lang=args.lang,
+            window=args.window,
+            min_cell=args.min_cell,
+            results=results,
+            pedigree=True if args.allow_pedigree else None,
+            date=args.date,
+        )
+        print(f"wrote the report to {page}", file=sys.stderr)
     return 0
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Two output paths that name one file (the same path, or links to one existing file)."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def register(sub: Any) -> None:
@@ -102,4 +140,21 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=int, default=1, help="seed of the bootstrap and permutations")
     p.add_argument("--only", help="comma-separated subset of: " + ", ".join(indicators.NAMES))
     p.add_argument("--json", metavar="OUT", help="write the JSON here (atomically) instead of to stdout")
+    r = p.add_argument_group("the HTML report from the same results (docs/report.md)")
+    r.add_argument(
+        "--report",
+        metavar="FILE",
+        help="also write the self-contained HTML report of these results (atomically; no second computation)",
+    )
+    r.add_argument("--lang", choices=["en", "nl"], default="en", help="language of the report (default en)")
+    r.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="generation date printed on the report (default $SOURCE_DATE_EPOCH or today)",
+    )
+    r.add_argument(
+        "--allow-pedigree",
+        action="store_true",
+        help="also draw an example pedigree in the report for real (non-synthetic) data",
+    )
     p.set_defaults(fn=run)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .._files import check_output_file
+from .._files import check_output_file, input_file
 from ._shared import (
     add_dataset_arguments,
     add_disclosure_arguments,
@@ -21,10 +21,26 @@ def run(args: argparse.Namespace) -> int:
     from ..report import report
 
     ck = cell_key_of(args)  # a missing or unreadable secret stops the run before the data are read
+    if args.from_json:
+        # an input of the run from here on: -o naming it (or a link to it) is refused
+        input_file(args.from_json, "the indicators JSON (famgraph indicators --json)")
     ds = load(args)
     check_output_file(args.out)  # before the work (and after the inputs are known)
-    results = None
-    if ck is not None:
+    results: Any = None
+    if args.from_json:
+        from .. import indicators
+
+        # The saved results, refused unless they are of these data with these options
+        # (docs/report.md, "Reusing computed results").
+        results = indicators.load_json(
+            args.from_json,
+            ds,
+            window=args.window,
+            min_cell=args.min_cell,
+            disclosure=args.disclosure,
+            cell_key=ck,
+        )
+    elif ck is not None:
         from .. import indicators
 
         results = indicators.suite(
@@ -50,8 +66,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "report",
         help="write one self-contained HTML report (data overview, quality, every indicator with plots)",
-        description="Compute every indicator with disclosure control and write one self-contained HTML "
-        "page (no network needed: images, style and text inline; no person ids).",
+        description="Compute every indicator with disclosure control (or read them with --from) and write "
+        "one self-contained HTML page (no network needed: images, style and text inline; no person ids).",
     )
     add_dataset_arguments(p)
     p.add_argument("-o", "--out", required=True, metavar="FILE", help="the HTML file to write (atomically)")
@@ -68,6 +84,14 @@ def register(sub: Any) -> None:
         help="suppress counts below this (default 10); 0 turns disclosure control off (stamped on the page)",
     )
     add_disclosure_arguments(p)
+    p.add_argument(
+        "--from",
+        dest="from_json",
+        metavar="RESULTS",
+        help="read the indicators from this JSON (famgraph indicators DIR --json RESULTS) instead of "
+        "computing them; refused unless it was computed from these data with the same --window, "
+        "--min-cell and disclosure options",
+    )
     p.add_argument(
         "--date",
         metavar="YYYY-MM-DD",

@@ -18,6 +18,7 @@ Example
 """
 
 from ._cellkey import CELL_KEY_INDICATORS, DISCLOSURE_METHODS
+from ._json import check_document, dataset_block, fingerprint, from_json, load_json
 from ._options import RELATIONS, ROLES, parse_window
 from ._result import Result
 from .chains import chains
@@ -41,10 +42,15 @@ __all__ = [
     "agency_overlap",
     "bootstrap_lambda",
     "chains",
+    "check_document",
+    "dataset_block",
     "early_signalling",
     "feature_table",
+    "fingerprint",
     "fir",
+    "from_json",
     "gif",
+    "load_json",
     "parse_window",
     "recurrence_risk",
     "relative_exposure",

@@ -145,6 +145,8 @@ class Noise:
                 "variance": t.variance,
                 "js": t.js,
                 "scope": self.cell_key.scope,
+                # schema 1.3: which secret perturbed the counts (a fingerprint, never the secret)
+                "fingerprint": self.cell_key.fingerprint,
             },
         }
 

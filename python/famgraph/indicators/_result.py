@@ -6,7 +6,7 @@ import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -15,10 +15,23 @@ from .. import disclosure
 from .._core import __version__
 from ..disclosure import FLAG_SUFFIX
 
-__all__ = ["Result", "frame_records"]
+__all__ = ["Result", "frame_from_records", "frame_layout", "frame_records"]
 
 #: Tables whose rows are 2×2 tables, written in the JSON layout of docs/spec/interfaces.md §json.
 _TWO_BY_TWO = ("a", "b", "c", "d")
+
+#: Where the columns of a 2×2 row are written in its record (``frame_records``).
+_NESTED = {
+    "a": ("exposed", "outcome"),
+    "b": ("exposed", "no_outcome"),
+    "c": ("unexposed", "outcome"),
+    "d": ("unexposed", "no_outcome"),
+    "n_exposed": ("margins", "exposed"),
+    "n_unexposed": ("margins", "unexposed"),
+    "n_outcome": ("margins", "outcome"),
+    "n_no_outcome": ("margins", "no_outcome"),
+    "n": ("margins", "total"),
+}
 
 
 def _plain(v: Any) -> Any:
@@ -33,6 +46,8 @@ def _plain(v: Any) -> Any:
         f = float(v)
         if math.isnan(f):
             return None
+        if f == 0 and math.copysign(1.0, f) < 0:
+            return -0.0  # kept as -0.0 (as 0 the sign, and a reloaded "-0.00", would be lost)
         return int(f) if f.is_integer() and abs(f) < 2**53 else f
     if isinstance(v, pd.Timestamp):
         return v.date().isoformat()
@@ -54,17 +69,7 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         hidden = [str(c)[: -len(FLAG_SUFFIX)] for c in flags if bool(row[c])]
         rec: dict[str, Any] = {}
         if is_2x2:
-            names = {
-                "a": "exposed.outcome",
-                "b": "exposed.no_outcome",
-                "c": "unexposed.outcome",
-                "d": "unexposed.no_outcome",
-                "n_exposed": "margins.exposed",
-                "n_unexposed": "margins.unexposed",
-                "n_outcome": "margins.outcome",
-                "n_no_outcome": "margins.no_outcome",
-                "n": "margins.total",
-            }
+            names = {c: ".".join(where) for c, where in _NESTED.items()}
             for c in values:
                 if c not in names:
                     rec[str(c)] = _plain(row[c])
@@ -87,6 +92,88 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             rec["suppressed"] = hidden
         records.append(rec)
     return records
+
+
+def _json_attr(v: Any) -> Any:
+    """An ``attrs`` value as JSON (lists, mappings and scalars; tuples become lists)."""
+    if isinstance(v, Mapping):
+        return {str(k): _json_attr(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_json_attr(x) for x in v]
+    return _plain(v)
+
+
+def frame_layout(frame: pd.DataFrame) -> dict[str, Any]:
+    """What the records of :func:`frame_records` do not say about a frame: its columns in order
+    with their dtypes (a table without rows keeps its columns; a suppressed count is NaN in a
+    float64 column) and its ``attrs`` (``min_cell``, ``disclosure_control``, ``count_columns``).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> frame_layout(pd.DataFrame({"unit": ["person"], "n": [12.0], "n_suppressed": [False]}))
+    {'columns': [['unit', 'object'], ['n', 'float64'], ['n_suppressed', 'bool']], 'attrs': {}}
+    """
+    return {
+        "columns": [[str(c), str(frame[c].dtype)] for c in frame.columns],
+        "attrs": {str(k): _json_attr(v) for k, v in frame.attrs.items()},
+    }
+
+
+def _column(values: list[Any], dtype: str, where: str) -> Any:
+    """The values of one column as an array of ``dtype`` (None is NaN in a float column)."""
+    if dtype in ("float64", "float32"):
+        return np.array([math.nan if v is None else float(v) for v in values], dtype=dtype)
+    if dtype == "object":
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out
+    try:
+        if dtype in ("bool", "int64", "int32", "int16", "int8", "uint64", "uint32", "uint16", "uint8"):
+            if any(v is None for v in values):
+                raise ValueError("a missing value")
+            return np.array(values, dtype=dtype)
+        return pd.array(values, dtype=cast(Any, dtype))
+    except (TypeError, ValueError, OverflowError) as e:
+        raise ValueError(f"{where}: cannot hold the values as {dtype} ({e})") from None
+
+
+def frame_from_records(
+    records: list[Mapping[str, Any]], layout: Mapping[str, Any], where: str = "table"
+) -> pd.DataFrame:
+    """The inverse of :func:`frame_records` given the frame's :func:`frame_layout`: the same
+    columns, dtypes, values, ``<column>_suppressed`` flags (from each record's ``suppressed``
+    list) and ``attrs``.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"unit": ["person"], "n": [float("nan")], "n_suppressed": [True]})
+    >>> back = frame_from_records(frame_records(f), frame_layout(f))
+    >>> pd.testing.assert_frame_equal(back, f)
+    """
+    columns = [(str(c[0]), str(c[1])) for c in layout["columns"]]
+    names = [c for c, _ in columns]
+    is_2x2 = all(c in names for c in _TWO_BY_TWO)
+    dotted = {".".join(w): c for c, w in _NESTED.items()} if is_2x2 else {}
+    data: dict[str, list[Any]] = {c: [] for c in names}
+    for i, rec in enumerate(records):
+        if not isinstance(rec, Mapping):
+            raise ValueError(f"{where}[{i}]: expected an object, got {type(rec).__name__}")
+        hidden = {dotted.get(str(h), str(h)) for h in rec.get("suppressed", [])}
+        for c in names:
+            if c.endswith(FLAG_SUFFIX):
+                data[c].append(c[: -len(FLAG_SUFFIX)] in hidden)
+            elif is_2x2 and c in _NESTED:
+                group, key = _NESTED[c]
+                data[c].append(rec[group][key])
+            else:
+                data[c].append(rec[c])
+    frame = pd.DataFrame({c: _column(data[c], dtype, f"{where}.{c}") for c, dtype in columns})
+    if not names:
+        frame = pd.DataFrame(index=pd.RangeIndex(len(records)))
+    frame.attrs.update(dict(layout.get("attrs", {})))
+    return frame
 
 
 @dataclass
@@ -216,8 +303,73 @@ class Result:
             "empty": self.empty,
             "note": self.note,
             "tables": {k: frame_records(v) for k, v in self.tables.items()},
+            # schema 1.3: the columns, dtypes and attrs of every table, so that from_dict rebuilds
+            # the frames exactly (a table without rows keeps its columns)
+            "frames": {k: frame_layout(v) for k, v in self.tables.items()},
             "famgraph_version": __version__,
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], name: str | None = None) -> Result:
+        """The inverse of :meth:`to_dict` (and of one indicator of the ``famgraph indicators``
+        JSON, where ``name`` is its key): every table with its columns, dtypes, suppression
+        flags and ``attrs``; parameters, definition, note, verdict and ``empty``.
+
+        Lists stay lists (a tuple in the parameters comes back as a list, as JSON has no
+        tuples); what :meth:`to_dict` leaves out stays out (``extra`` holds only ``empty``: the
+        person-level values of ``fir`` and the bootstrap replicates are never written, and the
+        exact window days, which may be the dates of real incidents, neither). Needs a document
+        of ``schema_version`` 1.3 or later (the ``frames`` key).
+
+        Example
+        -------
+        >>> import famgraph as fg
+        >>> r = fg.indicators.chains(fg.synth.generate(persons=3000, seed=1, progress=False))
+        >>> back = fg.indicators.Result.from_dict(r.to_dict())
+        >>> back.table.equals(r.table), back.parameters == r.parameters
+        (True, True)
+        """
+        if not isinstance(d, Mapping):
+            raise TypeError(
+                f"Result.from_dict: expected a mapping (a result's to_dict()), got {type(d).__name__}"
+            )
+        label = name if name is not None else d.get("name")
+        if not isinstance(label, str) or not label:
+            raise ValueError(
+                "Result.from_dict: the result has no name (pass name=, the key of the JSON document)"
+            )
+        tables = d.get("tables")
+        frames = d.get("frames")
+        if not isinstance(tables, Mapping):
+            raise ValueError(f"{label}: no 'tables' object")
+        if not isinstance(frames, Mapping):
+            raise ValueError(
+                f"{label}: no 'frames' object (written before schema_version 1.3): the tables cannot be "
+                "rebuilt with their columns and dtypes; compute the indicators again"
+            )
+        built: dict[str, pd.DataFrame] = {}
+        for key, records in tables.items():
+            layout = frames.get(key)
+            if not isinstance(layout, Mapping) or not isinstance(records, list):
+                raise ValueError(f"{label}.tables.{key}: expected a list of rows and its layout in 'frames'")
+            try:
+                built[str(key)] = frame_from_records(records, layout, f"{label}.tables.{key}")
+            except (KeyError, TypeError) as e:
+                raise ValueError(f"{label}.tables.{key}: a row lacks {e}") from None
+        params = d.get("parameters", {})
+        if not isinstance(params, Mapping):
+            raise ValueError(f"{label}: 'parameters' is not an object")
+        out = cls(
+            name=label,
+            tables=built,
+            parameters=dict(params),
+            definition=str(d.get("definition", "")),
+            note=str(d.get("note", "") or ""),
+            extra={"empty": bool(d["empty"])} if "empty" in d else {},
+        )
+        if "table" not in built:
+            raise ValueError(f"{label}: no main table ('table')")
+        return out
 
     def summary(self) -> str:
         """Plain text: definition, parameters, stamp and every table (suppressed as ``<10``)."""

@@ -10,6 +10,7 @@ from .._core import __version__
 from ..cell_key import CellKey
 from ._base import context
 from ._cellkey import CELL_KEY_INDICATORS, Disclosure, check_disclosure
+from ._json import dataset_block, published_dataset
 from ._options import WindowLike, check_int, check_n_boot, check_n_sim
 from ._result import Result
 from .chains import chains
@@ -41,7 +42,7 @@ NAMES: tuple[str, ...] = (
 )
 
 #: Version of the JSON layout (docs/indicators_json.md); bumped on any incompatible change.
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 def suite(
@@ -110,16 +111,17 @@ def suite(
     return out
 
 
-#: Keys of the ``dataset`` block that count persons or records (subject to disclosure control).
-_DATASET_COUNTS = frozenset({"persons", "incidents", "event_rows", "contacts", "partnerships"})
-
-
-def to_json(results: Mapping[str, Result], *, dataset: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def to_json(
+    results: Mapping[str, Result], *, dataset: Dataset | Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The ``famgraph indicators`` JSON document (layout in docs/indicators_json.md).
 
     Top-level keys: ``famgraph_version``, ``schema_version``, ``parameters`` (those shared by all
     results: window, min_cell, level), ``disclosure_control``, optionally ``dataset`` (descriptive
-    counts), then one key per indicator in the order of docs/spec/interfaces.md §names.
+    counts: pass the Dataset, whose :func:`dataset_block` with its fingerprint is then written, or
+    a mapping of your own), then one key per indicator in the order of docs/spec/interfaces.md §names.
+    :func:`load_json` reads it back; only a document with the Dataset's block can be matched to
+    its data there.
     """
     if not results:
         raise ValueError("to_json needs at least one result")
@@ -136,19 +138,11 @@ def to_json(results: Mapping[str, Result], *, dataset: Mapping[str, Any] | None 
         "disclosure_control": first.stamp,
     }
     if dataset is not None:
-        # Descriptive totals are counts like any other: one below min_cell is withheld (a tiny
-        # input, e.g. 3 contacts, would otherwise be published exactly).
+        from ..dataset import Dataset as _Dataset
+
         m = int(first.parameters.get("min_cell", 0))
-        block: dict[str, Any] = {}
-        hidden: list[str] = []
-        for key, value in dataset.items():
-            if key in _DATASET_COUNTS and 0 < m and value is not None and int(value) < m:
-                block[key] = None
-                hidden.append(key)
-            else:
-                block[key] = value
-        block["suppressed"] = hidden
-        doc["dataset"] = block
+        raw = dataset_block(dataset, m) if isinstance(dataset, _Dataset) else dataset
+        doc["dataset"] = published_dataset(raw, m)
     for name in NAMES:
         if name in results:
             d = results[name].to_dict()

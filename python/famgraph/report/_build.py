@@ -566,6 +566,16 @@ def build(
     # An end of the window read off the data is the date of a real incident: the page shows its
     # month (as the results' parameters do); the exact days are used only to compute.
     shown = first.parameters.get("window") if first is not None else None
+    if first is not None and days is None and win is not None and shown is not None:
+        # Results read back from JSON carry no exact days: the overview uses the window asked for
+        # here, so it must be the one the results were computed with.
+        ws_given, we_given = parse_window(window)
+        ours = published_window(win, ws_given is not None, we_given is not None)
+        if list(shown) != ours:
+            raise ValueError(
+                f"window={window!r} gives the window {ours[0]} – {ours[1]}, but the results were computed "
+                f"with {shown[0]} – {shown[1]}; pass the window they were computed with"
+            )
     if not (isinstance(shown, list | tuple) and len(shown) == 2) and win is not None:
         ws_given, we_given = parse_window(window)
         shown = published_window(win, ws_given is not None, we_given is not None)

@@ -656,6 +656,8 @@ def _json_top(pub: Published, path: tuple[str, ...], v: Any, where: str, source:
             pub.skip(where, str(v), "levels of the family graph (a maximum, not a count of records)", source)
         elif path[1] == "organisations":
             pub.skip(where, str(v), "the number of organisations, each named in the results", source)
+        elif path[1] == "fingerprint":
+            pub.skip(where, str(v), "SHA-256 of the whole loaded dataset (schema 1.3), not a count", source)
         else:
             pub.unknown(where, str(v), "unknown dataset field", source)
         return
