@@ -85,6 +85,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path)
     ap.add_argument("--tmp", type=Path, default=None)
     a = ap.parse_args()
+    load_start = os.getloadavg()  # before the work: the end value is taken after it
     tmp = Path(tempfile.mkdtemp(prefix="fg-quarantine-", dir=a.tmp))
     try:
         clean = fg.synth.write(tmp / "clean", a.persons, a.seed, progress=False)
@@ -107,7 +108,7 @@ def main() -> None:
             "machine": {
                 "platform": platform.platform(),
                 "cpus": os.cpu_count(),
-                "load_average_start_1_5_15": os.getloadavg(),
+                "load_average_start_1_5_15": load_start,
             },
             "persons": a.persons,
             "bad_share": a.share,
