@@ -216,3 +216,21 @@ def cell_key_of(args: argparse.Namespace) -> CellKey | None:
         raise ValueError("--disclosure cell_key needs its secret: --key-file F or --key-env VAR")
     key = Key.from_file(args.key_file) if args.key_file is not None else Key.from_env(args.key_env)
     return CellKey(key, scope=args.cell_key_scope)
+
+
+def write_report(ds: Dataset, args: argparse.Namespace, path: str | Path, results: Any) -> Path:
+    """The HTML report of ``famgraph report`` and ``famgraph indicators --report``: the command's
+    ``--lang``, ``--window``, ``--min-cell``, ``--allow-pedigree`` and ``--date``, with ``results``
+    computed or read once (``None``: the report computes them)."""
+    from ..report import report
+
+    return report(
+        ds,
+        Path(path),
+        lang=args.lang,
+        window=args.window,
+        min_cell=args.min_cell,
+        results=results,
+        pedigree=True if args.allow_pedigree else None,
+        date=args.date,
+    )

@@ -11,7 +11,14 @@ from typing import Any
 
 from .. import _files, indicators
 from .._progress import terminal_progress
-from ._shared import add_dataset_arguments, add_disclosure_arguments, cell_key_of, load, report_quarantine
+from ._shared import (
+    add_dataset_arguments,
+    add_disclosure_arguments,
+    cell_key_of,
+    load,
+    report_quarantine,
+    write_report,
+)
 
 
 def write_json_atomic(doc: Any, path: Path) -> Path:
@@ -88,18 +95,7 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         # The same results, not a second computation (issue 16): the page is the one
         # `famgraph report DIR --from` writes from the JSON above.
-        from ..report import report
-
-        page = report(
-            ds,
-            Path(args.report),
-            lang=args.lang,
-            window=args.window,
-            min_cell=args.min_cell,
-            results=results,
-            pedigree=True if args.allow_pedigree else None,
-            date=args.date,
-        )
+        page = write_report(ds, args, args.report, results)
         print(f"wrote the report to {page}", file=sys.stderr)
     return 0
 

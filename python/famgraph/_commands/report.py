@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from .._files import check_output_file, input_file
@@ -14,12 +13,11 @@ from ._shared import (
     cell_key_of,
     load,
     report_quarantine,
+    write_report,
 )
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..report import report
-
     ck = cell_key_of(args)  # a missing or unreadable secret stops the run before the data are read
     if args.from_json:
         # an input of the run from here on: -o naming it (or a link to it) is refused
@@ -46,16 +44,7 @@ def run(args: argparse.Namespace) -> int:
         results = indicators.suite(
             ds, window=args.window, min_cell=args.min_cell, disclosure="cell_key", cell_key=ck
         )
-    out = report(
-        ds,
-        Path(args.out),
-        lang=args.lang,
-        window=args.window,
-        min_cell=args.min_cell,
-        results=results,
-        pedigree=True if args.allow_pedigree else None,
-        date=args.date,
-    )
+    out = write_report(ds, args, args.out, results)
     report_quarantine(ds, args, args.out)
     print(f"wrote the report to {out}", file=sys.stderr)
     print(out.resolve())
