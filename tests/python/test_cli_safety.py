@@ -70,8 +70,16 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, got.out, got.err
 
 
+def _env() -> dict[str, str]:
+    """The environment of a child famgraph: it imports the famgraph this test imported (the source
+    tree with its built extension, or the installed package). A bare source tree has no compiled
+    ``_core``: a child importing it would fail, which a test expecting exit 1 could take for a
+    data error."""
+    return {**os.environ, "PYTHONPATH": str(Path(fg.__file__).resolve().parents[1])}
+
+
 def cli(*argv: str, timeout: float = 60, **kw: Any) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "python")}
+    env = _env()
     return subprocess.run(
         [sys.executable, "-m", "famgraph.cli", *argv],
         capture_output=True,
@@ -303,7 +311,7 @@ _SLOW_WRITE = textwrap.dedent(
 
 
 def _start_report(data: Path, out: Path, tmpfile: bool) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "python")}
+    env = _env()
     argv = [sys.executable, "-c", _SLOW_WRITE, "1" if tmpfile else "0", "report", str(data), "-o", str(out)]
     return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
@@ -328,7 +336,23 @@ def test_signals_mid_write_leave_no_temporary_file(large_population: Path, tmp_p
     the folder removes it. The old report (if any) is untouched in every case."""
     cases = {"sigint": (signal.SIGINT, True), "sigterm": (signal.SIGTERM, False),
              "kill-unnamed": (signal.SIGKILL, True), "kill-named": (signal.SIGKILL, False)}  # fmt: skip
-    procs = {}
+    procs: dict[str, subprocess.Popen[str]] = {}
+    try:
+        _interrupt_each(cases, procs, large_population, tmp_path)
+    finally:  # a failed assertion must not leave children running or their pipes open
+        for p in procs.values():
+            if p.poll() is None:
+                p.kill()
+            p.communicate()
+    assert snapshot(large_population)  # inputs intact (read only)
+
+
+def _interrupt_each(
+    cases: dict[str, tuple[signal.Signals, bool]],
+    procs: dict[str, subprocess.Popen[str]],
+    large_population: Path,
+    tmp_path: Path,
+) -> None:
     for name, (_, tmpfile) in cases.items():
         (tmp_path / name).mkdir()
         (tmp_path / name / "report.html").write_text("old report")
@@ -354,7 +378,6 @@ def test_signals_mid_write_leave_no_temporary_file(large_population: Path, tmp_p
             assert "Traceback" not in err and err.count("\n") == 1, err
             assert ("interrupted" if sig == signal.SIGINT else "SIGTERM") in err, err
             assert leftovers(folder) == [], name
-    assert snapshot(large_population)  # inputs intact (read only)
 
 
 # ------------------------------------------------------------------------------------ permissions
