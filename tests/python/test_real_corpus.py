@@ -50,11 +50,8 @@ ENTRIES: list[dict[str, Any]] = MANIFEST["files"]
 
 def _corpus_folder() -> Path | None:
     env = os.environ.get("FAMGRAPH_REAL_CORPUS")
-    candidates = [Path(env)] if env else [Path(__file__).resolve().parents[3] / "shared" / "real-corpus"]
-    for c in candidates:
-        if c.is_dir():
-            return c
-    return None
+    folder = Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "real-corpus"
+    return folder if folder.is_dir() else None
 
 
 DATA = _corpus_folder()
