@@ -56,6 +56,7 @@ import pandas as pd
 
 from . import disclosure
 from ._progress import terminal_progress
+from .indicators import registry as _registry
 from .indicators._base import context, core
 from .indicators._options import (
     WindowLike,
@@ -85,20 +86,12 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Indicators :func:`sweep` can summarise, with the headline columns each adds.
-INDICATORS: Mapping[str, str] = {
-    "victim_to_perpetrator": "overall table: vtp_a..vtp_d, vtp_n, vtp_odds_ratio(_lower,_upper), "
-    "vtp_risk_ratio(_lower,_upper); truth_vtp_odds_ratio (complete data), truth_transmission_or (planted)",
-    "recurrence_risk": "lambda_<relation> (and _lower/_upper when n_boot > 0), cases, observed; "
-    "truth_lambda_<relation> (complete data)",
-    "chains": "chain_links, chain_ge1..chain_ge3; truth_chain_ge1..truth_chain_ge3 (complete data)",
-    "repeat_incidents": "repeat_person_share, repeat_family_share (with n)",
-    "fir": "fir_case_mean, fir_non_case_mean",
-    "adjusted_association": "adj_exposed_or(_lower,_upper)",
-}
+#: Indicators :func:`sweep` can summarise, with the headline columns each adds (the registry's
+#: entries with a sweep summary, famgraph.indicators.registry).
+INDICATORS: Mapping[str, str] = {e.name: e.sweep_columns for e in _registry.REGISTRY if e.sweep}
 
 #: Default indicators of :func:`sweep` (those with planted truth).
-DEFAULT_INDICATORS: tuple[str, ...] = ("victim_to_perpetrator", "recurrence_risk", "chains")
+DEFAULT_INDICATORS: tuple[str, ...] = tuple(e.name for e in _registry.REGISTRY if e.sweep and e.planted_truth)
 
 #: Largest population seed (the generator takes seeds up to 2**53 - 1, exact in a double).
 SEED_MAX = 2**53 - 1
@@ -683,65 +676,93 @@ def _odds_ratio(t: Mapping[str, Any]) -> float:
     return (a * d) / (b * c) if b * c else math.nan
 
 
-def _headlines(name: str, ds: Dataset, spec: Mapping[str, Any]) -> dict[str, Any]:
-    from . import indicators as ind
+# One sweep summary per indicator, named in its registry entry: (result, truth.json, run spec) ->
+# the columns of :data:`INDICATORS`.
+Truth = Mapping[str, Any]
 
-    common = {"window": spec["window"], "min_cell": spec["min_cell"]}
-    all_truth: dict[str, Any] = ds.truth if isinstance(ds.truth, dict) else {}
-    truth: dict[str, Any] = all_truth.get("complete_data", {})
+
+def _sweep_victim_to_perpetrator(r: Result, all_truth: Truth, spec: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    if name == "victim_to_perpetrator":
-        r = ind.victim_to_perpetrator(ds, level=spec["level"], **common)
-        row = _row(r.table, stratum="overall", level="all")
-        cols = ["a", "b", "c", "d", "n", "odds_ratio", "odds_ratio_lower", "odds_ratio_upper"]
-        cols += ["risk_ratio", "risk_ratio_lower", "risk_ratio_upper"]
-        for c in cols:
-            out[f"vtp_{c}"] = math.nan if row is None else _num(row[c])
-        t = truth.get("victim_to_perpetrator")
-        out["truth_vtp_odds_ratio"] = _odds_ratio(t) if t else math.nan
-        out["truth_transmission_or"] = float(all_truth.get("parameters", {}).get("transmission_or", math.nan))
-    elif name == "recurrence_risk":
-        r = ind.recurrence_risk(ds, level=spec["level"], n_boot=spec["n_boot"], seed=spec["seed"], **common)
-        first = r.table.iloc[0] if len(r.table) else None
-        out["rr_observed"] = math.nan if first is None else _num(first["observed"])
-        out["rr_cases"] = math.nan if first is None else _num(first["cases"])
-        t = truth.get("recurrence_risk", {})
-        for rel in _RECURRENCE_RELATIONS:
-            row = _row(r.table, relation=rel)
-            out[f"lambda_{rel}"] = math.nan if row is None else _num(row["lambda"])
-            if spec["n_boot"]:
-                out[f"lambda_{rel}_lower"] = math.nan if row is None else _num(row["lambda_lower"])
-                out[f"lambda_{rel}_upper"] = math.nan if row is None else _num(row["lambda_upper"])
-            tr = t.get(rel)
-            out[f"truth_lambda_{rel}"] = (
-                math.nan if not tr or tr.get("lambda") is None else float(tr["lambda"])
-            )
-    elif name == "chains":
-        r = ind.chains(ds, level=spec["level"], **common)
-        for m in ("links", "chain_ge1", "chain_ge2", "chain_ge3"):
-            row = _row(r.table, measure=m)
-            out["chain_links" if m == "links" else m] = math.nan if row is None else _num(row["count"])
-        t = truth.get("chains", {})
-        for k in ("ge1", "ge2", "ge3"):
-            out[f"truth_chain_{k}"] = float(t[k]) if k in t else math.nan
-    elif name == "repeat_incidents":
-        r = ind.repeat_incidents(ds, level=spec["level"], **common)
-        for unit in ("person", "family"):
-            row = _row(r.table, unit=unit)
-            out[f"repeat_{unit}_n"] = math.nan if row is None else _num(row["n"])
-            out[f"repeat_{unit}_share"] = math.nan if row is None else _num(row["share"])
-    elif name == "fir":
-        r = ind.fir(ds, **common)
-        for group in ("case", "non_case"):
-            row = _row(r.table, group=group)
-            out[f"fir_{group}_mean"] = math.nan if row is None else _num(row["mean"])
-    elif name == "adjusted_association":
-        r = ind.adjusted_association(ds, level=spec["level"], **common)
-        row = _row(r.table, term="exposed")
-        for c, col in (("odds_ratio", ""), ("lower", "_lower"), ("upper", "_upper")):
-            out[f"adj_exposed_or{col}"] = math.nan if row is None else _num(row[c])
-    else:  # pragma: no cover - names are validated before any task is built
+    row = _row(r.table, stratum="overall", level="all")
+    cols = ["a", "b", "c", "d", "n", "odds_ratio", "odds_ratio_lower", "odds_ratio_upper"]
+    cols += ["risk_ratio", "risk_ratio_lower", "risk_ratio_upper"]
+    for c in cols:
+        out[f"vtp_{c}"] = math.nan if row is None else _num(row[c])
+    t = all_truth.get("complete_data", {}).get("victim_to_perpetrator")
+    out["truth_vtp_odds_ratio"] = _odds_ratio(t) if t else math.nan
+    out["truth_transmission_or"] = float(all_truth.get("parameters", {}).get("transmission_or", math.nan))
+    return out
+
+
+def _sweep_recurrence_risk(r: Result, all_truth: Truth, spec: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    first = r.table.iloc[0] if len(r.table) else None
+    out["rr_observed"] = math.nan if first is None else _num(first["observed"])
+    out["rr_cases"] = math.nan if first is None else _num(first["cases"])
+    t = all_truth.get("complete_data", {}).get("recurrence_risk", {})
+    for rel in _RECURRENCE_RELATIONS:
+        row = _row(r.table, relation=rel)
+        out[f"lambda_{rel}"] = math.nan if row is None else _num(row["lambda"])
+        if spec["n_boot"]:
+            out[f"lambda_{rel}_lower"] = math.nan if row is None else _num(row["lambda_lower"])
+            out[f"lambda_{rel}_upper"] = math.nan if row is None else _num(row["lambda_upper"])
+        tr = t.get(rel)
+        out[f"truth_lambda_{rel}"] = math.nan if not tr or tr.get("lambda") is None else float(tr["lambda"])
+    return out
+
+
+def _sweep_chains(r: Result, all_truth: Truth, spec: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for m in ("links", "chain_ge1", "chain_ge2", "chain_ge3"):
+        row = _row(r.table, measure=m)
+        out["chain_links" if m == "links" else m] = math.nan if row is None else _num(row["count"])
+    t = all_truth.get("complete_data", {}).get("chains", {})
+    for k in ("ge1", "ge2", "ge3"):
+        out[f"truth_chain_{k}"] = float(t[k]) if k in t else math.nan
+    return out
+
+
+def _sweep_repeat_incidents(r: Result, all_truth: Truth, spec: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for unit in ("person", "family"):
+        row = _row(r.table, unit=unit)
+        out[f"repeat_{unit}_n"] = math.nan if row is None else _num(row["n"])
+        out[f"repeat_{unit}_share"] = math.nan if row is None else _num(row["share"])
+    return out
+
+
+def _sweep_fir(r: Result, all_truth: Truth, spec: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for group in ("case", "non_case"):
+        row = _row(r.table, group=group)
+        out[f"fir_{group}_mean"] = math.nan if row is None else _num(row["mean"])
+    return out
+
+
+def _sweep_adjusted_association(r: Result, all_truth: Truth, spec: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    row = _row(r.table, term="exposed")
+    for c, col in (("odds_ratio", ""), ("lower", "_lower"), ("upper", "_upper")):
+        out[f"adj_exposed_or{col}"] = math.nan if row is None else _num(row[c])
+    return out
+
+
+def _headlines(name: str, ds: Dataset, spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The sweep columns of indicator ``name`` on ``ds``: its registry entry computes and summarises."""
+    entry = _registry.get(name)
+    summarise = entry.function("sweep")
+    if summarise is None:  # pragma: no cover - names are validated before any task is built
         raise ValueError(name)
+    result = entry.run(
+        ds,
+        window=spec["window"],
+        min_cell=spec["min_cell"],
+        level=spec["level"],
+        n_boot=spec["n_boot"],
+        seed=spec["seed"],
+    )
+    truth: Truth = ds.truth if isinstance(ds.truth, dict) else {}
+    out: dict[str, Any] = summarise(result, truth, spec)
     return out
 
 

@@ -17,6 +17,7 @@ Example
 ['stratum', 'level', 'a', 'b', 'c', 'd']
 """
 
+from . import registry
 from ._cellkey import CELL_KEY_INDICATORS, DISCLOSURE_METHODS
 from ._json import check_document, dataset_block, fingerprint, from_json, load_json
 from ._options import RELATIONS, ROLES, parse_window
@@ -53,6 +54,7 @@ __all__ = [
     "load_json",
     "parse_window",
     "recurrence_risk",
+    "registry",
     "relative_exposure",
     "repeat_incidents",
     "suite",

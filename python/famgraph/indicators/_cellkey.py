@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from .. import privacy
 from ..cell_key import CellKey
+from .registry import REGISTRY
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
@@ -38,22 +39,11 @@ Disclosure = Literal["suppression", "cell_key"]
 #: ``cell_key``: every count perturbed by the cell key method, then the same suppression.
 DISCLOSURE_METHODS: Final[tuple[str, ...]] = ("suppression", "cell_key")
 
-#: The indicators that implement ``disclosure="cell_key"``.
-CELL_KEY_INDICATORS: Final[tuple[str, ...]] = (
-    "victim_to_perpetrator",
-    "relative_exposure",
-    "chains",
-    "repeat_incidents",
-    "agency_overlap",
-)
+#: The indicators that implement ``disclosure="cell_key"`` (the registry's ``cell_key`` entries).
+CELL_KEY_INDICATORS: Final[tuple[str, ...]] = tuple(e.name for e in REGISTRY if e.cell_key)
 
 #: Why the others do not (yet): what their published numbers count.
-_NOT_YET: Final[Mapping[str, str]] = {
-    "recurrence_risk": "its counts of ordered pairs of relatives are made by aggregation, without key sums",
-    "gif": "it publishes a genealogical index and permutation p-values, not counts of records",
-    "fir": "it publishes kinship-weighted scores, not counts of records",
-    "early_signalling": "its nested counts of preceded incidents have no key sums yet",
-    "adjusted_association": "it publishes model coefficients, not counts",
+_NOT_YET: Final[Mapping[str, str]] = {e.name: e.cell_key_note for e in REGISTRY if not e.cell_key} | {
     "feature_table": "it is person-level output, never published",
 }
 

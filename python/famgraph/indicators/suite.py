@@ -13,33 +13,17 @@ from ._cellkey import CELL_KEY_INDICATORS, Disclosure, check_disclosure
 from ._json import dataset_block, published_dataset
 from ._options import WindowLike, check_int, check_n_boot, check_n_sim
 from ._result import Result
-from .chains import chains
-from .familiality import fir, gif
-from .features import adjusted_association
-from .overlap import agency_overlap
-from .recurrence import recurrence_risk, repeat_incidents
-from .signalling import early_signalling
-from .transmission import relative_exposure, victim_to_perpetrator
+from .registry import REGISTRY
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
 
 __all__ = ["NAMES", "SCHEMA_VERSION", "suite", "to_json"]
 
-#: Published indicators in the order of docs/spec/interfaces.md §names (feature_table is person-level: never
-#: in the suite, nor in the JSON).
-NAMES: tuple[str, ...] = (
-    "victim_to_perpetrator",
-    "relative_exposure",
-    "chains",
-    "recurrence_risk",
-    "repeat_incidents",
-    "gif",
-    "fir",
-    "early_signalling",
-    "agency_overlap",
-    "adjusted_association",
-)
+#: Published indicators in the order of docs/spec/interfaces.md §names: the names of
+#: :data:`famgraph.indicators.registry.REGISTRY` (feature_table is person-level: never in the suite,
+#: nor in the JSON).
+NAMES: tuple[str, ...] = tuple(e.name for e in REGISTRY)
 
 #: Version of the JSON layout (docs/indicators_json.md); bumped on any incompatible change.
 SCHEMA_VERSION = "1.3"
@@ -88,26 +72,16 @@ def suite(
         raise ValueError(f"include: unknown indicator {bad[0]!r}; allowed: {', '.join(NAMES)}")
     for n in names:
         check_disclosure(disclosure, cell_key, n)  # refuses an indicator without the cell key method
-    common: dict[str, Any] = {"window": window, "min_cell": min_cell}
-    keyed: dict[str, Any] = {} if ck is None else {"disclosure": "cell_key", "cell_key": ck}
-    calls: Mapping[str, Callable[[], Result]] = {
-        "victim_to_perpetrator": lambda: victim_to_perpetrator(ds, level=level, **common, **keyed),
-        "relative_exposure": lambda: relative_exposure(ds, level=level, **common, **keyed),
-        "chains": lambda: chains(ds, level=level, **common, **keyed),
-        "recurrence_risk": lambda: recurrence_risk(ds, level=level, n_boot=n_boot, seed=seed, **common),
-        "repeat_incidents": lambda: repeat_incidents(ds, level=level, **common, **keyed),
-        "gif": lambda: gif(ds, n_sim=n_sim, seed=seed, **common),
-        "fir": lambda: fir(ds, **common),
-        "early_signalling": lambda: early_signalling(ds, level=level, **common),
-        "agency_overlap": lambda: agency_overlap(ds, level=level, **common, **keyed),
-        "adjusted_association": lambda: adjusted_association(ds, level=level, **common),
-    }
+    options: dict[str, Any] = {"window": window, "min_cell": min_cell, "level": level, "n_boot": n_boot}
+    options |= {"n_sim": n_sim, "seed": seed}
+    if ck is not None:
+        options |= {"disclosure": "cell_key", "cell_key": ck}
     out: dict[str, Result] = {}
-    ordered = [n for n in NAMES if n in names]
-    for i, name in enumerate(ordered):
+    ordered = [e for e in REGISTRY if e.name in names]
+    for i, entry in enumerate(ordered):
         if progress is not None:
-            progress(name, i, len(ordered))
-        out[name] = calls[name]()
+            progress(entry.name, i, len(ordered))
+        out[entry.name] = entry.run(ds, **options)
     return out
 
 

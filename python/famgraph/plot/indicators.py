@@ -22,6 +22,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.transforms import blended_transform_factory
 
 from .. import disclosure
+from ..indicators import registry as _registry
 from ._style import (
     HATCHES,
     LIGHT,
@@ -944,17 +945,9 @@ def adjusted_forest(result: ResultInput, *, lang: str = "en", ax: Axes | None = 
 
 # ---- dispatch -------------------------------------------------------------------------------------
 
+#: The standard plot of each indicator, from the registry (famgraph.indicators.registry).
 PLOTS: dict[str, Callable[..., Figure]] = {
-    "victim_to_perpetrator": km_curves,
-    "relative_exposure": transmission_forest,
-    "chains": chains_flow,
-    "recurrence_risk": recurrence_plot,
-    "repeat_incidents": repeat_plot,
-    "gif": gif_plot,
-    "fir": fir_plot,
-    "early_signalling": early_signalling_plot,
-    "agency_overlap": agency_upset,
-    "adjusted_association": adjusted_forest,
+    e.name: fn for e in _registry.REGISTRY if (fn := e.function("plot")) is not None
 }
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import disclosure
+from ..indicators import registry as _registry
 from ..plot._style import ResultLike, label
 from . import _format as F
 
@@ -769,17 +770,9 @@ def _adjusted_association(r: ResultLike, lang: str, n: _Numbers) -> str:
     return " ".join(parts)
 
 
+#: The paragraph of each indicator, from the registry (famgraph.indicators.registry).
 _READINGS: dict[str, Callable[[ResultLike, str, _Numbers], str]] = {
-    "victim_to_perpetrator": _victim_to_perpetrator,
-    "relative_exposure": _relative_exposure,
-    "chains": _chains,
-    "recurrence_risk": _recurrence_risk,
-    "repeat_incidents": _repeat_incidents,
-    "gif": _gif,
-    "fir": _fir,
-    "early_signalling": _early_signalling,
-    "agency_overlap": _agency_overlap,
-    "adjusted_association": _adjusted_association,
+    e.name: fn for e in _registry.REGISTRY if (fn := e.function("reading")) is not None
 }
 
 

@@ -220,25 +220,10 @@ SPECS: Final[dict[tuple[str, str], tuple[Col, ...]]] = {
     ("adjusted_association", "crude"): (Col("key", "model", "value"), *TWO_BY_TWO),
 }
 
-#: Tables that are drawn, not listed (the KM curve, the simulated GIF values).
-SKIPPED: Final = frozenset(
-    {
-        ("victim_to_perpetrator", "km"),
-        *(
-            (name, "verdict")
-            for name in (
-                "victim_to_perpetrator",
-                "adjusted_association",
-                "recurrence_risk",
-                "repeat_incidents",
-                "gif",
-                "fir",
-                "early_signalling",
-            )
-        ),
-        ("gif", "null"),
-    }
-)
+#: Tables that are drawn, not listed (the KM curve, the simulated GIF values). Every indicator's
+#: ``verdict`` table is said in words above its tables, never listed (SKIPPED_KEYS).
+SKIPPED: Final = frozenset({("victim_to_perpetrator", "km"), ("gif", "null")})
+SKIPPED_KEYS: Final = frozenset({"verdict"})
 
 
 class _Frame:
@@ -324,7 +309,7 @@ def indicator_table(
     indicator: str, key: str, frame: pd.DataFrame, caption: str, lang: str, min_cell: int
 ) -> Table | None:
     """The rendered table ``key`` of an indicator result (None for tables that are only drawn)."""
-    if (indicator, key) in SKIPPED:
+    if (indicator, key) in SKIPPED or key in SKIPPED_KEYS:
         return None
     frame = safe(frame.reset_index(drop=True))
     fr = _Frame(frame, lang, min_cell)
