@@ -277,6 +277,57 @@ def nested_counts(draw: Any) -> tuple[int, list[int]]:
 
 
 @SETTINGS
+@given(parts=st.lists(count_strategy(), min_size=2, max_size=6), rest=count_strategy())
+def test_sibling_shares_resist_the_lp_attacker(parts: list[int], rest: int) -> None:
+    """Shares of organisations that are parts of a published "any organisation" share (the worst
+    case for early_signalling: no person preceded by contacts of two organisations)."""
+    total = sum(parts)
+    n = total + rest
+    rows = list(range(1, len(parts) + 1))
+    frame = _tables.share_frame(
+        pd.DataFrame({"row": range(len(parts) + 1)}),
+        [total, *parts],
+        [n] * (len(parts) + 1),
+        level=LEVEL,
+        min_cell=M,
+        siblings=[(0, rows)],
+    )
+    s = atk.LinearSystem("siblings", M)
+    for i, v in enumerate(parts):
+        s.var(f"p{i}", true=v)
+    s.var("rest", true=rest)
+    everyone = {f"p{i}": 1.0 for i in range(len(parts))} | {"rest": 1.0}
+    exprs = [{f"p{i}": 1.0 for i in range(len(parts))}] + [{f"p{i}": 1.0} for i in range(len(parts))]
+    atk.add_shares(
+        s, frame, [(f"row{i}", e, everyone) for i, e in enumerate(exprs)], k="k", n="n", share="share"
+    )
+    found = s.solve()
+    assert not leaks(found, kind=None), describe(leaks(found, kind=None))
+
+
+def test_sibling_rule_hides_a_partner() -> None:
+    frame = _tables.share_frame(
+        pd.DataFrame({"row": range(4)}),
+        [60, 3, 27, 30],
+        [500] * 4,
+        level=LEVEL,
+        min_cell=10,
+        siblings=[(0, [1, 2, 3])],
+    )
+    assert frame["k_suppressed"].tolist() == [False, True, True, False]
+    # the whole hidden (n - k small), every part published: the smallest part is hidden with it
+    frame = _tables.share_frame(
+        pd.DataFrame({"row": range(3)}),
+        [20, 10, 10],
+        [25] * 3,
+        level=LEVEL,
+        min_cell=10,
+        siblings=[(0, [1, 2])],
+    )
+    assert frame["k_suppressed"].tolist() == [True, True, False]
+
+
+@SETTINGS
 @given(data=nested_counts(), extra=st.lists(count_strategy(), min_size=0, max_size=2))
 def test_nested_shares_resist_the_lp_attacker(data: tuple[int, list[int]], extra: list[int]) -> None:
     n, ks = data

@@ -297,6 +297,7 @@ def share_frame(
     min_cell: int,
     count_name: str = "k",
     nested: Sequence[Sequence[int]] = (),
+    siblings: Sequence[tuple[int, Sequence[int]]] = (),
 ) -> pd.DataFrame:
     """Shares k/n with Wilson intervals, one per row: key columns, ``n``, ``count_name``, ``share``,
     ``share_lower``, ``share_upper`` and flags.
@@ -304,7 +305,13 @@ def share_frame(
     A share and its count are published only when both k and n − k are at least ``min_cell`` (k is
     a one-way table (k, n − k) with a published total n); n itself when it is at least min_cell.
     ``nested`` lists groups of rows with the same n whose counts nest (k ascending); they are
-    protected with :func:`nested_status`.
+    protected with :func:`nested_status`. ``siblings`` lists ``(whole, parts)``: rows whose counts
+    are parts of the count of row ``whole`` (the organisations of one "any organisation" row; they
+    may overlap, but other published tables can show that they do not, so the rule assumes they
+    partition it). Where exactly one count of a whole and its parts is hidden, the smallest
+    published part is hidden with it, so that no published count minus the published others gives
+    it. Hiding more of a nested group keeps its rule (the increments around a published count only
+    grow).
     """
     m = disclosure.check_min_cell(min_cell)
     kk = [int(x) for x in k]
@@ -320,6 +327,11 @@ def share_frame(
             hide_k[r] = h or hn
             hide_n[r] = hn
     hide_k = [a or b for a, b in zip(hide_k, hide_n, strict=True)]
+    for whole, parts in siblings:
+        hidden = [r for r in (whole, *parts) if hide_k[r]]
+        shown = [r for r in parts if not hide_k[r]]
+        if m > 0 and len(hidden) == 1 and shown:
+            hide_k[min(shown, key=lambda r: (kk[r], r))] = True
     out = keys.reset_index(drop=True).copy()
     out["n"] = pd.Series(nn, dtype="int64")
     out[count_name] = pd.Series(kk, dtype="int64")

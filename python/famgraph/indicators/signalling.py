@@ -79,6 +79,15 @@ def early_signalling(
                 k.append(int(counts[idx]))
                 n.append(int(total))
             nested.append(rows)
+    # The organisations' rows of one look-back and population are parts of its "all" row (with
+    # overlaps, but other published tables can pin them): a hidden one among them gets a partner.
+    wholes: dict[tuple[int, str], int] = {}
+    parts: dict[tuple[int, str], list[int]] = {}
+    for row, (org, y, pop) in enumerate(keys):
+        if org == "all":
+            wholes[(y, pop)] = row
+        else:
+            parts.setdefault((y, pop), []).append(row)
     table = share_frame(
         pd.DataFrame(keys, columns=["organisation", "years", "population"]),
         k,
@@ -87,6 +96,7 @@ def early_signalling(
         min_cell=ctx.min_cell,
         count_name="preceded",
         nested=nested,
+        siblings=[(wholes[g], rows) for g, rows in parts.items()],
     )
     lead = np.asarray(c["lead_times"], dtype=np.float64)
     q = stats.quartiles(lead)
