@@ -8,6 +8,17 @@ JOBS ?= $(shell nproc)
 export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 # cmake >= 3.24 and ninja come from .venv (requirements-dev.txt), whatever the system has.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# A compiler cache (installed by scripts/bootstrap.sh): the library has the same compile line in
+# the release tree, the Python module's build and the shared-library consumer check, so it is
+# compiled once. Paths are hashed relative to the checkout; set CMAKE_CXX_COMPILER_LAUNCHER= to
+# build without it.
+export CMAKE_CXX_COMPILER_LAUNCHER ?= ccache
+export CCACHE_BASEDIR ?= $(CURDIR)
+# One compiler name for every build: ccache hashes it, and pip's build would otherwise see make's
+# built-in CXX=g++ while CMake presets pick c++ (the same compiler).
+ifeq ($(origin CXX),default)
+export CXX := c++
+endif
 
 .PHONY: demo test setup build python ctest asan fuzz fuzz-long consumer wheel-check sdist-check pytest notebooks docs lint bench clean
 

@@ -6,7 +6,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 
 DEB_PACKAGES=(
-  build-essential ninja-build pkg-config
+  build-essential ninja-build pkg-config ccache
   libboost-graph-dev libeigen3-dev catch2 libbenchmark-dev libtbb-dev
   clang libclang-rt-14-dev
   pandoc
