@@ -6,8 +6,9 @@ this checkout and, optionally, another source tree (the implementation before th
 
 Each implementation runs in a fresh process: generate the population (not timed), build the graph
 (not timed; the old implementation read the dataset's cached graph), then ``--repeats`` calls of
-``famgraph.indicators.feature_table`` (median and minimum wall seconds) and the peak resident
-memory the first call added. With ``--before``, the two tables are checked to be identical
+``famgraph.indicators.feature_table`` (median and minimum wall seconds), the peak resident
+memory each call added over the memory before it (``/proc/self/statm`` polled every 2 ms) and the
+size of the result. With ``--before``, the two tables are checked to be identical
 (``pandas.testing.assert_frame_equal``) on a smaller population first. Results:
 ``benchmarks/results/feature_table-<date>.json``.
 """
@@ -29,24 +30,38 @@ from famgraph.bench._machine import loadavg, log, machine
 REPO = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
-import json, resource, statistics, sys, time
+import json, os, statistics, sys, threading, time
 import famgraph as fg
 persons, seed, repeats = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 ds = fg.synth.generate(persons=persons, seed=seed)
 ds.graph
-rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-times = []
+page = os.sysconf("SC_PAGE_SIZE")
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * page
+times, peaks, kept = [], [], []
 for _ in range(repeats):
+    base, peak, stop = rss(), [0], threading.Event()
+    def poll():
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss())
+            time.sleep(0.002)
+    th = threading.Thread(target=poll)
+    th.start()
     t = time.perf_counter()
     ft = fg.indicators.feature_table(ds)
     times.append(time.perf_counter() - t)
-    if len(times) == 1:
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - rss0
-        shape = list(ft.shape)
+    stop.set()
+    th.join()
+    peaks.append(max(peak[0], rss()) - base)
+    kept.append(rss() - base)
+    shape = list(ft.shape)
+    result_bytes = int(ft.memory_usage(deep=True).sum())
     del ft
 print(json.dumps({"seconds_median": statistics.median(times), "seconds_min": min(times),
-                  "seconds_all": times, "peak_rss_added_bytes": peak, "shape": shape,
-                  "famgraph": fg.__file__}))
+                  "seconds_all": times, "peak_rss_added_bytes_max": max(peaks),
+                  "peak_rss_added_bytes_all": peaks, "rss_kept_with_result_bytes": kept[0],
+                  "result_bytes": result_bytes, "shape": shape, "famgraph": fg.__file__}))
 """
 
 SAME = r"""
