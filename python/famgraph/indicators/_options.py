@@ -86,8 +86,8 @@ def _parse_end(value: DateLike, which: str, text: str) -> int | None:
     ok, lo, hi, _ = _rules.date_bounds([value.strip()], _rules.MIN_YEAR_LIMIT, _rules.MAX_YEAR_LIMIT)
     if not ok[0]:
         raise ValueError(
-            f"window {which} {_q(value)} is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD, a valid "
-            f"calendar date (window={text})"
+            f"window {which} {_q(value)} is not a date: not a valid calendar date of the form YYYY, "
+            f"YYYY-MM or YYYY-MM-DD (window={text})"
         )
     return int(lo[0]) if which == "start" else int(hi[0])
 
