@@ -5,7 +5,7 @@ date rules (include/famgraph/date.hpp, indicators/common.hpp) are read from ``fa
 here, once; no other module restates them (tests/python/test_architecture.py).
 
 famgraph dates are ``YYYY-MM-DD``, ``YYYY-MM`` (imputed to the 15th) or ``YYYY`` (imputed to 1
-July), as day numbers since 1970-01-01; docs/spec/data_contract.md §dates. Every module that reads
+July), as day numbers since 1970-01-01; docs/spec/common_rules.md §dates. Every module that reads
 or checks a date in text goes through here, so that the rule exists once, in C++.
 """
 

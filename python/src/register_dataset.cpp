@@ -475,7 +475,7 @@ void register_dataset(py::module_& m) {
   m.def(
       "date_bounds",
       [](const py::list& values, int min_year_, int max_year_) {
-        // One rule for dates in any text a user hands in (docs/spec/data_contract.md §dates): what
+        // One rule for dates in any text a user hands in (docs/spec/common_rules.md §dates): what
         // the loader accepts, with the first and last day of the period a partial date denotes.
         const auto n = static_cast<py::ssize_t>(values.size());
         py::array_t<bool> ok(n);
