@@ -13,6 +13,7 @@
 #include "famgraph/indicators/chains.hpp"
 #include "famgraph/indicators/common.hpp"
 #include "famgraph/indicators/familiality.hpp"
+#include "famgraph/indicators/features.hpp"
 #include "famgraph/indicators/overlap.hpp"
 #include "famgraph/indicators/recurrence.hpp"
 #include "famgraph/indicators/signalling.hpp"

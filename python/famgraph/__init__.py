@@ -11,8 +11,8 @@ import importlib as _importlib
 import typing as _typing
 
 from . import datasets, disclosure, formats, indicators, linkage, microdata, privacy, quality, stats, synth
-from ._core import __version__
 from ._errors import DataError, DataIssue
+from ._rules import VERSION as __version__
 from .dataset import Dataset
 from .graph import RELATIONS, FamilyGraph
 from .linkage import link

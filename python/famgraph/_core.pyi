@@ -112,3 +112,18 @@ def synth_generate(
     progress: Any = None,
     design_detail: bool = False,
 ) -> SynthPopulation: ...
+
+# ---------------------------------------------------------------------------------------------
+# Added by the rules work (issue 16: dates and shared constants; register_dataset.cpp). The
+# indicators submodule also gained ROLES, SEXES, NO_DAY, NO_INDEX, DEFAULT_EXPOSURE_ROLES,
+# DEFAULT_CASE_ROLES, DEFAULT_RECURRENCE_RELATIONS, resolve_window and feature_table.
+MIN_YEAR: int
+MAX_YEAR: int
+MIN_YEAR_LIMIT: int
+MAX_YEAR_LIMIT: int
+
+def date_bounds(
+    values: list[Any], min_year: int = 1800, max_year: int = 2200
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]: ...
+def date_status(iso: str, min_year: int = 1800, max_year: int = 2200) -> str: ...
+def completed_years(birth: npt.NDArray[np.int64], at: int) -> npt.NDArray[np.int64]: ...

@@ -74,7 +74,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{shown(args.dir, 1000)}: {kept} ({ds.n_persons} persons, {ds.n_incidents} incidents, "
         f"{sum(ds.warning_counts.values())} warnings)"
     )
-    for w in ds._core.warnings:
+    for w in ds.warning_issues:
         print(f"warning: {shown(str(w), 2000)}", file=sys.stderr)
     report_quarantine(ds, args, None)
     return 0

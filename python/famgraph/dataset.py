@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import _core, _files
+from . import _core, _files, _rules
 from ._convert import TABLE_COLUMNS, frame_to_columns
 from ._errors import DataError, DataIssue, shown
 
@@ -23,13 +23,13 @@ PathLike = str | os.PathLike[str]
 MissingParents = Literal["strict", "add"]
 OnError = Literal["raise", "quarantine"]
 #: Default accepted years of register data (``min_year``/``max_year``; docs/data_formats.md).
-MIN_YEAR, MAX_YEAR = 1800, 2200
+MIN_YEAR, MAX_YEAR = _rules.MIN_YEAR, _rules.MAX_YEAR
 QUARANTINE_COLUMNS = ("table", "action", "rule", "file", "line", "column", "value", "message", "record")
 _SEPARATORS = {",": ",", ";": ";", "\t": "\t", "tab": "\t", "|": "|"}
 TABLES = ("persons", "partnerships", "events", "contacts")
 _KIND = {"csv": "CSV", "parquet": "Parquet"}
-_SEX = np.array(["F", "M", "U"], dtype=object)
-_ROLES = np.array(["victim", "perpetrator", "witness", "other"], dtype=object)
+_SEX = np.array(_rules.SEXES, dtype=object)
+_ROLES = np.array(_rules.ROLES, dtype=object)
 
 
 def _check_missing_parents(value: str) -> None:
@@ -455,6 +455,22 @@ class Dataset:
 
         return FamilyGraph(self)
 
+    def resolve_window(self, start: int | None = None, end: int | None = None) -> tuple[int, int]:
+        """The indicator window as inclusive day numbers: a missing end is the first / last event
+        date (the core's rule, docs/spec/common_rules.md). ``ValueError`` when an end is missing
+        and there are no events, or when the end is before the start.
+
+        Example
+        -------
+        >>> import famgraph as fg
+        >>> ds = fg.synth.generate(persons=500, seed=1)
+        >>> ws, we = ds.resolve_window()
+        >>> ws <= we
+        True
+        """
+        ws, we = _core.indicators.resolve_window(self._core, start, end)
+        return int(ws), int(we)
+
     @property
     def n_persons(self) -> int:
         return int(self._core.n_persons)
@@ -472,6 +488,48 @@ class Dataset:
         """Organisation codes found in events and contacts, sorted (outputs must not depend on the
         order of the input rows)."""
         return sorted(self._core.sources)
+
+    @property
+    def source_codes(self) -> list[str]:
+        """Organisation names in the order of their codes in :meth:`columns` (``source``).
+
+        Example
+        -------
+        >>> import famgraph as fg
+        >>> ds = fg.synth.generate(persons=500, seed=1)
+        >>> sorted(ds.source_codes) == ds.organisations
+        True
+        """
+        return list(self._core.sources)
+
+    @property
+    def kind_codes(self) -> list[str]:
+        """Event and contact kinds in the order of their codes in :meth:`columns` (``kind``)."""
+        return list(self._core.kinds)
+
+    def columns(self, table: str) -> dict[str, np.ndarray]:
+        """The stored columns of one table (``persons``, ``partnerships``, ``events`` or
+        ``contacts``) as NumPy arrays: person *indices* (not ids; ``famgraph._rules.NO_INDEX`` for
+        none), day numbers with their precision (``famgraph._rules.NO_DAY`` when missing), and
+        codes for sex, role and organisation. The tables as users read them are :attr:`persons`,
+        :attr:`events`, ….
+
+        Example
+        -------
+        >>> import famgraph as fg
+        >>> ds = fg.synth.generate(persons=500, seed=1)
+        >>> len(ds.columns("persons")["person_id"]) == ds.n_persons
+        True
+        """
+        if table not in TABLES:
+            raise ValueError(f"table={table!r} (expected one of {', '.join(TABLES)})")
+        cols: dict[str, np.ndarray] = getattr(self._core, f"{table}_columns")()
+        return cols
+
+    @property
+    def warning_issues(self) -> list[DataIssue]:
+        """The examples of :attr:`warnings` as :class:`~famgraph.DataIssue` objects."""
+        return list(self._core.warnings)
 
     @property
     def warnings(self) -> pd.DataFrame:
@@ -506,13 +564,18 @@ class Dataset:
         """
         if self._quarantine_frame is not None:
             return self._quarantine_frame
-        rows = list(self._core.quarantine)
+        rows = self.quarantine_rows()
         df = pd.DataFrame(rows, columns=list(QUARANTINE_COLUMNS))
         for c in QUARANTINE_COLUMNS:
             if c != "line":
                 df[c] = df[c].astype(object)
         df["line"] = df["line"].astype(np.int64)
         return df
+
+    def quarantine_rows(self) -> list[tuple[Any, ...]]:
+        """The core's quarantine entries as tuples in the order of ``QUARANTINE_COLUMNS`` (the rows
+        of :attr:`quarantine` before a format reader maps them to its own file)."""
+        return list(self._core.quarantine)
 
     @property
     def quarantine_counts(self) -> dict[str, int]:

@@ -54,7 +54,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import disclosure
+from . import _rules, disclosure
 from ._progress import terminal_progress
 from .indicators import registry as _registry
 from .indicators._base import context, core
@@ -96,11 +96,11 @@ DEFAULT_INDICATORS: tuple[str, ...] = tuple(e.name for e in _registry.REGISTRY i
 #: Largest population seed (the generator takes seeds up to 2**53 - 1, exact in a double).
 SEED_MAX = 2**53 - 1
 
-_RECURRENCE_RELATIONS: tuple[str, ...] = ("parent", "full_sibling", "half_sibling")
+_RECURRENCE_RELATIONS: tuple[str, ...] = _rules.DEFAULT_RECURRENCE_RELATIONS
 
 
 def _famgraph_version() -> str:
-    from ._core import __version__
+    from ._rules import VERSION as __version__
 
     return str(__version__)
 
@@ -279,7 +279,7 @@ def bootstrap_lambda(
     seed: int = 1,
     chunk: int | None = None,
     window: WindowLike = None,
-    case_roles: Sequence[str] = ("perpetrator",),
+    case_roles: Sequence[str] = _rules.DEFAULT_CASE_ROLES,
     relations: Sequence[str] = _RECURRENCE_RELATIONS,
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     level: float = 0.95,
@@ -402,7 +402,7 @@ def gif(
     seed: int = 1,
     chunk: int | None = None,
     window: WindowLike = None,
-    case_roles: Sequence[str] = ("perpetrator",),
+    case_roles: Sequence[str] = _rules.DEFAULT_CASE_ROLES,
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     missing_parents: Literal["strict", "add"] = "strict",
     progress: bool | Callable[[float], None] | None = None,

@@ -54,7 +54,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import _files
+from . import _files, _rules
 from ._errors import DataError, DataIssue
 
 __all__ = [
@@ -559,7 +559,7 @@ def collision_probability(n: int, bits: int = 64) -> float:
 CELL_KEY_DOMAIN: Final = b"famgraph/cell-key/v1\x00"
 #: The record kinds famgraph defines keys for (any other kind is accepted by :func:`record_keys`).
 RECORD_KINDS: Final = ("person", "event", "incident", "family", "contact")
-_ROLES: Final = ("victim", "perpetrator", "witness", "other")
+_ROLES: Final = _rules.ROLES
 _CHUNK: Final = 1 << 16
 _MISSING: Final = b"-"
 

@@ -35,7 +35,6 @@ Example
 
 from __future__ import annotations
 
-import calendar
 import errno
 import html
 import io
@@ -49,7 +48,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from . import _files, disclosure
+from . import _files, _rules, disclosure
 from ._convert import TABLE_COLUMNS
 from ._errors import DataError, DataIssue, shown
 from .dataset import TABLES, Dataset, _read_parquet
@@ -164,59 +163,11 @@ def _present(s: pd.Series, column: str) -> np.ndarray:
     return ok
 
 
-_ISO = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
-_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-
-
-def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm), vectorised."""
-    y = y - (m <= 2)
-    era = np.floor_divide(y, 400)
-    yoe = y - era * 400
-    mp = (m + 9) % 12
-    doy = (153 * mp + 2) // 5 + d - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    out: np.ndarray = era * 146097 + doe - 719468
-    return out
-
-
 def _dates(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """famgraph dates: (valid, first day, last day, imputed day) per value (days since 1970).
-
-    The rules of famgraph/date.hpp: ``YYYY-MM-DD``, ``YYYY-MM`` (imputed to the 15th) or ``YYYY``
-    (1 July), years 1800–2200, surrounding spaces ignored.
-    """
-    n = len(s)
-    y = np.full(n, 2000, np.int64)
-    m = np.zeros(n, np.int64)  # 0: not given
-    d = np.zeros(n, np.int64)
-    ok = np.zeros(n, bool)
-    for k, v in enumerate(s.tolist()):
-        if not isinstance(v, str):
-            continue
-        match = _ISO.fullmatch(v.strip(" \t"))
-        if match is None:
-            continue
-        year, month, day = int(match[1]), int(match[2] or 0), int(match[3] or 0)
-        if not 1800 <= year <= 2200 or (match[2] and not 1 <= month <= 12):
-            continue
-        if match[3] and not 1 <= day <= calendar.monthrange(year, month)[1]:
-            continue
-        y[k], m[k], d[k], ok[k] = year, month, day, True
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    lo_m = np.where(m > 0, m, 1)
-    lo_d = np.where(d > 0, d, 1)
-    hi_m = np.where(m > 0, m, 12)
-    hi_dim = _DAYS[hi_m - 1] + (leap & (hi_m == 2))
-    hi_d = np.where(d > 0, d, hi_dim)
-    mid_m = np.where(m > 0, m, 7)
-    mid_d = np.where(d > 0, d, np.where(m > 0, 15, 1))
-    return (
-        ok,
-        _days_from_civil(y, lo_m, lo_d),
-        _days_from_civil(y, hi_m, hi_d),
-        _days_from_civil(y, mid_m, mid_d),
-    )
+    """famgraph dates: (valid, first day, last day, imputed day) per value (days since 1970), by
+    the core's rules (famgraph._rules: ``YYYY-MM-DD``, ``YYYY-MM`` imputed to the 15th, ``YYYY`` to
+    1 July, years 1800–2200, surrounding spaces ignored)."""
+    return _rules.date_bounds(s.tolist())
 
 
 _INT = re.compile(r"[+-]?[0-9]{1,19}")
@@ -977,9 +928,8 @@ def _named(names: list[str], idx: np.ndarray) -> np.ndarray | None:
 
 def _column_tables(ds: Dataset) -> tuple[dict[str, _Columns], dict[str, np.ndarray]]:
     """The tables of a Dataset as presence masks, and the person indices each table refers to."""
-    core = ds._core
-    kinds, sources = list(core.kinds), list(core.sources)
-    p = core.persons_columns()
+    kinds, sources = ds.kind_codes, ds.source_codes
+    p = ds.columns("persons")
     n_p = len(p["person_id"])
     tables = {
         "persons": _Columns(
@@ -995,7 +945,7 @@ def _column_tables(ds: Dataset) -> tuple[dict[str, _Columns], dict[str, np.ndarr
         )
     }
     refs = {"persons": np.arange(n_p, dtype=np.int64)}
-    c = core.partnerships_columns()
+    c = ds.columns("partnerships")
     tables["partnerships"] = _Columns(
         len(c["a"]),
         {
@@ -1006,7 +956,7 @@ def _column_tables(ds: Dataset) -> tuple[dict[str, _Columns], dict[str, np.ndarr
         },
     )
     refs["partnerships"] = np.concatenate([c["a"], c["b"]])
-    c = core.events_columns()
+    c = ds.columns("events")
     tables["events"] = _Columns(
         len(c["person"]),
         {
@@ -1020,7 +970,7 @@ def _column_tables(ds: Dataset) -> tuple[dict[str, _Columns], dict[str, np.ndarr
         c["source"],
     )
     refs["events"] = c["person"]
-    c = core.contacts_columns()
+    c = ds.columns("contacts")
     tables["contacts"] = _Columns(
         len(c["person"]),
         {
@@ -1112,7 +1062,7 @@ def _column_consistency(rows: _Rows, persons: Mapping[str, Dataset]) -> None:
     orgs = list(persons)
     parts = []
     for o, name in enumerate(orgs):
-        p = persons[name]._core.persons_columns()
+        p = persons[name].columns("persons")
         ok, lo, hi = _birth_periods(p["birth_day"], p["birth_precision"])
         parts.append((np.full(len(ok), o, np.int64), p["person_id"], p["sex"], ok, lo, hi))
     org, pid, sex, ok, lo, hi = (np.concatenate([part[i] for part in parts]) for i in range(6))
@@ -1174,9 +1124,9 @@ def _scan_columns(
         ]
         _count_warnings(ALL, ds.warning_counts, issue_counts)
         tables, refs = _column_tables(ds)
-        names, lut = _source_orgs(list(ds._core.sources))
+        names, lut = _source_orgs(ds.source_codes)
         n_p = tables["persons"].n
-        ids = ds._core.persons_columns()["person_id"]
+        ids = ds.columns("persons")["person_id"]
         keys = []
         for table, cols in tables.items():
             if cols.n == 0:
@@ -1213,7 +1163,7 @@ def _scan_columns(
                     referred[refs[table]] = True
                     persons_of.setdefault(org, [])
             if org in persons_of:
-                ids = ds._core.persons_columns()["person_id"]
+                ids = ds.columns("persons")["person_id"]
                 persons_of[org].append(_linkable_ids(ids[referred]))
             if tables["persons"].n:
                 with_persons[org] = ds

@@ -471,6 +471,71 @@ void register_dataset(py::module_& m) {
     }
     return py::make_tuple(days, prec);
   }, "Day numbers and precisions of ISO date strings (empty = missing).");
+
+  m.def(
+      "date_bounds",
+      [](const py::list& values, int min_year_, int max_year_) {
+        // One rule for dates in any text a user hands in (docs/spec/common_rules.md §dates): what
+        // the loader accepts, with the first and last day of the period a partial date denotes.
+        const auto n = static_cast<py::ssize_t>(values.size());
+        py::array_t<bool> ok(n);
+        py::array_t<std::int64_t> lo(n), hi(n), day(n);
+        auto o = ok.mutable_unchecked<1>();
+        auto l = lo.mutable_unchecked<1>();
+        auto h = hi.mutable_unchecked<1>();
+        auto d = day.mutable_unchecked<1>();
+        for (py::ssize_t k = 0; k < n; ++k) {
+          o(k) = false;
+          l(k) = h(k) = d(k) = 0;
+          const py::handle v = values[static_cast<std::size_t>(k)];
+          if (!py::isinstance<py::str>(v)) continue;
+          const std::string text = v.cast<std::string>();
+          const auto b = text.find_first_not_of(" \t"), e = text.find_last_not_of(" \t");
+          if (b == std::string::npos) continue;
+          const auto x = parse_date(std::string_view(text).substr(b, e - b + 1), min_year_, max_year_);
+          if (!x) continue;
+          o(k) = true;
+          l(k) = x->lo();
+          h(k) = x->hi();
+          d(k) = x->day;
+        }
+        return py::make_tuple(ok, lo, hi, day);
+      },
+      py::arg("values"), py::arg("min_year") = min_year, py::arg("max_year") = max_year,
+      "(valid, first day, last day, imputed day) of each value: a str holding YYYY-MM-DD, YYYY-MM or YYYY "
+      "(surrounding spaces and tabs ignored) with a year in [min_year, max_year]; anything else is not valid "
+      "(days 0).");
+  m.def(
+      "date_status",
+      [](const std::string& iso, int min_year_, int max_year_) -> std::string {
+        if (!parse_date(iso, 0, max_year_limit)) return "invalid";
+        return parse_date(iso, min_year_, max_year_) ? "valid" : "out_of_range";
+      },
+      py::arg("iso"), py::arg("min_year") = min_year, py::arg("max_year") = max_year,
+      "'valid', 'out_of_range' (a calendar date with a year outside [min_year, max_year]) or 'invalid' "
+      "(not YYYY, YYYY-MM or YYYY-MM-DD, or no such day).");
+  m.def(
+      "completed_years",
+      [](py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> birth, Day at) {
+        // Ages by the calendar rule every indicator uses (date.hpp age_in_years; 29 February
+        // birthdays turn a year older on 28 February in non-leap years).
+        const auto b = birth.unchecked<1>();
+        py::array_t<std::int64_t> out(b.shape(0));
+        auto o = out.mutable_unchecked<1>();
+        for (py::ssize_t k = 0; k < b.shape(0); ++k) {
+          const auto d = static_cast<Day>(b(k));
+          if (d == NO_DAY || d > at)
+            throw py::value_error("completed_years: birth day " + std::to_string(b(k)) +
+                                  " is missing or after the day " + std::to_string(at) + " (expected born by then)");
+          o(k) = age_in_years(d, at);
+        }
+        return out;
+      },
+      py::arg("birth"), py::arg("at"), "Completed years on day `at` of each birth day number (every birth known and <= at).");
+  m.attr("MIN_YEAR") = min_year;
+  m.attr("MAX_YEAR") = max_year;
+  m.attr("MIN_YEAR_LIMIT") = min_year_limit;
+  m.attr("MAX_YEAR_LIMIT") = max_year_limit;
 }
 
 }  // namespace famgraph::python

@@ -10,11 +10,13 @@
 #include "famgraph/cell_key.hpp"
 #include "famgraph/graph.hpp"
 #include "famgraph/indicators/chains.hpp"
+#include "famgraph/indicators/features.hpp"
 #include "famgraph/indicators/overlap.hpp"
 #include "famgraph/indicators/signalling.hpp"
 #include "famgraph/indicators/recurrence.hpp"
 #include "famgraph/indicators/transmission.hpp"
 #include "famgraph/indicators/matched.hpp"
+#include "famgraph/relations.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
@@ -90,10 +92,130 @@ py::dict overlap(const indicators::OverlapCounts& oc, const Dataset& ds, bool ke
   return d;
 }
 
+
+/// A NumPy array that takes over a C++ column without copying it (the feature table is the size of
+/// the population times ~30 columns: a copy would double its peak memory). With `as_bool`, a 0/1
+/// byte column is viewed as numpy bool.
+template <class T>
+py::array adopt(std::vector<T>&& v, bool as_bool = false) {
+  auto* heap = new std::vector<T>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  const auto n = static_cast<py::ssize_t>(heap->size());
+  if constexpr (sizeof(T) == 1) {
+    if (as_bool) return py::array(py::dtype("bool"), {n}, {py::ssize_t{1}}, heap->data(), owner);
+  }
+  return py::array_t<T>({n}, {static_cast<py::ssize_t>(sizeof(T))}, heap->data(), owner);
+}
+
+/// The "missing" mask (true = no value) of a validity column.
+py::array missing_of(const std::vector<std::uint8_t>& valid) {
+  py::array_t<bool> out(static_cast<py::ssize_t>(valid.size()));
+  auto* o = out.mutable_data();
+  for (std::size_t k = 0; k < valid.size(); ++k) o[k] = valid[k] == 0;
+  return out;
+}
+
+py::list feature_columns(indicators::FeatureTable&& t) {
+  py::list cols;
+  // (name, values, missing or None), in the published column order (docs/spec/indicators.md).
+  auto add = [&](const std::string& name, py::array values, py::object missing) {
+    cols.append(py::make_tuple(name, std::move(values), std::move(missing)));
+  };
+  const py::object none = py::none();
+  const py::array no_birth = missing_of(t.birth_known);
+  add("person_id", adopt(std::move(t.person_id)), none);
+  add("sex", adopt(std::move(t.sex)), none);
+  add("birth_year", adopt(std::move(t.birth_year)), no_birth);
+  add("generation", adopt(std::move(t.generation)), none);
+  add("observed", adopt(std::move(t.observed), true), none);
+  for (int r = 0; r < n_roles; ++r) {
+    const std::string role(to_string(static_cast<Role>(r)));
+    add(role + "_child", adopt(std::move(t.child[r])), no_birth);
+    add(role + "_adult", adopt(std::move(t.adult[r])), no_birth);
+    add(role + "_total", adopt(std::move(t.total[r])), none);
+  }
+  const py::array no_mother = missing_of(t.has_mother), no_father = missing_of(t.has_father);
+  add("mother_victim", adopt(std::move(t.mother_victim), true), no_mother);
+  add("mother_perpetrator", adopt(std::move(t.mother_perpetrator), true), no_mother);
+  add("father_victim", adopt(std::move(t.father_victim), true), no_father);
+  add("father_perpetrator", adopt(std::move(t.father_perpetrator), true), no_father);
+  std::vector<std::uint8_t> any_gp(t.grandparents_known.size());
+  for (std::size_t k = 0; k < any_gp.size(); ++k) any_gp[k] = t.grandparents_known[k] > 0;
+  const py::array no_gp = missing_of(any_gp);
+  add("grandparents_known", adopt(std::move(t.grandparents_known)), none);
+  add("grandparent_victim", adopt(std::move(t.grandparent_victim), true), no_gp);
+  add("grandparent_perpetrator", adopt(std::move(t.grandparent_perpetrator), true), no_gp);
+  add("n_organisations", adopt(std::move(t.n_organisations)), none);
+  add("lead_time_days", adopt(std::move(t.lead_time_days)), missing_of(t.has_lead_time));
+  const py::array not_eligible = missing_of(t.pathway_eligible);
+  add("pathway_eligible", adopt(std::move(t.pathway_eligible), true), none);
+  add("pathway_exposed", adopt(std::move(t.pathway_exposed), true), not_eligible);
+  add("pathway_outcome", adopt(std::move(t.pathway_outcome), true), not_eligible);
+  return cols;
+}
+
+std::vector<std::string> default_relation_names() {
+  std::vector<std::string> out;
+  for (auto r : indicators::RecurrenceOptions{}.relations) out.emplace_back(to_string(r));
+  return out;
+}
+
+py::tuple names_of(indicators::RoleSet s) {
+  py::list out;
+  for (const auto& n : indicators::role_names(s)) out.append(n);
+  return py::tuple(out);
+}
+
 }  // namespace
 
 void register_indicators(py::module_& root) {
   auto m = root.def_submodule("indicators", "indicator counting rules (internal)");
+
+  // The shared rules and defaults (common.hpp), so that no other layer restates them.
+  {
+    py::list roles_;
+    for (int r = 0; r < n_roles; ++r) roles_.append(std::string(to_string(static_cast<Role>(r))));
+    m.attr("ROLES") = py::tuple(roles_);
+    py::list sexes;
+    for (int s = 0; s < 3; ++s) sexes.append(std::string(to_string(static_cast<Sex>(s))));
+    m.attr("SEXES") = py::tuple(sexes);
+    m.attr("NO_DAY") = NO_DAY;
+    m.attr("NO_INDEX") = NONE;
+    m.attr("DEFAULT_EXPOSURE_ROLES") = names_of(indicators::default_exposure_roles);
+    m.attr("DEFAULT_CASE_ROLES") = names_of(indicators::default_case_roles);
+    m.attr("DEFAULT_RECURRENCE_RELATIONS") = py::tuple(py::cast(default_relation_names()));
+  }
+  m.def(
+      "resolve_window",
+      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we) {
+        return window_tuple(indicators::resolve_window(*ds, window_of(ws, we)));
+      },
+      py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
+      "The window as inclusive (start, end) day numbers: a missing end is the first / last event date "
+      "(ValueError when the data has no events, or when the end is before the start).");
+  m.def(
+      "feature_table",
+      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
+         const std::vector<std::string>& exposure_roles) {
+        indicators::FeatureTableOptions o;
+        o.window = window_of(ws, we);
+        o.exposure_roles = indicators::parse_roles(exposure_roles, "exposure_roles");
+        indicators::FeatureTable t;
+        {
+          py::gil_scoped_release release;
+          const FamilyGraph g(ds->persons);
+          t = indicators::feature_table(*ds, g, o);
+        }
+        py::dict d;
+        d["window"] = window_tuple(t.window);
+        d["work"] = t.work;
+        d["columns"] = feature_columns(std::move(t));
+        return d;
+      },
+      py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
+      py::arg("exposure_roles") = indicators::role_names(indicators::default_exposure_roles),
+      "The person-level feature table: {'window': (start, end), 'work': steps, 'columns': [(name, values, "
+      "missing or None)]} in the published column order; 'sex' holds codes into SEXES.");
   m.def("parse_roles", [](const std::vector<std::string>& names, const std::string& option) {
     return indicators::role_names(indicators::parse_roles(names, option));
   });
@@ -150,7 +272,7 @@ void register_indicators(py::module_& root) {
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
-      py::arg("exposure_roles") = std::vector<std::string>{"victim", "witness"}, py::arg("person_keys") = py::none(),
+      py::arg("exposure_roles") = indicators::role_names(indicators::default_exposure_roles), py::arg("person_keys") = py::none(),
       py::arg("matched") = false, py::arg("level") = 0.95);
   m.def(
       "person_dates",
@@ -232,8 +354,8 @@ void register_indicators(py::module_& root) {
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
-      py::arg("case_roles") = std::vector<std::string>{"perpetrator"},
-      py::arg("relations") = std::vector<std::string>{"parent", "full_sibling", "half_sibling"});
+      py::arg("case_roles") = indicators::role_names(indicators::default_case_roles),
+      py::arg("relations") = default_relation_names());
   m.def(
       "recurrence_person_counts",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
@@ -265,8 +387,8 @@ void register_indicators(py::module_& root) {
         return d;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
-      py::arg("case_roles") = std::vector<std::string>{"perpetrator"},
-      py::arg("relations") = std::vector<std::string>{"parent", "full_sibling", "half_sibling"});
+      py::arg("case_roles") = indicators::role_names(indicators::default_case_roles),
+      py::arg("relations") = default_relation_names());
   m.def(
       "relative_exposure",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,

@@ -12,6 +12,7 @@
 #include "famgraph/dataset.hpp"
 #include "famgraph/graph.hpp"
 #include "famgraph/indicators/common.hpp"
+#include "famgraph/indicators/features.hpp"
 #include "famgraph/io/csv.hpp"
 #include "famgraph/kinship.hpp"
 #include "famgraph/relations.hpp"
@@ -195,4 +196,58 @@ TEST_CASE("a pedigree of 70,000 generations", "[graph][deep]") {
   const DatasetSummary s = summarise(ds, g, k);
   CHECK(s.generations == depth);
   CHECK(to_text(s).find("generations          70000\n") != std::string::npos);
+}
+
+TEST_CASE("feature table: hand-derived columns", "[features]") {
+  IssueLog log;
+  io::RawTables raw;
+  io::read_csv_table_from_string(raw, "persons",
+                                 "person_id,sex,birth_date,exit_date,mother_id,father_id\n"
+                                 "1,F,1960-01-01,,,\n2,M,1958-01-01,,,\n3,F,1990-06-15,,1,2\n4,M,,,3,\n",
+                                 "persons.csv", log);
+  io::read_csv_table_from_string(raw, "events",
+                                 "incident_id,person_id,role,date,kind,source\n"
+                                 "100,1,perpetrator,2000-01-01,dv,police\n100,3,victim,2000-01-01,dv,police\n"
+                                 "101,3,perpetrator,2010-01-01,dv,police\n102,2,victim,1990-01-01,dv,police\n",
+                                 "events.csv", log);
+  io::read_csv_table_from_string(raw, "contacts",
+                                 "person_id,source,start_date,end_date,kind\n"
+                                 "3,school,1999-01-01,,dv\n3,health,1980-01-01,1985-01-01,dv\n",
+                                 "contacts.csv", log);
+  const Dataset ds = build_dataset(std::move(raw), {}, log);
+  const FamilyGraph g(ds.persons);
+  indicators::FeatureTableOptions o;
+  o.window = {days_from_civil(1995, 1, 1), days_from_civil(2015, 12, 31)};
+  const indicators::FeatureTable t = indicators::feature_table(ds, g, o);
+  const auto V = static_cast<std::size_t>(Role::victim), Pp = static_cast<std::size_t>(Role::perpetrator);
+  // person 3 (index 2): a victim as a child, a perpetrator as an adult
+  CHECK(t.birth_known[2] == 1);
+  CHECK(t.birth_year[2] == 1990);
+  CHECK(t.generation[2] == 1);
+  CHECK(t.child[V][2] == 1);
+  CHECK(t.adult[V][2] == 0);
+  CHECK(t.adult[Pp][2] == 1);
+  CHECK(t.total[Pp][2] == 1);
+  CHECK((t.has_mother[2] == 1 && t.mother_perpetrator[2] == 1 && t.mother_victim[2] == 0));
+  CHECK((t.has_father[2] == 1 && t.father_victim[2] == 0));  // his event is before the window
+  CHECK(t.n_organisations[2] == 2);                            // police, school (health ended before)
+  CHECK(t.has_lead_time[2] == 1);
+  CHECK(t.lead_time_days[2] == days_from_civil(2000, 1, 1) - days_from_civil(1980, 1, 1));
+  CHECK((t.pathway_eligible[2] == 1 && t.pathway_exposed[2] == 1 && t.pathway_outcome[2] == 1));
+  CHECK(t.grandparents_known[2] == 0);
+  // person 4 (index 3): no birth date, both grandparents known
+  CHECK(t.birth_known[3] == 0);
+  CHECK(t.child[V][3] == 0);
+  CHECK(t.grandparents_known[3] == 2);
+  CHECK((t.grandparent_perpetrator[3] == 1 && t.grandparent_victim[3] == 0));
+  CHECK((t.has_mother[3] == 1 && t.mother_victim[3] == 1 && t.has_father[3] == 0));
+  CHECK(t.pathway_eligible[3] == 0);
+  // person 1: no contact, no lead time; observed
+  CHECK(t.has_lead_time[0] == 0);
+  CHECK(t.n_organisations[0] == 1);
+  CHECK(t.observed[0] == 1);
+  CHECK(t.total[V][1] == 0);  // outside the window
+  // a bad window is the common rule's error
+  o.window = {days_from_civil(2015, 1, 1), days_from_civil(2010, 1, 1)};
+  CHECK_THROWS_AS(indicators::feature_table(ds, g, o), std::invalid_argument);
 }

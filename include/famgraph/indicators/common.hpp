@@ -40,6 +40,12 @@ constexpr RoleSet roles(std::initializer_list<Role> rs) noexcept {
   return s;
 }
 constexpr bool contains(RoleSet s, Role r) noexcept { return (s & role_bit(r)) != 0; }
+/// The roles that count as childhood exposure unless the caller says otherwise (indicators 1 and
+/// 7, the feature table): the child was a victim or witnessed the incident.
+inline constexpr RoleSet default_exposure_roles = roles({Role::victim, Role::witness});
+/// The roles an indicator counts as a case unless the caller says otherwise (indicator 4).
+inline constexpr RoleSet default_case_roles = roles({Role::perpetrator});
+
 /// Parses role names; throws std::invalid_argument naming the option and the allowed values.
 RoleSet parse_roles(const std::vector<std::string>& names, std::string_view option);
 std::vector<std::string> role_names(RoleSet s);

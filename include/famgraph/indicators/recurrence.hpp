@@ -11,7 +11,7 @@ namespace famgraph::indicators {
 
 struct RecurrenceOptions {
   Window window;
-  RoleSet case_roles = roles({Role::perpetrator});
+  RoleSet case_roles = default_case_roles;
   std::vector<Relation> relations{Relation::parent, Relation::full_sibling, Relation::half_sibling};
 };
 

@@ -13,7 +13,7 @@ namespace famgraph::indicators {
 
 struct VictimToPerpetratorOptions {
   Window window;
-  RoleSet exposure_roles = roles({Role::victim, Role::witness});
+  RoleSet exposure_roles = default_exposure_roles;
   /// The cell key method (famgraph/cell_key.hpp): one record key per person, or empty for no key
   /// sums. Not owned; must outlive the call.
   std::span<const std::uint64_t> person_keys;

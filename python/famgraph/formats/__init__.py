@@ -248,7 +248,7 @@ def located_quarantine(
 
     file = own.file
     rows = list(own.rows)
-    for table, action, rule, _f, line, column, _value, message, _record in ds._core.quarantine:
+    for table, action, rule, _f, line, column, _value, message, _record in ds.quarantine_rows():
         origin = locate(table, line - 2, column) if line >= 2 else Origin(0, "", "")
         rows.append(
             (

@@ -42,6 +42,12 @@ Month names are read case-insensitively; ``@#DGREGORIAN@`` is accepted. Anything
 outside famgraph's 1800–2200, is an error (``gedcom.date``), or unknown with
 ``invalid_dates="unknown"`` (counted).
 
+Where the rules live: this module holds only the GEDCOM date *grammar* (month names, ``ABT``/``BET``
+…, calendar escapes, dual years), which maps a ``DATE`` value to famgraph's date text. Whether that
+text is a calendar date and inside the accepted years is decided by the core
+(``famgraph._core.date_status``, the rules of include/famgraph/date.hpp), and the day number and
+imputation of partial dates by the loader, as for every other input (docs/architecture.md).
+
 The file may be UTF-8 (with or without BOM), ASCII or UTF-16 (with BOM); lines may end in CR, LF,
 CR LF or LF CR; ``CONC``/``CONT`` continuation lines are joined. Person ``k`` of famgraph is the
 *k*-th ``INDI`` record of the file (or, with ``person_ids="refn"``, the value of its ``REFN`` of
@@ -57,7 +63,6 @@ Example
 
 from __future__ import annotations
 
-import calendar
 import re
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -65,6 +70,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
+from .. import _rules
 from .._errors import DataError
 from ..dataset import Dataset
 from . import (
@@ -172,10 +178,13 @@ def _plain_date(tokens: list[str], min_year: int = MIN_YEAR, max_year: int = MAX
         if not re.fullmatch(r"[0-9]{1,2}", tokens[0]):
             return GedcomDate(None, "invalid")
         day = int(tokens[0])
-        if not 1 <= day <= calendar.monthrange(max(year, 1), month)[1]:
-            return GedcomDate(None, "invalid")
     iso = f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if day else "")
-    return GedcomDate(iso, "exact" if min_year <= year <= max_year else "out_of_range")
+    # The grammar above only maps the tokens to famgraph's date text; whether that is a calendar
+    # date, and inside the accepted years, is the core's rule (include/famgraph/date.hpp).
+    status = _rules.date_status(iso, min_year, max_year)
+    if status == "invalid":
+        return GedcomDate(None, "invalid")
+    return GedcomDate(iso, "exact" if status == "valid" else "out_of_range")
 
 
 def parse_date(text: str, min_year: int = MIN_YEAR, max_year: int = MAX_YEAR) -> GedcomDate:

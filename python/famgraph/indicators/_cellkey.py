@@ -90,15 +90,14 @@ def dataset_digest(ds: Dataset) -> bytes:
     cached = getattr(ds, "_famgraph_content_digest", None)
     if isinstance(cached, bytes):
         return cached
-    c = ds._core
     digest = privacy.content_digest(
         "famgraph/dataset/v1",
-        dict(c.persons_columns()),
-        dict(c.partnerships_columns()),
-        dict(c.events_columns()),
-        dict(c.contacts_columns()),
-        list(c.sources),
-        list(c.kinds),
+        ds.columns("persons"),
+        ds.columns("partnerships"),
+        ds.columns("events"),
+        ds.columns("contacts"),
+        ds.source_codes,
+        ds.kind_codes,
     )
     ds._famgraph_content_digest = digest  # type: ignore[attr-defined]
     return digest
@@ -144,7 +143,7 @@ class Noise:
 def prepare(ck: CellKey, ds: Dataset, indicator: str, options: Mapping[str, Any]) -> Noise:
     """The Noise of one run: person keys (cached in the CellKey per set of person ids) and, for
     scope ``"data"``, the digest of the dataset, the indicator and the options that select records."""
-    ids = np.asarray(ds._core.persons_columns()["person_id"], dtype=np.int64)
+    ids = np.asarray(ds.columns("persons")["person_id"], dtype=np.int64)
     keys = ck._cached_person_keys(ids)
     if ck.scope == "data":
         ck = ck.with_digest(privacy.content_digest(dataset_digest(ds), indicator, dict(options)))

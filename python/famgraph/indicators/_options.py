@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import numbers
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .. import disclosure
+from .. import _rules, disclosure
 from .._errors import shown
 
 
@@ -21,6 +20,7 @@ def _q(value: Any) -> str:
 
 
 __all__ = [
+    "DEFAULT_EXPOSURE_ROLES",
     "MAX_N_BOOT",
     "MAX_N_SIM",
     "RELATIONS",
@@ -37,34 +37,19 @@ __all__ = [
     "parse_window",
 ]
 
-ROLES: tuple[str, ...] = ("victim", "perpetrator", "witness", "other")
-RELATIONS: tuple[str, ...] = (
-    "parent",
-    "child",
-    "full_sibling",
-    "half_sibling",
-    "grandparent",
-    "grandchild",
-    "aunt_uncle",
-    "niece_nephew",
-    "first_cousin",
-    "partner",
-)
+#: Role and relation names and the shared defaults are the core's (famgraph._rules).
+ROLES: tuple[str, ...] = _rules.ROLES
+RELATIONS: tuple[str, ...] = _rules.RELATIONS
+DEFAULT_EXPOSURE_ROLES: tuple[str, ...] = _rules.DEFAULT_EXPOSURE_ROLES
 
-_EPOCH = _dt.date(1970, 1, 1).toordinal()
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 DateLike = str | _dt.date | None
 WindowLike = str | Sequence[DateLike] | None
 
 
-def _day(d: _dt.date) -> int:
-    return d.toordinal() - _EPOCH
-
-
 def day_to_iso(day: int) -> str:
     """A day number (days since 1970-01-01) as ``YYYY-MM-DD``."""
-    return _dt.date.fromordinal(int(day) + _EPOCH).isoformat()
+    return _rules.iso_day(day)
 
 
 def day_to_month(day: int) -> str:
@@ -82,41 +67,29 @@ def published_window(window: tuple[int, int], start_given: bool, end_given: bool
     ]
 
 
-def _end_of_month(year: int, month: int) -> _dt.date:
-    nxt = _dt.date(year + (month == 12), month % 12 + 1, 1)
-    return nxt - _dt.timedelta(days=1)
-
-
 def _parse_end(value: DateLike, which: str, text: str) -> int | None:
     """One end of a window. A partial date covers its whole period: ``2010`` as a start is
     2010-01-01, as an end 2010-12-31 (unlike a partial date *in the data*, which is imputed to the
-    middle of its period; see docs/decisions.md)."""
+    middle of its period; see docs/decisions.md). The calendar rules are the core's
+    (famgraph._rules.date_bounds)."""
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None
     if isinstance(value, _dt.datetime):
-        return _day(value.date())
+        value = value.date()
     if isinstance(value, _dt.date):
-        return _day(value)
+        value = value.isoformat()
     if not isinstance(value, str):
         raise TypeError(
             f"window {which} must be a date, an ISO date string (YYYY, YYYY-MM or YYYY-MM-DD) or None, "
             f"got {_q(value)} in window={text}"
         )
-    m = _PARTIAL.match(value.strip())
-    if not m:
+    ok, lo, hi, _ = _rules.date_bounds([value.strip()], _rules.MIN_YEAR_LIMIT, _rules.MAX_YEAR_LIMIT)
+    if not ok[0]:
         raise ValueError(
-            f"window {which} {_q(value)} is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD (window={text})"
+            f"window {which} {_q(value)} is not a date: not a valid calendar date of the form YYYY, "
+            f"YYYY-MM or YYYY-MM-DD (window={text})"
         )
-    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
-    try:
-        if d is not None:
-            return _day(_dt.date(y, int(mo or 1), int(d)))
-        if mo is not None:
-            month = int(mo)
-            return _day(_dt.date(y, month, 1) if which == "start" else _end_of_month(y, month))
-        return _day(_dt.date(y, 1, 1) if which == "start" else _dt.date(y, 12, 31))
-    except ValueError:
-        raise ValueError(f"window {which} {_q(value)} is not a valid calendar date (window={text})") from None
+    return int(lo[0]) if which == "start" else int(hi[0])
 
 
 def parse_window(window: WindowLike) -> tuple[int | None, int | None]:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import disclosure
-from .._core import __version__
+from .._rules import VERSION as __version__
 from ..disclosure import FLAG_SUFFIX
 
 __all__ = ["Result", "frame_from_records", "frame_layout", "frame_records"]

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .. import disclosure, stats
+from .. import _rules, disclosure, stats
 from ..cell_key import CellKey
 from ._base import Context, context, core
 from ._cellkey import Disclosure, check_disclosure
@@ -41,7 +41,7 @@ def gif(
     ds: Dataset,
     *,
     window: WindowLike = None,
-    case_roles: Sequence[str] = ("perpetrator",),
+    case_roles: Sequence[str] = _rules.DEFAULT_CASE_ROLES,
     n_sim: int = 1000,
     seed: int = 1,
     threads: int = 0,
@@ -121,7 +121,7 @@ def fir(
     ds: Dataset,
     *,
     window: WindowLike = None,
-    case_roles: Sequence[str] = ("perpetrator",),
+    case_roles: Sequence[str] = _rules.DEFAULT_CASE_ROLES,
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     disclosure: Disclosure = "suppression",
     cell_key: CellKey | None = None,
@@ -169,7 +169,7 @@ def fir(
     for col in ("n", "mean", "q1", "median", "q3"):
         _flagged(table, col, hide, flags)
     table = _finish(table, flags, m, ["n"])
-    ids = np.asarray(ds._core.persons_columns()["person_id"], dtype=np.int64)
+    ids = np.asarray(ds.columns("persons")["person_id"], dtype=np.int64)
     series = pd.Series(values[observed], index=pd.Index(ids[observed], name="person_id"), name="fir")
     params = ctx.parameters(c["window"], case_roles=roles)
     params.pop("level")

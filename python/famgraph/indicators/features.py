@@ -16,12 +16,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .. import disclosure, stats
+from .. import _rules, disclosure, stats
 from ..cell_key import CellKey
 from ._base import context, core
 from ._cellkey import Disclosure, check_disclosure
 from ._matched import matched_frame, matched_published, verdict_frame
-from ._options import ROLES, WindowLike, check_roles
+from ._options import DEFAULT_EXPOSURE_ROLES, WindowLike, check_roles
 from ._result import Result
 from ._tables import _finish, _flagged, two_by_two_frame
 
@@ -30,8 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["adjusted_association", "feature_table"]
 
-NO_DAY = -(2**31)
-_SEX = np.array(["F", "M", "U"], dtype=object)
+_SEX = np.array(_rules.SEXES, dtype=object)
 
 DEFINITION_7 = (
     "Logistic regression (IRLS, Wald intervals) of the victim-to-perpetrator outcome on childhood "
@@ -41,9 +40,14 @@ DEFINITION_7 = (
 )
 
 
-def _window(ds: Dataset, ws: int | None, we: int | None) -> tuple[int, int]:
-    w = core.repeat_incidents(ds._core, ws, we, 0)["window"]  # resolves the default window
-    return int(w[0]), int(w[1])
+def _column(values: npt.NDArray[Any], missing: npt.NDArray[np.bool_] | None) -> Any:
+    """A core column as a pandas column: masked (``Int64``/``boolean``) where the core marks values
+    as missing, plain numpy otherwise."""
+    if missing is None:
+        return values
+    if values.dtype == np.bool_:
+        return pd.arrays.BooleanArray(values, missing)
+    return pd.arrays.IntegerArray(values, missing)
 
 
 def feature_table(ds: Dataset, *, window: WindowLike = None) -> pd.DataFrame:
@@ -60,6 +64,10 @@ def feature_table(ds: Dataset, *, window: WindowLike = None) -> pd.DataFrame:
     ``pathway_eligible``, ``pathway_exposed``, ``pathway_outcome`` (indicator 1, exposure roles
     victim and witness).
 
+    Every column is computed by the core (``famgraph._core.indicators.feature_table``,
+    include/famgraph/indicators/features.hpp); this function only wraps the columns in a
+    DataFrame.
+
     Example
     -------
     >>> import famgraph as fg
@@ -68,116 +76,16 @@ def feature_table(ds: Dataset, *, window: WindowLike = None) -> pd.DataFrame:
     True
     """
     ctx = context(ds, window, 0)
-    ws, we = _window(ds, ctx.window_start, ctx.window_end)
-    p = ds._core.persons_columns()
-    n = len(p["person_id"])
-    dates = core.person_dates(ds._core)
-    birth = np.asarray(dates["birth"], dtype=np.int64)
-    adult = np.asarray(dates["adult"], dtype=np.int64)
-    last = np.asarray(dates["last"], dtype=np.int64)
-    known = birth != NO_DAY
-    e = ds._core.events_columns()
-    person = np.asarray(e["person"], dtype=np.int64)
-    day = np.asarray(e["day"], dtype=np.int64)
-    role = np.asarray(e["role"], dtype=np.int64)
-    inw = (day >= ws) & (day <= we)
-    person, day, role, esource = (
-        person[inw],
-        day[inw],
-        role[inw],
-        np.asarray(e["source"], dtype=np.int64)[inw],
-    )
-    child = known[person] & (day < adult[person])
-    out: dict[str, Any] = {
-        "person_id": np.asarray(p["person_id"], dtype=np.int64),
-        "sex": pd.Categorical(_SEX[np.asarray(p["sex"], dtype=np.int64)], categories=["F", "M", "U"]),
-    }
-    years = pd.to_datetime(np.where(known, birth, 0), unit="D").year.to_numpy()
-    out["birth_year"] = pd.array(np.where(known, years, 0), dtype="Int64")
-    out["birth_year"][~known] = pd.NA
-    out["generation"] = ds.graph._core.generation().astype(np.int64)
-    first = np.maximum(np.where(known, birth, ws), ws)
-    out["observed"] = first <= np.minimum(last, we)
-    any_role = {}
-    for r, name in enumerate(ROLES):
-        sel = role == r
-        c_child = np.bincount(person[sel & child], minlength=n)
-        c_adult = np.bincount(person[sel & ~child & known[person]], minlength=n)
-        total = np.bincount(person[sel], minlength=n)
-        out[f"{name}_child"] = pd.array(c_child, dtype="Int64")
-        out[f"{name}_adult"] = pd.array(c_adult, dtype="Int64")
-        out[f"{name}_child"][~known] = pd.NA
-        out[f"{name}_adult"][~known] = pd.NA
-        out[f"{name}_total"] = total.astype(np.int64)
-        any_role[name] = total > 0
-    mother = np.asarray(p["mother"], dtype=np.int64)
-    father = np.asarray(p["father"], dtype=np.int64)
-    none = 2**32 - 1
-    for parent, idx in (("mother", mother), ("father", father)):
-        has = idx != none
-        safe = np.where(has, idx, 0)
-        for name in ("victim", "perpetrator"):
-            col = pd.array(any_role[name][safe], dtype="boolean")
-            col[~has] = pd.NA
-            out[f"{parent}_{name}"] = col
-    gp_known = np.zeros(n, dtype=np.int64)
-    gp_any = {"victim": np.zeros(n, dtype=bool), "perpetrator": np.zeros(n, dtype=bool)}
-    seen: list[npt.NDArray[np.int64]] = []
-    for idx in (mother, father):
-        has = idx != none
-        safe = np.where(has, idx, 0)
-        for gp_idx in (mother[safe], father[safe]):
-            g_has = has & (gp_idx != none)
-            g_safe = np.where(g_has, gp_idx, 0)
-            # a grandparent reached along two paths (parents who are relatives) counts once
-            dup = np.zeros(n, dtype=bool)
-            for prev in seen:
-                dup |= g_has & (prev == g_safe)
-            seen.append(np.where(g_has, g_safe, -1))
-            gp_known += (g_has & ~dup).astype(np.int64)
-            for name in gp_any:
-                gp_any[name] |= g_has & any_role[name][g_safe]
-    out["grandparents_known"] = gp_known
-    for name, v in gp_any.items():
-        col = pd.array(v, dtype="boolean")
-        col[gp_known == 0] = pd.NA
-        out[f"grandparent_{name}"] = col
-    c = ds._core.contacts_columns()
-    cp = np.asarray(c["person"], dtype=np.int64)
-    cstart = np.asarray(c["start_day"], dtype=np.int64)
-    cend_missing = np.asarray(c["end_precision"], dtype=np.int64) == 0
-    cend = np.asarray(c["end_day"], dtype=np.int64)
-    overlap = (cstart <= we) & (cend_missing | (cend >= ws))
-    n_src = max(1, len(ds._core.sources))
-    pairs = np.unique(
-        np.concatenate(
-            [person * n_src + esource, cp[overlap] * n_src + np.asarray(c["source"], dtype=np.int64)[overlap]]
-        )
-    )
-    out["n_organisations"] = np.bincount(pairs // n_src, minlength=n).astype(np.int64)
-    t0 = np.full(n, np.iinfo(np.int64).max)
-    np.minimum.at(t0, person, day)
-    earliest = np.full(n, np.iinfo(np.int64).max)
-    np.minimum.at(earliest, cp, cstart)
-    has_lead = (t0 != np.iinfo(np.int64).max) & (earliest < t0)
-    lead = pd.array(np.where(has_lead, t0 - np.where(has_lead, earliest, 0), 0), dtype="Int64")
-    lead[~has_lead] = pd.NA
-    out["lead_time_days"] = lead
-    v = core.victim_to_perpetrator(ds._core, ws, we, ["victim", "witness"])
-    elig = np.zeros(n, dtype=bool)
-    idx = np.asarray(v["person"], dtype=np.int64)
-    elig[idx] = True
-    exp = pd.array(np.zeros(n, dtype=bool), dtype="boolean")
-    outc = pd.array(np.zeros(n, dtype=bool), dtype="boolean")
-    exp[idx] = np.asarray(v["exposed"], dtype=bool)
-    outc[idx] = np.asarray(v["event"], dtype=bool)
-    exp[~elig] = pd.NA
-    outc[~elig] = pd.NA
-    out["pathway_eligible"] = elig
-    out["pathway_exposed"] = exp
-    out["pathway_outcome"] = outc
-    frame = pd.DataFrame(out)
-    frame.attrs["window"] = [ws, we]
+    t = core.feature_table(ctx.dataset, ctx.window_start, ctx.window_end)
+    out: dict[str, Any] = {}
+    for name, values, missing in t["columns"]:
+        if name == "sex":
+            codes = np.asarray(values, dtype=np.int8)
+            out[name] = pd.Categorical.from_codes(codes, categories=pd.Index(_rules.SEXES))
+        else:
+            out[name] = _column(values, missing)
+    frame = pd.DataFrame(out, copy=False)
+    frame.attrs["window"] = [int(t["window"][0]), int(t["window"][1])]
     frame.attrs["note"] = "person-level data: research-only, not for publication (docs/spec/disclosure.md)"
     return frame
 
@@ -216,7 +124,7 @@ def adjusted_association(
     ds: Dataset,
     *,
     window: WindowLike = None,
-    exposure_roles: Sequence[str] = ("victim", "witness"),
+    exposure_roles: Sequence[str] = DEFAULT_EXPOSURE_ROLES,
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     level: float = 0.95,
     disclosure: Disclosure = "suppression",
@@ -251,9 +159,9 @@ def adjusted_association(
     idx = np.asarray(v["person"], dtype=np.int64)
     y = np.asarray(v["event"], dtype=np.int64)
     x = np.asarray(v["exposed"], dtype=np.int64)
-    p = ds._core.persons_columns()
+    p = ds.columns("persons")
     sex = np.asarray(p["sex"], dtype=np.int64)[idx]
-    birth = np.asarray(core.person_dates(ds._core)["birth"], dtype=np.int64)[idx]
+    birth = np.asarray(core.person_dates(ctx.dataset)["birth"], dtype=np.int64)[idx]
     decade = (pd.to_datetime(birth, unit="D").year.to_numpy() // 10) * 10
     m = ctx.min_cell
     a, b = int((x * y).sum()), int((x * (1 - y)).sum())

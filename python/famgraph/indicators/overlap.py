@@ -260,7 +260,7 @@ def agency_overlap(
     c = core.agency_overlap(
         ctx.dataset, ctx.window_start, ctx.window_end, None if noise is None else noise.person_keys
     )
-    orgs = sorted(ds._core.sources)
+    orgs = ds.organisations
     parts = [
         _unit(u, c[key] if noise is None else _perturbed(c[key], noise), orgs, ctx.min_cell, ctx.level)
         for u, key in (("person", "persons"), ("family", "families"))

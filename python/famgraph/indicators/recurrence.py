@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .. import disclosure
+from .. import _rules, disclosure
 from ..cell_key import CellKey
 from ._base import context, core, window_key
 from ._cellkey import CELL_KEY_NOTE, Disclosure, check_disclosure, prepare
@@ -110,8 +110,8 @@ def recurrence_risk(
     ds: Dataset,
     *,
     window: WindowLike = None,
-    case_roles: Sequence[str] = ("perpetrator",),
-    relations: Sequence[str] = ("parent", "full_sibling", "half_sibling"),
+    case_roles: Sequence[str] = _rules.DEFAULT_CASE_ROLES,
+    relations: Sequence[str] = _rules.DEFAULT_RECURRENCE_RELATIONS,
     n_boot: int = 1000,
     seed: int = 1,
     min_cell: int = disclosure.DEFAULT_MIN_CELL,

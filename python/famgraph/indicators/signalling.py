@@ -66,7 +66,7 @@ def early_signalling(
     k: list[int] = []
     n: list[int] = []
     nested: list[list[int]] = []
-    groups = [("all", c["overall"])] + [(org, c["by_org"][org]) for org in sorted(ds._core.sources)]
+    groups = [("all", c["overall"])] + [(org, c["by_org"][org]) for org in ds.organisations]
     for org, per_year in groups:
         for pop, idx, total in (
             ("first_incidents", 0, c["first_incidents"]),

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import disclosure
-from .._core import __version__
+from .._rules import VERSION as __version__
 from ..cell_key import CellKey
 from ._base import context
 from ._cellkey import CELL_KEY_INDICATORS, Disclosure, check_disclosure

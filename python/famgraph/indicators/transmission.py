@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import disclosure, stats
+from .. import _rules, disclosure, stats
 from .. import disclosure as _dc  # the parameter `disclosure` shadows the module
 from ..cell_key import CellKey
 from ..disclosure import FLAG_SUFFIX
@@ -100,7 +100,7 @@ def victim_to_perpetrator(
     ds: Dataset,
     *,
     window: WindowLike = None,
-    exposure_roles: Sequence[str] = ("victim", "witness"),
+    exposure_roles: Sequence[str] = _rules.DEFAULT_EXPOSURE_ROLES,
     min_cell: int = disclosure.DEFAULT_MIN_CELL,
     level: float = 0.95,
     disclosure: Disclosure = "suppression",

@@ -1,4 +1,8 @@
-"""Day numbers and the observation window, read from a dataset for the dataset-level plots."""
+"""Day numbers and the observation window, read from a dataset for the dataset-level plots.
+
+No rule lives here: the "no date" marker, date parsing and formatting, ages and the default window
+are the core's (famgraph._rules, ``Dataset.resolve_window``; docs/architecture.md).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
+from .. import _rules
+
 if TYPE_CHECKING:
     from ..dataset import Dataset
 
-#: The stored "no date" day number.
-NO_DAY: Final = int(np.iinfo(np.int32).min)
-_EPOCH: Final = _dt.date(1970, 1, 1)
+#: The stored "no date" day number (the core's marker).
+NO_DAY: Final = _rules.NO_DAY
 
 
 def day_of(value: object, what: str) -> int:
@@ -20,22 +25,21 @@ def day_of(value: object, what: str) -> int:
     if isinstance(value, _dt.datetime):
         value = value.date()
     if isinstance(value, _dt.date):
-        return (value - _EPOCH).days
+        value = value.isoformat()
     if isinstance(value, str):
-        try:
-            return (_dt.date.fromisoformat(value.strip()) - _EPOCH).days
-        except ValueError:
-            pass
+        day = _rules.day_number(value)
+        if day is not None:
+            return day
     raise ValueError(f"{what}: {value!r} is not a date (expected YYYY-MM-DD or a datetime.date)")
 
 
 def iso(day: int) -> str:
     """``YYYY-MM-DD`` of a day number."""
-    return (_EPOCH + _dt.timedelta(days=int(day))).isoformat()
+    return _rules.iso_day(day)
 
 
 def resolve_window(ds: Dataset, window: Any) -> tuple[int, int] | None:
-    """The window as inclusive day numbers, parsed as the indicators parse it.
+    """The window as inclusive day numbers, parsed and resolved as the indicators do.
 
     ``window`` is ``None``, a ``(start, end)`` pair or ``"START:END"`` (ISO dates, ``YYYY`` and
     ``YYYY-MM`` allowed, either end may be empty); a missing end is the first / last event date.
@@ -44,27 +48,14 @@ def resolve_window(ds: Dataset, window: Any) -> tuple[int, int] | None:
     from ..indicators import parse_window
 
     ws, we = parse_window(window)
-    if ws is None or we is None:
-        days = ds._core.events_columns()["day"]
-        if len(days) == 0:
-            return None
-        ws = int(days.min()) if ws is None else ws
-        we = int(days.max()) if we is None else we
-    if we < ws:
-        raise ValueError(f"window={window!r}: the end {iso(we)} is before the start {iso(ws)}")
-    return int(ws), int(we)
+    if (ws is None or we is None) and ds.n_events == 0:
+        return None
+    try:
+        return ds.resolve_window(ws, we)
+    except ValueError as e:
+        raise ValueError(f"window={window!r}: {e}") from None
 
 
 def completed_years(birth: np.ndarray, at: int) -> np.ndarray:
-    """Age in completed years on day ``at`` of each birth day number (vectorised, calendar exact)."""
-    b = np.asarray(birth, dtype="int64").astype("datetime64[D]")
-    a = np.datetime64(int(at), "D")
-    by = b.astype("datetime64[Y]").astype(np.int64) + 1970
-    bm = b.astype("datetime64[M]").astype(np.int64) % 12
-    bd = (b - b.astype("datetime64[M]")).astype(np.int64)
-    ay = int(a.astype("datetime64[Y]").astype(np.int64)) + 1970
-    am = int(a.astype("datetime64[M]").astype(np.int64)) % 12
-    ad = int((a - a.astype("datetime64[M]")).astype(np.int64))
-    before = (bm > am) | ((bm == am) & (bd > ad))
-    out: np.ndarray = ay - by - before.astype(np.int64)
-    return out
+    """Age in completed years on day ``at`` of each birth day number (the core's calendar rule)."""
+    return _rules.completed_years(birth, at)

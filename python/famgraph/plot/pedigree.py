@@ -76,14 +76,14 @@ def pick_component(
     """
     if isinstance(max_persons, bool) or not isinstance(max_persons, int) or max_persons < 1:
         raise ValueError(f"max_persons={max_persons!r}: expected a whole number >= 1")
-    comp = ds.graph._core.component().astype(np.int64)
+    comp = ds.graph.component().to_numpy(dtype=np.int64)
     sizes = np.bincount(comp, minlength=ds.graph.n_components)
     if isinstance(component, str):
         if component != "largest_with_incidents":
             raise ValueError(
                 f"component={component!r}: expected a component number or 'largest_with_incidents'"
             )
-        persons = ds._core.events_columns()["person"].astype(np.int64)
+        persons = ds.columns("events")["person"].astype(np.int64)
         with_inc = np.bincount(comp[persons], minlength=len(sizes)) > 0
         if not with_inc.any():
             raise ValueError("pedigree: no family component has an incident")
@@ -292,13 +292,13 @@ def pedigree(
     >>> fig = fg.plot.pedigree(ds, max_persons=40)
     """
     c = pick_component(ds, component, max_persons=max_persons)
-    cols = ds._core.persons_columns()
-    comp = ds.graph._core.component().astype(np.int64)
+    cols = ds.columns("persons")
+    comp = ds.graph.component().to_numpy(dtype=np.int64)
     members = np.flatnonzero(comp == c)
-    gen = ds.graph._core.generation().astype(np.int64)
+    gen = ds.graph.generation().to_numpy(dtype=np.int64)
     inside = set(members.tolist())
     partners: dict[int, set[int]] = defaultdict(set)
-    pc = ds._core.partnerships_columns()
+    pc = ds.columns("partnerships")
     for a, b in zip(pc["a"].tolist(), pc["b"].tolist(), strict=True):
         if a in inside and b in inside and a != b:
             partners[a].add(b)
@@ -313,7 +313,7 @@ def pedigree(
     w = resolve_window(ds, window)
     roles: dict[int, set[int]] = defaultdict(set)
     if w is not None:
-        ev = ds._core.events_columns()
+        ev = ds.columns("events")
         sel = (ev["day"] >= w[0]) & (ev["day"] <= w[1]) & np.isin(ev["person"], members)
         for p, r in zip(ev["person"][sel].tolist(), ev["role"][sel].tolist(), strict=True):
             if r in _ROLE_STYLE:

@@ -80,7 +80,7 @@ def pyramid_table(
         at_day = w[1]
     else:
         at_day = day_of(at, "at")
-    c = ds._core.persons_columns()
+    c = ds.columns("persons")
     birth = c["birth_day"].astype(np.int64)
     exit_ = c["exit_day"].astype(np.int64)
     sex = c["sex"].astype(np.int64)

@@ -138,12 +138,11 @@ def _overview(
 ) -> tuple[list[Table], Image | None, set[tuple[str, str]]]:
     """The overview tables, the population pyramid and the (organisation, table) pairs whose row
     count the overview hides."""
-    core = ds._core
-    persons = core.persons_columns()
-    ev = core.events_columns()
-    co = core.contacts_columns()
+    persons = ds.columns("persons")
+    ev = ds.columns("events")
+    co = ds.columns("contacts")
     summary = ds.summary()
-    gen = ds.graph._core.generation().astype(np.int64)
+    gen = ds.graph.generation().to_numpy(dtype=np.int64)
     n_gen = int(gen.max()) + 1 if len(gen) else 0
 
     key_rows = [
@@ -208,8 +207,8 @@ def _overview(
             total_label=total,
         )
     )
-    kinds = list(core.kinds)
-    sources = list(core.sources)
+    kinds = ds.kind_codes
+    sources = ds.source_codes
     inc = ev["incident"].astype(np.int64)
     if len(inc):
         n_inc = int(inc.max()) + 1

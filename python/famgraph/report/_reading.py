@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import disclosure
+from .. import _rules, disclosure
 from ..indicators import registry as _registry
 from ..plot._style import ResultLike, label
 from . import _format as F
@@ -382,7 +382,9 @@ def headline(r: ResultLike, lang: str) -> tuple[str, str] | None:
 
 def _victim_to_perpetrator(r: ResultLike, lang: str, n: _Numbers) -> str:
     i = n.row(stratum="overall")
-    roles = [label("role", x, lang) for x in r.parameters.get("exposure_roles", ("victim", "witness"))]
+    roles = [
+        label("role", x, lang) for x in r.parameters.get("exposure_roles", _rules.DEFAULT_EXPOSURE_ROLES)
+    ]
     lvl = _level(r)
     caveat = {
         "en": "This is an association in recorded data, not evidence that exposure causes later "
