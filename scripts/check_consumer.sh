@@ -2,7 +2,8 @@
 # The installed C++ package as an outside project uses it, in user-writable prefixes (no root):
 #  1. static: `cmake --install` of the given build tree (default build/release) into a temporary
 #     prefix, then examples/cpp_consumer and the README's C++ quickstart (extracted verbatim, so it
-#     cannot rot) built against it with find_package(famgraph);
+#     cannot rot) built against it with find_package(famgraph); the consumer prints an indicator's
+#     2×2 table under the core's disclosure control (<10 markers, the stamp), checked here;
 #  2. shared: a library-only configure (no preset, BUILD_SHARED_LIBS=ON, Catch2 and google-benchmark
 #     made unfindable, so the install provably needs neither) in build/consumer-shared, installed
 #     into a second prefix; the same consumer built against it, checked to load libfamgraph.so.X.Y
@@ -29,6 +30,16 @@ consumer_against() {
   out=$("$tmp/build-$name/consumer" examples/data)
   echo "[$name] $out"
   grep -q "first cousins of 403: 401 402" <<<"$out" || fail "$name: consumer output unexpected"
+  # The parent victim -> proband victim table of examples/data is a=1 b=4 c=4 d=17 (margins 5, 21,
+  # 5, 21; total 26): with min_cell = 10 every cell, every margin (5 primary, 21 secondary) is <10
+  # and only the total is published.
+  local table
+  table=$(tr -s ' ' <<<"$out")
+  grep -qx " exposed <10 <10 <10" <<<"$table" || fail "$name: disclosure-controlled table: exposed row unexpected"
+  grep -qx " unexposed <10 <10 <10" <<<"$table" || fail "$name: disclosure-controlled table: unexposed row unexpected"
+  grep -qx " total <10 <10 26" <<<"$table" || fail "$name: disclosure-controlled table: total row unexpected"
+  grep -qF "disclosure control: on (min_cell = 10): counts below 10 and every estimate derived from a suppressed count are suppressed" <<<"$out" ||
+    fail "$name: the disclosure-control stamp is missing"
   out=$("$tmp/build-$name/readme_quickstart" examples/data)
   echo "[$name] $out"
   # Children of first cousins: F = 1/16; full sibs with inbred parents: phi = 9/32.

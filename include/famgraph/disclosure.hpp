@@ -2,8 +2,9 @@
 // Statistical disclosure control (docs/spec/disclosure.md): every count below `min_cell` (default 10) and
 // every estimate derived from a suppressed count is suppressed, with secondary suppression so that no
 // suppressed count can be recovered from what is published. min_cell = 0 turns it off, which `stamp` says on
-// every output. The rules and the reasons for each are in docs/disclosure.md; the Python mirror
-// (famgraph.disclosure) implements the same rules and is tested on the same cases.
+// every output. The rules and the reasons for each are in docs/disclosure.md. This header (with
+// src/disclosure.cpp) is the only implementation: famgraph.disclosure is a pandas adapter over its
+// bindings (famgraph._core.disclosure), and both test suites read tests/fixtures/disclosure_cases.json.
 //
 // Threat model: the reader knows every published number of the table and that counts are
 // non-negative integers. Against that reader every suppressed count of one table has a range of
@@ -14,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <numeric>
 #include <span>
 #include <stdexcept>
@@ -32,10 +34,16 @@ struct Policy {
   friend bool operator==(const Policy&, const Policy&) = default;
 };
 
-/// The error message for an invalid `min_cell` option; the Python mirror raises the same text.
+/// The error message for an invalid `min_cell` option (famgraph.disclosure raises it through the
+/// bindings).
 inline std::string invalid_min_cell_message(std::string_view got) {
   return "min_cell must be an integer >= 0 (0 turns disclosure control off; default " +
          std::to_string(default_min_cell) + "), got " + std::string(got);
+}
+
+/// The error message for a `min_cell` that does not fit 64 bits (only Python integers can be that large).
+inline std::string min_cell_too_large_message(std::string_view got) {
+  return "min_cell must be at most 18446744073709551615 (2^64 - 1), got " + std::string(got);
 }
 
 /// A Policy from a signed option value (command line, bindings, configuration files): throws
@@ -75,6 +83,35 @@ constexpr std::string_view to_string(Suppression s) noexcept {
 [[nodiscard]] constexpr bool below_min_cell(std::uint64_t count, const Policy& policy) noexcept {
   return policy.enabled() && count < policy.min_cell;
 }
+
+/// The text shown for every suppressed value, count or estimate, primary or secondary: "<10". It
+/// marks a value suppressed under the rule min_cell = 10; it is not a bound on that value.
+inline std::string marker(const Policy& policy) { return "<" + std::to_string(policy.min_cell); }
+
+/// The text of a missing value (no estimate, no count) in text output.
+inline constexpr std::string_view missing_text = "NA";
+
+/// Error messages for invalid counts; `got` is the offending value as the caller shows it (the
+/// Python adapter passes its repr). `name` is the count's name ("a", "[3]"), `column` a quoted
+/// column name.
+std::string invalid_count_message(std::string_view name, std::string_view got);
+std::string invalid_count_column_message(std::string_view column, std::string_view got);
+/// A count that does not fit the core's 64-bit counts (only Python integers can be that large).
+std::string count_too_large_message(std::string_view name, std::string_view got);
+/// A margin column that differs from the sum of its cells.
+std::string margin_mismatch_message(std::string_view column, std::string_view field, std::string_view given,
+                                    std::size_t row, std::string_view sum);
+
+/// a + b, or 2^64 − 1 when that overflows. Comparisons with min_cell stay exact: a sum that does
+/// not fit is at least any min_cell.
+[[nodiscard]] constexpr std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) noexcept {
+  constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+  return b > max - a ? max : a + b;
+}
+
+/// Counts from signed values (bindings, files): throws std::invalid_argument with
+/// invalid_count_message naming the first negative one ("[i]" for its position).
+std::vector<std::uint64_t> checked_counts(std::span<const std::int64_t> values);
 
 // ---- 2×2 tables ----------------------------------------------------------------------------
 
@@ -138,8 +175,43 @@ struct Table2x2Counts {
     }
     return 0;
   }
+  /// value(f) with saturating sums: what the rules compare with min_cell (exact for every table).
+  [[nodiscard]] constexpr std::uint64_t saturated(Field2x2 f) const noexcept {
+    switch (f) {
+      case Field2x2::exposed: return saturating_add(a, b);
+      case Field2x2::unexposed: return saturating_add(c, d);
+      case Field2x2::outcome: return saturating_add(a, c);
+      case Field2x2::no_outcome: return saturating_add(b, d);
+      case Field2x2::total: return saturating_add(saturating_add(a, b), saturating_add(c, d));
+      default: return value(f);
+    }
+  }
   friend bool operator==(const Table2x2Counts&, const Table2x2Counts&) = default;
 };
+
+/// The short name of a field ("a" … "d", "exposed", …, "total"), as in famgraph.disclosure.FIELDS_2X2.
+constexpr std::string_view field_name(Field2x2 f) noexcept {
+  switch (f) {
+    case Field2x2::a: return "a";
+    case Field2x2::b: return "b";
+    case Field2x2::c: return "c";
+    case Field2x2::d: return "d";
+    case Field2x2::exposed: return "exposed";
+    case Field2x2::unexposed: return "unexposed";
+    case Field2x2::outcome: return "outcome";
+    case Field2x2::no_outcome: return "no_outcome";
+    case Field2x2::total: return "total";
+  }
+  return "?";
+}
+
+/// A table from signed counts: throws std::invalid_argument with invalid_count_message naming the
+/// first negative cell ("a" … "d").
+Table2x2Counts checked_table(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t d);
+
+/// The nine published numbers, exactly, in `fields_2x2` order: throws std::overflow_error when a
+/// margin exceeds 2^64 − 1 (suppress() itself works for every table).
+std::array<std::uint64_t, 9> values_checked(const Table2x2Counts& t);
 
 /// The suppression status of each of the nine numbers of a 2×2 table.
 struct Suppressed2x2 {
@@ -199,7 +271,7 @@ struct Suppressed2x2 {
   Suppressed2x2 s;
   if (!policy.enabled()) return s;
   for (Field2x2 f : fields_2x2)
-    if (below_min_cell(t.value(f), policy)) s.at(f) = Suppression::primary;
+    if (below_min_cell(t.saturated(f), policy)) s.at(f) = Suppression::primary;
   auto secondary = [](Suppression& x) {
     if (x == Suppression::none) x = Suppression::secondary;
   };
@@ -262,7 +334,8 @@ struct SuppressedOneWay {
     if (below_min_cell(counts[i], policy)) s.counts[i] = Suppression::primary;
   if (total == Total::not_published) return s;
 
-  const std::uint64_t sum = std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
+  // Saturating: a sum beyond 2^64 − 1 must not wrap to a small, "suppressed" total.
+  const std::uint64_t sum = std::accumulate(counts.begin(), counts.end(), std::uint64_t{0}, saturating_add);
   if (below_min_cell(sum, policy)) {
     s.total = Suppression::primary;
     for (auto& x : s.counts)
@@ -274,7 +347,7 @@ struct SuppressedOneWay {
   for (std::size_t i = 0; i < counts.size(); ++i)
     if (is_suppressed(s.counts[i])) {
       ++n_suppressed;
-      suppressed_sum += counts[i];
+      suppressed_sum = saturating_add(suppressed_sum, counts[i]);
     }
   if (n_suppressed == 0) return s;
   while (n_suppressed < 2 || suppressed_sum < policy.min_cell) {
@@ -285,7 +358,7 @@ struct SuppressedOneWay {
     if (pick == counts.size()) break;  // unreachable: all suppressed means sum ≥ min_cell
     s.counts[pick] = Suppression::secondary;
     ++n_suppressed;
-    suppressed_sum += counts[pick];
+    suppressed_sum = saturating_add(suppressed_sum, counts[pick]);
   }
   return s;
 }
@@ -320,17 +393,84 @@ enum class Estimate2x2 : std::uint8_t {
   risk_difference,  ///< from all four cells and the row margins
 };
 
+inline constexpr std::array<Estimate2x2, 5> estimates_2x2 = {
+    Estimate2x2::risk_exposed, Estimate2x2::risk_unexposed, Estimate2x2::risk_ratio, Estimate2x2::odds_ratio,
+    Estimate2x2::risk_difference};
+
+constexpr std::string_view to_string(Estimate2x2 e) noexcept {
+  switch (e) {
+    case Estimate2x2::risk_exposed: return "risk_exposed";
+    case Estimate2x2::risk_unexposed: return "risk_unexposed";
+    case Estimate2x2::risk_ratio: return "risk_ratio";
+    case Estimate2x2::odds_ratio: return "odds_ratio";
+    case Estimate2x2::risk_difference: return "risk_difference";
+  }
+  return "?";
+}
+
+namespace detail {
+inline constexpr std::array<Field2x2, 3> exposed_risk_sources = {Field2x2::a, Field2x2::b, Field2x2::exposed};
+inline constexpr std::array<Field2x2, 3> unexposed_risk_sources = {Field2x2::c, Field2x2::d,
+                                                                   Field2x2::unexposed};
+inline constexpr std::array<Field2x2, 4> cell_sources = {Field2x2::a, Field2x2::b, Field2x2::c, Field2x2::d};
+inline constexpr std::array<Field2x2, 6> cell_row_sources = {
+    Field2x2::a, Field2x2::b, Field2x2::c, Field2x2::d, Field2x2::exposed, Field2x2::unexposed};
+}  // namespace detail
+
+/// The counts an estimate of a 2×2 table (with its interval) is computed from.
+constexpr std::span<const Field2x2> estimate_sources(Estimate2x2 e) noexcept {
+  switch (e) {
+    case Estimate2x2::risk_exposed: return detail::exposed_risk_sources;
+    case Estimate2x2::risk_unexposed: return detail::unexposed_risk_sources;
+    case Estimate2x2::odds_ratio: return detail::cell_sources;
+    case Estimate2x2::risk_ratio:
+    case Estimate2x2::risk_difference: return detail::cell_row_sources;
+  }
+  return detail::cell_row_sources;
+}
+
 /// Whether an estimate of a 2×2 table, with its interval, must be suppressed.
 [[nodiscard]] inline bool estimate_suppressed(const Suppressed2x2& s, Estimate2x2 e) noexcept {
-  switch (e) {
-    case Estimate2x2::risk_exposed: return estimate_suppressed({s.a, s.b, s.exposed});
-    case Estimate2x2::risk_unexposed: return estimate_suppressed({s.c, s.d, s.unexposed});
-    case Estimate2x2::odds_ratio: return estimate_suppressed({s.a, s.b, s.c, s.d});
-    case Estimate2x2::risk_ratio:
-    case Estimate2x2::risk_difference:
-      return estimate_suppressed({s.a, s.b, s.c, s.d, s.exposed, s.unexposed});
-  }
-  return true;
+  const auto src = estimate_sources(e);
+  return std::any_of(src.begin(), src.end(), [&s](Field2x2 f) { return s.suppressed(f); });
 }
+
+// ---- columns: one call for a whole table of tables ---------------------------------------------
+
+/// Status columns of n 2×2 tables (row i: the table a[i], b[i], c[i], d[i]): `status[f][i]` is the
+/// status of field f (in `fields_2x2` order) of table i, exactly as suppress() gives it.
+struct Suppressed2x2Columns {
+  std::array<std::vector<Suppression>, 9> status;
+};
+Suppressed2x2Columns suppress_2x2_columns(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b,
+                                          std::span<const std::uint64_t> c, std::span<const std::uint64_t> d,
+                                          const Policy& policy = {});
+
+/// The nine value columns of n 2×2 tables (`fields_2x2` order): throws std::overflow_error naming
+/// the row when a margin exceeds 2^64 − 1, std::invalid_argument when the columns differ in length.
+std::array<std::vector<std::uint64_t>, 9> values_2x2_columns(std::span<const std::uint64_t> a,
+                                                             std::span<const std::uint64_t> b,
+                                                             std::span<const std::uint64_t> c,
+                                                             std::span<const std::uint64_t> d);
+
+/// Row i of the result: whether an estimate computed from the counts sources[0][i], sources[1][i],
+/// … is suppressed (iff one of them is). Every source column has n entries.
+std::vector<bool> estimate_suppressed_columns(std::span<const std::span<const Suppression>> sources,
+                                              std::size_t n);
+
+// ---- text --------------------------------------------------------------------------------------
+
+/// The text of a count held as a double (a suppressed table's count columns are floating point):
+/// its integer part ("7" for 7.0, "-3" for −3.7). Throws std::invalid_argument for NaN and
+/// std::overflow_error for ±infinity.
+std::string format_count(double value);
+
+/// The text form of one count: marker(policy) when hidden, missing_text for NaN, else
+/// format_count(value).
+std::string format_count_cell(double value, bool hidden, const Policy& policy);
+
+/// format_count_cell over a column.
+std::vector<std::string> format_count_column(std::span<const double> values, std::span<const bool> hidden,
+                                             const Policy& policy);
 
 }  // namespace famgraph::disclosure

@@ -1,12 +1,15 @@
-"""Statistical disclosure control (docs/spec/disclosure.md), in pure Python for pandas results.
+"""Statistical disclosure control (docs/spec/disclosure.md) for pandas results.
 
 Every count below ``min_cell`` (default 10) and every estimate derived from a suppressed count is
 suppressed, with secondary suppression so that no suppressed count can be recovered from what is
 published. ``min_cell=0`` turns disclosure control off, which :func:`stamp` says on every output.
 
-The rules are those of the C++ header ``famgraph/disclosure.hpp``; both are tested on the same
-hand-made cases. The rules and the reasons for each are in the documentation page "Disclosure
-control" (``docs/disclosure.md``).
+A pandas adapter over the C++ core: every rule (thresholds, primary and secondary suppression, the
+"estimate suppressed" rule, the marker, the stamp, the messages and the text of counts) is
+``famgraph/disclosure.hpp`` through ``famgraph._core.disclosure``; this module validates Python
+arguments and converts to and from numpy and pandas. Both are tested on the shared cases of
+``tests/fixtures/disclosure_cases.json``. The rules and the reasons for each are in the
+documentation page "Disclosure control" (``docs/disclosure.md``).
 
 Published output marks every suppressed value the same way (``NaN`` with a ``True`` flag in a
 DataFrame, ``null`` and a name in the JSON ``"suppressed"`` list, ``<10`` in text), whether it was
@@ -34,7 +37,10 @@ from enum import Enum
 from typing import Any, Final
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+
+from . import _core
 
 __all__ = [
     "DEFAULT_MIN_CELL",
@@ -60,7 +66,13 @@ __all__ = [
     "to_json_2x2",
 ]
 
-DEFAULT_MIN_CELL: Final = 10
+# The rules: famgraph::disclosure (famgraph/disclosure.hpp) through its bindings.
+_dc: Any = _core.disclosure  # type: ignore[attr-defined]
+
+DEFAULT_MIN_CELL: Final[int] = int(_dc.default_min_cell)
+
+# The largest count the core holds (counts are 64-bit unsigned integers there).
+_MAX_COUNT: Final = 2**64 - 1
 
 #: Suffix of the boolean flag column that goes with every suppressible column of a DataFrame.
 FLAG_SUFFIX: Final = "_suppressed"
@@ -82,11 +94,9 @@ class Suppression(str, Enum):
         return self is not Suppression.NONE
 
 
-def _invalid_min_cell_message(got: str) -> str:
-    return (
-        f"min_cell must be an integer >= 0 (0 turns disclosure control off; default "
-        f"{DEFAULT_MIN_CELL}), got {got}"
-    )
+# The core's status codes (famgraph::disclosure::Suppression): 0 none, 1 primary, 2 secondary.
+_BY_CODE: Final = (Suppression.NONE, Suppression.PRIMARY, Suppression.SECONDARY)
+_CODE: Final = {s: i for i, s in enumerate(_BY_CODE)}
 
 
 def check_min_cell(min_cell: object) -> int:
@@ -96,11 +106,8 @@ def check_min_cell(min_cell: object) -> int:
     ``ValueError`` for a negative integer.
     """
     if isinstance(min_cell, bool) or not isinstance(min_cell, numbers.Integral):
-        raise TypeError(_invalid_min_cell_message(f"{min_cell!r} ({type(min_cell).__name__})"))
-    value = int(min_cell)
-    if value < 0:
-        raise ValueError(_invalid_min_cell_message(str(value)))
-    return value
+        raise TypeError(_dc.invalid_min_cell_message(f"{min_cell!r} ({type(min_cell).__name__})"))
+    return int(_dc.check_min_cell(int(min_cell)))
 
 
 @dataclass(frozen=True)
@@ -123,13 +130,7 @@ def _min_cell_of(min_cell: int | Policy) -> int:
 
 def stamp(min_cell: int | Policy = DEFAULT_MIN_CELL) -> str:
     """The line every output carries; with ``min_cell=0`` it says that disclosure control is off."""
-    m = _min_cell_of(min_cell)
-    if m == 0:
-        return "disclosure control: OFF (min_cell = 0): small counts are shown; not for publication"
-    return (
-        f"disclosure control: on (min_cell = {m}): counts below {m} and every estimate derived "
-        f"from a suppressed count are suppressed"
-    )
+    return str(_dc.stamp(_min_cell_of(min_cell)))
 
 
 def marker(min_cell: int | Policy = DEFAULT_MIN_CELL) -> str:
@@ -137,36 +138,28 @@ def marker(min_cell: int | Policy = DEFAULT_MIN_CELL) -> str:
 
     It marks a value suppressed under the rule ``min_cell = 10``; it is not a bound on that value.
     """
-    return f"<{_min_cell_of(min_cell)}"
+    return str(_dc.marker(_min_cell_of(min_cell)))
 
 
 def _check_count(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
-        raise ValueError(f"count {name} must be a non-negative integer, got {value!r}")
+        raise ValueError(_dc.invalid_count_message(name, repr(value)))
+    if int(value) > _MAX_COUNT:
+        raise ValueError(_dc.count_too_large_message(name, repr(value)))
     return int(value)
 
 
-def _below(count: int, m: int) -> bool:
-    return m > 0 and count < m
+def _column(values: Iterable[int]) -> npt.NDArray[np.uint64]:
+    return np.fromiter(values, dtype=np.uint64)
 
 
 # ---- 2×2 tables ------------------------------------------------------------------------------
 
 #: The nine published numbers of a 2×2 table: cells, margins, total.
-FIELDS_2X2: Final = ("a", "b", "c", "d", "exposed", "unexposed", "outcome", "no_outcome", "total")
+FIELDS_2X2: Final[tuple[str, ...]] = tuple(str(f) for f in _dc.fields_2x2)
 
 #: Names in the JSON form of docs/spec/interfaces.md §json and in its ``"suppressed"`` list.
-JSON_NAMES_2X2: Final[Mapping[str, str]] = {
-    "a": "exposed.outcome",
-    "b": "exposed.no_outcome",
-    "c": "unexposed.outcome",
-    "d": "unexposed.no_outcome",
-    "exposed": "margins.exposed",
-    "unexposed": "margins.unexposed",
-    "outcome": "margins.outcome",
-    "no_outcome": "margins.no_outcome",
-    "total": "margins.total",
-}
+JSON_NAMES_2X2: Final[Mapping[str, str]] = dict(zip(FIELDS_2X2, map(str, _dc.json_names_2x2), strict=True))
 
 #: Default DataFrame column of each margin in :func:`suppress_2x2_frame`.
 MARGIN_COLUMNS: Final[Mapping[str, str]] = {
@@ -179,26 +172,10 @@ MARGIN_COLUMNS: Final[Mapping[str, str]] = {
 
 #: The counts each estimate of a 2×2 table (with its interval) is computed from.
 ESTIMATE_SOURCES_2X2: Final[Mapping[str, tuple[str, ...]]] = {
-    "risk_exposed": ("a", "b", "exposed"),
-    "risk_unexposed": ("c", "d", "unexposed"),
-    "risk_ratio": ("a", "b", "c", "d", "exposed", "unexposed"),
-    "odds_ratio": ("a", "b", "c", "d"),
-    "risk_difference": ("a", "b", "c", "d", "exposed", "unexposed"),
+    str(name): tuple(map(str, sources)) for name, sources in _dc.estimates_2x2
 }
 
-
-def _values_2x2(a: int, b: int, c: int, d: int) -> dict[str, int]:
-    return {
-        "a": a,
-        "b": b,
-        "c": c,
-        "d": d,
-        "exposed": a + b,
-        "unexposed": c + d,
-        "outcome": a + c,
-        "no_outcome": b + d,
-        "total": a + b + c + d,
-    }
+_FIELD_INDEX: Final = {f: i for i, f in enumerate(FIELDS_2X2)}
 
 
 @dataclass(frozen=True)
@@ -246,26 +223,9 @@ def suppress_2x2(a: int, b: int, c: int, d: int, min_cell: int | Policy = DEFAUL
        is never suppressed as secondary.
     """
     m = _min_cell_of(min_cell)
-    values = _values_2x2(
-        _check_count(a, "a"), _check_count(b, "b"), _check_count(c, "c"), _check_count(d, "d")
-    )
-    if m == 0:
-        return Suppressed2x2()
-    s = {f: Suppression.PRIMARY if _below(v, m) else Suppression.NONE for f, v in values.items()}
-
-    def close(group: tuple[str, ...]) -> None:
-        if any(s[f].suppressed for f in group):
-            for f in group:
-                if not s[f].suppressed:
-                    s[f] = Suppression.SECONDARY
-
-    if s["total"].suppressed:
-        close(FIELDS_2X2)  # every number is <= total < min_cell: all primary already
-    else:
-        close(("a", "b", "c", "d"))
-        close(("exposed", "unexposed"))
-        close(("outcome", "no_outcome"))
-    return Suppressed2x2(**s)
+    cells = (_check_count(a, "a"), _check_count(b, "b"), _check_count(c, "c"), _check_count(d, "d"))
+    codes = _dc.suppress_2x2(*(_column([v]) for v in cells), m)[:, 0]
+    return Suppressed2x2(**{f: _BY_CODE[int(code)] for f, code in zip(FIELDS_2X2, codes, strict=True)})
 
 
 def to_json_2x2(a: int, b: int, c: int, d: int, min_cell: int | Policy = DEFAULT_MIN_CELL) -> dict[str, Any]:
@@ -277,7 +237,8 @@ def to_json_2x2(a: int, b: int, c: int, d: int, min_cell: int | Policy = DEFAULT
     object is complete: a margin published elsewhere must follow the same status.
     """
     s = suppress_2x2(a, b, c, d, min_cell)
-    values = _values_2x2(int(a), int(b), int(c), int(d))
+    column = _dc.values_2x2(*(_column([int(v)]) for v in (a, b, c, d)))[:, 0]
+    values = {f: int(v) for f, v in zip(FIELDS_2X2, column, strict=True)}
 
     def v(field: str) -> int | None:
         return None if s.suppressed(field) else values[field]
@@ -319,31 +280,9 @@ def suppress_one_way(
     3. With ``total_published=False``: primary suppression only.
     """
     m = _min_cell_of(min_cell)
-    x = [_check_count(v, f"[{i}]") for i, v in enumerate(counts)]
-    s = [Suppression.NONE] * len(x)
-    if m == 0:
-        return SuppressedOneWay(tuple(s))
-    for i, v in enumerate(x):
-        if _below(v, m):
-            s[i] = Suppression.PRIMARY
-    if not total_published:
-        return SuppressedOneWay(tuple(s))
-    if _below(sum(x), m):
-        s = [Suppression.PRIMARY if _below(v, m) else Suppression.SECONDARY for v in x]
-        return SuppressedOneWay(tuple(s), Suppression.PRIMARY)
-    hidden = [i for i in range(len(x)) if s[i].suppressed]
-    if not hidden:
-        return SuppressedOneWay(tuple(s))
-    hidden_sum = sum(x[i] for i in hidden)
-    while len(hidden) < 2 or hidden_sum < m:
-        rest = [i for i in range(len(x)) if not s[i].suppressed]
-        if not rest:  # pragma: no cover - all suppressed means hidden_sum = total >= min_cell
-            break
-        pick = min(rest, key=lambda i: (x[i], i))
-        s[pick] = Suppression.SECONDARY
-        hidden.append(pick)
-        hidden_sum += x[pick]
-    return SuppressedOneWay(tuple(s))
+    x = _column(_check_count(v, f"[{i}]") for i, v in enumerate(counts))
+    codes, total = _dc.suppress_one_way(x, m, bool(total_published))
+    return SuppressedOneWay(tuple(_BY_CODE[int(code)] for code in codes), _BY_CODE[int(total)])
 
 
 # ---- estimates ---------------------------------------------------------------------------------
@@ -357,7 +296,8 @@ def estimate_suppressed(*sources: bool | Suppression) -> bool:
     suppressed iff any of its counts is suppressed, for either reason. Each source is a flag or a
     :class:`Suppression`.
     """
-    return any(s.suppressed if isinstance(s, Suppression) else bool(s) for s in sources)
+    codes = [_CODE[s] if isinstance(s, Suppression) else int(bool(s)) for s in sources]
+    return bool(_dc.estimate_suppressed(np.array(codes, dtype=np.uint8).reshape(len(codes), 1))[0])
 
 
 def estimate_suppressed_2x2(status: Suppressed2x2, estimate: str) -> bool:
@@ -370,25 +310,47 @@ def estimate_suppressed_2x2(status: Suppressed2x2, estimate: str) -> bool:
 # ---- DataFrames ----------------------------------------------------------------------------------
 
 
-def _count_column(frame: pd.DataFrame, column: str) -> list[int]:
+def _object_count(v: object) -> int | None:
+    """One value of an object column as a count, or None (a flag, a fraction, NaN, a string…)."""
+    if isinstance(v, bool | np.bool_):
+        return None
+    if isinstance(v, numbers.Integral):
+        return int(v)
+    if isinstance(v, numbers.Real) and float(v).is_integer():  # 3.0 among objects
+        return int(float(v))
+    return None
+
+
+def _count_column(frame: pd.DataFrame, column: str) -> npt.NDArray[np.uint64]:
+    """A column of non-negative integer counts (3.0 in a float column is a count) as uint64."""
     if column not in frame.columns:
         raise ValueError(f"column {column!r} not found; columns: {', '.join(map(str, frame.columns))}")
-    out: list[int] = []
-    for v in frame[column].to_numpy():
-        count: int | None = None
-        if isinstance(v, bool | np.bool_):
-            count = None
-        elif isinstance(v, numbers.Integral):
-            count = int(v)
-        elif isinstance(v, numbers.Real) and float(v).is_integer():  # 3.0 from a float column
-            count = int(float(v))
-        if count is None or count < 0:
-            raise ValueError(f"column {column!r} must hold non-negative integer counts, got {v!r}")
-        out.append(count)
-    return out
+    values = frame[column].to_numpy()
+    kind = values.dtype.kind
+    too_large = np.zeros(len(values), dtype=bool)
+    if kind in "iu":
+        bad = values < 0
+    elif kind == "f":
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(values) | (values != np.floor(values)) | (values < 0)
+            too_large = ~bad & (values >= 2.0**64)
+    else:  # objects, flags: each value on its own (Python objects)
+        ints = [_object_count(v) for v in values]
+        bad = np.array([x is None or x < 0 for x in ints], dtype=bool)
+        too_large = np.array([x is not None and x > _MAX_COUNT for x in ints], dtype=bool)
+        values = np.array([x if x is not None and 0 <= x <= _MAX_COUNT else 0 for x in ints], dtype=object)
+    first_bad = np.flatnonzero(bad)
+    first_large = np.flatnonzero(too_large)
+    if first_bad.size and (not first_large.size or first_bad[0] < first_large[0]):
+        v = frame[column].to_numpy()[int(first_bad[0])]
+        raise ValueError(_dc.invalid_count_column_message(repr(column), repr(v)))
+    if first_large.size:
+        v = frame[column].to_numpy()[int(first_large[0])]
+        raise ValueError(_dc.count_too_large_message(f"in column {column!r}", repr(v)))
+    return np.asarray(values).astype(np.uint64)
 
 
-def _blank(series: pd.Series, hide: Sequence[bool]) -> pd.Series:
+def _blank(series: pd.Series, hide: Sequence[bool] | npt.NDArray[np.bool_]) -> pd.Series:
     """The values with NaN where ``hide``: float64 for numbers, object otherwise (e.g. flags)."""
     mask = np.asarray(hide, dtype=bool)
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
@@ -480,29 +442,31 @@ def suppress_2x2_frame(
             raise ValueError(f"estimate column {column!r} not found")
 
     a, b, c, d = (_count_column(frame, col) for col in cells)
-    rows = [_values_2x2(*abcd) for abcd in zip(a, b, c, d, strict=True)]
+    values = _dc.values_2x2(a, b, c, d)  # (9, n), FIELDS_2X2 order
     for field in ("exposed", "unexposed", "outcome", "no_outcome", "total"):
         column = column_of[field]
         if column in frame.columns:
             given = _count_column(frame, column)
-            for i, (g, r) in enumerate(zip(given, rows, strict=True)):
-                if g != r[field]:
-                    raise ValueError(
-                        f"column {column!r} (the {field} margin) is {g} in row {i}, but its cells sum to "
-                        f"{r[field]}"
+            expected = values[_FIELD_INDEX[field]]
+            wrong = np.flatnonzero(given != expected)
+            if wrong.size:
+                i = int(wrong[0])
+                raise ValueError(
+                    _dc.margin_mismatch_message(
+                        repr(column), field, str(int(given[i])), i, str(int(expected[i]))
                     )
-    status = [suppress_2x2(r["a"], r["b"], r["c"], r["d"], m) for r in rows]
+                )
+    status = _dc.suppress_2x2(a, b, c, d, m)  # (9, n) status codes
 
     out = frame.copy()
-    flags: dict[str, list[bool]] = {}
-    for field in FIELDS_2X2:
+    flags: dict[str, npt.NDArray[np.bool_]] = {}
+    for k, field in enumerate(FIELDS_2X2):
         column = column_of[field]
-        hide = [s.suppressed(field) for s in status]
-        values = pd.Series([r[field] for r in rows], index=frame.index, dtype="int64")
-        out[column] = _blank(values, hide)
+        hide = status[k] != 0
+        out[column] = _blank(pd.Series(values[k], index=frame.index), hide)
         flags[column] = hide
     for column, src in sources.items():
-        hide = [estimate_suppressed(*(s.at(f) for f in src)) for s in status]
+        hide = _dc.estimate_suppressed(status[[_FIELD_INDEX[f] for f in src]])
         out[column] = _blank(out[column], hide)
         flags[column] = hide
     for column, hide in flags.items():
@@ -557,17 +521,17 @@ def suppress_frequency_frame(
             raise ValueError(f"estimate column {column!r} not found")
 
     out = frame.copy()
-    hidden: dict[str, list[bool]] = {}
+    codes: dict[str, npt.NDArray[np.uint8]] = {}
     totals: dict[str, float] = {}
     for column in count_columns:
         x = _count_column(frame, column)
-        s = suppress_one_way(x, m, total_published=total_published)
-        hidden[column] = [v.suppressed for v in s.counts]
-        out[column] = _blank(pd.Series(x, index=frame.index, dtype="int64"), hidden[column])
-        totals[column] = math.nan if s.total.suppressed else float(sum(x))
-    flags = dict(hidden)
+        codes[column], total = _dc.suppress_one_way(x, m, bool(total_published))
+        out[column] = _blank(pd.Series(x, index=frame.index), codes[column] != 0)
+        totals[column] = math.nan if _BY_CODE[int(total)].suppressed else float(sum(x.tolist()))
+    flags = {column: c != 0 for column, c in codes.items()}
     for column, src in sources.items():
-        hide = [any(hidden[c][i] for c in src) for i in range(len(frame))]
+        stacked = np.stack([codes[c] for c in src]) if src else np.zeros((0, len(frame)), dtype=np.uint8)
+        hide = _dc.estimate_suppressed(stacked)
         out[column] = _blank(out[column], hide)
         flags[column] = hide
     for column, hide in flags.items():
@@ -590,9 +554,9 @@ def format_value(
     if suppressed:
         return marker(min_cell)
     if value is None or (isinstance(value, float | np.floating) and math.isnan(value)):
-        return "NA"
+        return str(_dc.missing_text)
     if count and isinstance(value, numbers.Real):
-        return str(int(float(value)))
+        return str(_dc.format_count(float(value)))
     if isinstance(value, float | np.floating):
         return float_format.format(float(value))
     return str(value)
@@ -623,6 +587,10 @@ def display(
             continue
         flag = f"{column}{FLAG_SUFFIX}"
         hide = frame[flag].to_numpy(dtype=bool) if flag in frame.columns else np.zeros(len(frame), bool)
+        dtype = frame[column].dtype
+        if column in counts and dtype.kind in "iuf":  # a count column: one call for the column
+            out[column] = _dc.format_counts(frame[column].to_numpy(dtype=np.float64), hide, m)
+            continue
         out[column] = [
             format_value(v, bool(h), m, count=column in counts, float_format=float_format)
             for v, h in zip(frame[column].to_numpy(dtype=object), hide, strict=True)

@@ -4,16 +4,26 @@
 // 'S' secondary, '.' published. For a 2×2 table the order is a b c d | exposed unexposed outcome
 // no_outcome | total (without the bars); for a one-way table the counts in input order, then '|',
 // then the total. tests/python/test_disclosure.py asserts the very same strings through the
-// Python mirror. Every expected pattern was worked out by hand from the rules in
-// docs/disclosure.md, not by running the code.
+// Python adapter. Every expected pattern was worked out by hand from the rules in
+// docs/disclosure.md, not by running the code. The shared cases of
+// tests/fixtures/disclosure_cases.json (read here and by tests/python/test_disclosure_cases.py) pin
+// the statuses, values, texts and messages of both faces.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <array>
+#include <boost/property_tree/json_parser.hpp>
+#include <boost/property_tree/ptree.hpp>
+#include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <limits>
+#include <map>
+#include <memory>
 #include <random>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -445,4 +455,203 @@ TEST_CASE("disclosure one-way property: nothing small is published and nothing s
     }
   }
   CHECK(n_suppressed_tables > 1000);
+}
+
+// ---- the shared fixture (tests/fixtures/disclosure_cases.json) ----------------------------------
+
+namespace {
+
+namespace pt = boost::property_tree;
+
+// Boost.PropertyTree keeps JSON numbers as their text: exact for counts up to 2^64 − 1.
+const pt::ptree& shared_cases() {
+  static const pt::ptree tree = [] {
+    pt::ptree t;
+    pt::read_json((std::filesystem::path(FAMGRAPH_FIXTURES) / "disclosure_cases.json").string(), t);
+    return t;
+  }();
+  return tree;
+}
+
+std::uint64_t u64(const pt::ptree& node) { return std::stoull(node.data()); }
+
+std::vector<std::uint64_t> u64s(const pt::ptree& node) {
+  std::vector<std::uint64_t> out;
+  for (const auto& [key, child] : node) out.push_back(u64(child));
+  return out;
+}
+
+std::vector<std::string> strings(const pt::ptree& node) {
+  std::vector<std::string> out;
+  for (const auto& [key, child] : node) out.push_back(child.data());
+  return out;
+}
+
+bool flag(const pt::ptree& node) { return node.data() == "true"; }
+
+}  // namespace
+
+TEST_CASE("disclosure fixture: names, sources and the default", "[disclosure][fixture]") {
+  const auto& t = shared_cases();
+  CHECK(u64(t.get_child("default_min_cell")) == fd::default_min_cell);
+  const auto fields = strings(t.get_child("fields_2x2"));
+  const auto json_names = strings(t.get_child("json_names_2x2"));
+  REQUIRE(fields.size() == fd::fields_2x2.size());
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    CHECK(fd::field_name(fd::fields_2x2[i]) == fields[i]);
+    CHECK(fd::json_name(fd::fields_2x2[i]) == json_names[i]);
+  }
+  std::vector<std::string> names;
+  for (const auto& [name, src] : t.get_child("estimate_sources_2x2")) names.push_back(name);
+  REQUIRE(names.size() == fd::estimates_2x2.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto e = fd::estimates_2x2[i];
+    CHECK(fd::to_string(e) == names[i]);
+    std::vector<std::string> got;
+    for (Field2x2 f : fd::estimate_sources(e)) got.emplace_back(fd::field_name(f));
+    CHECK(got == strings(t.get_child("estimate_sources_2x2").get_child(names[i])));
+  }
+}
+
+TEST_CASE("disclosure fixture: stamp, marker and the min_cell messages", "[disclosure][fixture]") {
+  const auto& t = shared_cases();
+  for (const auto& [key, c] : t.get_child("policy")) {
+    const fd::Policy p{u64(c.get_child("min_cell"))};
+    INFO("min_cell " << p.min_cell);
+    CHECK(fd::stamp(p) == c.get<std::string>("stamp"));
+    CHECK(fd::marker(p) == c.get<std::string>("marker"));
+    CHECK(p.enabled() == flag(c.get_child("enabled")));
+  }
+  for (const auto& [key, c] : t.get_child("min_cell_errors")) {
+    const std::int64_t m = std::stoll(c.get<std::string>("min_cell"));
+    CHECK_THROWS_AS(fd::make_policy(m), std::invalid_argument);
+    CHECK_THROWS_WITH(fd::make_policy(m), c.get<std::string>("message"));
+  }
+  for (const auto& [key, c] : t.get_child("count_errors")) {
+    std::vector<std::int64_t> v;
+    for (const auto& [k, x] : c.get_child("counts")) v.push_back(std::stoll(x.data()));
+    const auto message = c.get<std::string>("message");
+    if (c.get<std::string>("table") == "2x2") {
+      REQUIRE(v.size() == 4);
+      CHECK_THROWS_WITH(fd::checked_table(v[0], v[1], v[2], v[3]), message);
+    } else {
+      CHECK_THROWS_WITH(fd::checked_counts(v), message);
+    }
+  }
+}
+
+TEST_CASE("disclosure fixture: 2x2 tables, one by one and as columns", "[disclosure][fixture]") {
+  const auto& t = shared_cases();
+  // The column form gets every table of one threshold in one call.
+  std::map<std::uint64_t, std::vector<std::pair<fd::Table2x2Counts, std::string>>> by_threshold;
+  int n = 0;
+  for (const auto& [key, c] : t.get_child("two_by_two")) {
+    const auto cells = u64s(c.get_child("cells"));
+    REQUIRE(cells.size() == 4);
+    const fd::Table2x2Counts table{cells[0], cells[1], cells[2], cells[3]};
+    const fd::Policy p{u64(c.get_child("min_cell"))};
+    const auto expected = c.get<std::string>("status");
+    INFO(c.get<std::string>("name") << ": " << expected);
+    const auto s = fd::suppress(table, p);
+    CHECK(pattern(s) == expected);
+    std::vector<std::string> names;
+    for (auto name : s.suppressed_names()) names.emplace_back(name);
+    CHECK(names == strings(c.get_child("suppressed_names")));
+    for (const auto e : fd::estimates_2x2) {
+      const auto& expected_flag = c.get_child("estimates").get_child(std::string(fd::to_string(e)));
+      CHECK(fd::estimate_suppressed(s, e) == flag(expected_flag));
+    }
+    const auto& values = c.get_child("values");
+    if (values.empty()) {  // null: the margins exceed 2^64 − 1
+      CHECK(values.data() == "null");
+      CHECK_THROWS_AS(fd::values_checked(table), std::overflow_error);
+    } else {
+      const auto v = fd::values_checked(table);
+      CHECK(std::vector<std::uint64_t>(v.begin(), v.end()) == u64s(values));
+    }
+    by_threshold[p.min_cell].emplace_back(table, expected);
+    ++n;
+  }
+  CHECK(n >= 20);
+  for (const auto& [m, cases] : by_threshold) {
+    std::vector<std::uint64_t> a, b, c, d;
+    for (const auto& [table, expected] : cases) {
+      a.push_back(table.a);
+      b.push_back(table.b);
+      c.push_back(table.c);
+      d.push_back(table.d);
+    }
+    const auto cols = fd::suppress_2x2_columns(a, b, c, d, fd::Policy{m});
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      std::string got;
+      for (std::size_t f = 0; f < 9; ++f) got += code(cols.status[f][i]);
+      CHECK(got == cases[i].second);
+    }
+  }
+}
+
+TEST_CASE("disclosure fixture: one-way tables", "[disclosure][fixture]") {
+  int n = 0;
+  for (const auto& [key, c] : shared_cases().get_child("one_way")) {
+    const auto counts = u64s(c.get_child("counts"));
+    const fd::Policy p{u64(c.get_child("min_cell"))};
+    const auto total = flag(c.get_child("total_published")) ? fd::Total::published : fd::Total::not_published;
+    INFO(c.get<std::string>("name"));
+    CHECK(pattern(fd::suppress_one_way(counts, p, total)) == c.get<std::string>("status"));
+    ++n;
+  }
+  CHECK(n >= 20);
+}
+
+TEST_CASE("disclosure fixture: the estimate rule and the text of counts", "[disclosure][fixture]") {
+  const auto& t = shared_cases();
+  for (const auto& [key, c] : t.get_child("estimate_suppressed")) {
+    std::vector<Suppression> sources;
+    for (const auto& name : strings(c.get_child("sources")))
+      sources.push_back(name == "primary" ? Suppression::primary
+                                          : name == "secondary" ? Suppression::secondary : Suppression::none);
+    CHECK(fd::estimate_suppressed(sources) == flag(c.get_child("suppressed")));
+    // The column form: one row per source status, every row its own estimate.
+    const std::vector<std::span<const Suppression>> one_row = [&] {
+      std::vector<std::span<const Suppression>> out;
+      for (const auto& s : sources) out.emplace_back(&s, 1);
+      return out;
+    }();
+    CHECK(fd::estimate_suppressed_columns(one_row, 1) == std::vector<bool>{flag(c.get_child("suppressed"))});
+  }
+  std::vector<double> values;
+  std::vector<std::string> texts;
+  for (const auto& [key, c] : t.get_child("format_count")) {
+    const auto text = c.get<std::string>("value");
+    const double v = text == "nan" ? std::numeric_limits<double>::quiet_NaN() : std::stod(text);
+    INFO(text);
+    CHECK(fd::format_count_cell(v, false, fd::Policy{}) == c.get<std::string>("text"));
+    if (!std::isnan(v)) CHECK(fd::format_count(v) == c.get<std::string>("text"));
+    values.push_back(v);
+    texts.push_back(c.get<std::string>("text"));
+  }
+  // The column form; a hidden value shows the marker whatever it is.
+  auto hidden = std::make_unique<bool[]>(values.size());
+  const std::span<const bool> flags(hidden.get(), values.size());
+  CHECK(fd::format_count_column(values, flags, fd::Policy{}) == texts);
+  hidden[0] = true;
+  CHECK(fd::format_count_column(values, flags, fd::Policy{5})[0] == "<5");
+  CHECK_THROWS_AS(fd::format_count(std::numeric_limits<double>::infinity()), std::overflow_error);
+}
+
+TEST_CASE("disclosure: sums beyond 2^64 - 1 saturate instead of wrapping", "[disclosure]") {
+  constexpr std::uint64_t half = std::uint64_t{1} << 63;
+  CHECK(fd::saturating_add(half, half) == std::numeric_limits<std::uint64_t>::max());
+  CHECK(fd::saturating_add(1, 2) == 3);
+  // A wrapped sum of 5 would suppress the total and every count.
+  CHECK(pattern_one_way({half, half, 5}) == "S.P|.");
+  // A wrapped total of 1 would suppress everything.
+  CHECK(pattern_2x2(half, half, 0, 1) == "SSPPSP...");
+  CHECK_THROWS_AS(fd::values_checked(fd::Table2x2Counts{half, half, 0, 1}), std::overflow_error);
+  const std::vector<std::uint64_t> a{half, 1}, b{half, 2}, c{0, 3}, d{1, 4};
+  CHECK_THROWS_WITH(fd::values_2x2_columns(a, b, c, d),
+                    "the counts 9223372036854775808, 9223372036854775808, 0, 1 of row 0 sum to more than "
+                    "18446744073709551615 (2^64 - 1)");
+  const std::vector<std::uint64_t> short_d{1};
+  CHECK_THROWS_AS(fd::suppress_2x2_columns(a, b, c, short_d), std::invalid_argument);
 }
