@@ -5,6 +5,7 @@ indicator counting rules (internal)
 
 from __future__ import annotations
 
+import builtins
 import collections.abc
 import typing
 
@@ -213,7 +214,7 @@ def matched(
         ]
     ],
     level: typing.SupportsFloat | typing.SupportsIndex = 0.95,
-) -> dict[str, typing.Any]:
+) -> dict[str, builtins.object]:
     """
     The matched estimate of stratified 2x2 counts [(birth_year, sex, parents_known, a, b, c, d)] with its verdict (no age rule): a dict (see matched_dict in register.hpp)
     """
