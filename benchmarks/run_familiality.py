@@ -96,10 +96,8 @@ def main() -> int:
 
     log("GIF without permutations (set-up: graph, inbreeding, strata, one Colleau product)")
     base, wall, cpu = timed(lambda: _core.indicators.gif(ds._core, n_sim=0))
-    result["data"].update(
-        {"cases": base["n_cases"], "strata": len(base["strata"]), "case_roles": ["perpetrator"]}
-    )
-    result["gif_observed"] = {"gif": base["gif"], "wall_s": round(wall, 3), "cpu_s": round(cpu, 3)}
+    result["data"].update({"cases": base.n_cases, "strata": len(base.strata), "case_roles": ["perpetrator"]})
+    result["gif_observed"] = {"gif": base.gif, "wall_s": round(wall, 3), "cpu_s": round(cpu, 3)}
 
     runs = []
     digests = set()
@@ -109,7 +107,7 @@ def main() -> int:
         r, wall, cpu = timed(
             lambda t=threads: _core.indicators.gif(ds._core, n_sim=args.n_sim, seed=1, threads=t)
         )
-        digest = hashlib.sha256(r["sims"].tobytes()).hexdigest()
+        digest = hashlib.sha256(r.sims.tobytes()).hexdigest()
         digests.add(digest)
         runs.append(
             {
@@ -122,7 +120,7 @@ def main() -> int:
                 ),
                 "loadavg_before": la,
                 "loadavg_after": loadavg(),
-                "p_value": r["p_value"],
+                "p_value": r.p_value,
                 "sims_sha256": digest,
             }
         )
@@ -133,8 +131,8 @@ def main() -> int:
     log("FIR of everyone")
     f, wall, cpu = timed(lambda: _core.indicators.fir(ds._core))
     result["fir"] = {
-        "observed": int(f["observed"].sum()),
-        "defined": int((f["fir"] == f["fir"]).sum()),
+        "observed": int(f.observed.sum()),
+        "defined": int((f.fir == f.fir).sum()),
         "wall_s": round(wall, 3),
         "cpu_s": round(cpu, 3),
     }

@@ -63,6 +63,9 @@ say "fresh venv: $(basename "$repaired")[report,bench]"
 "$tmp/venv/bin/python" -m pip install -q "famgraph[report,bench] @ file://$ROOT/$repaired"
 site=$("$tmp/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["platlib"])')
 core=$(ls "$site"/famgraph/_core*.so)
+for stub in __init__ stats indicators disclosure; do  # the generated stubs (docs/development.md)
+  [[ -f "$site/famgraph/_core/$stub.pyi" ]] || fail "the wheel lacks famgraph/_core/$stub.pyi"
+done
 ldd "$core" | tee "$tmp/ldd.txt"
 grep -q "famgraph.libs/libtbb" "$tmp/ldd.txt" || fail "_core does not load oneTBB from famgraph.libs"
 outside=$(grep -vE "famgraph\.libs|linux-vdso|ld-linux|/lib(c|m|stdc\+\+|gcc_s|pthread|dl|rt)\.so" "$tmp/ldd.txt" || true)

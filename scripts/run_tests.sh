@@ -25,8 +25,10 @@ FUZZ_JOBS="${FUZZ_JOBS:-2}" tests/fuzz/run_python_fuzz.sh "${PY_FUZZ_SECONDS:-60
 stage "installed CMake package + C++ consumer + README C++ quickstart"
 scripts/check_consumer.sh build/release
 
-stage "lint (ruff, mypy)"
+stage "lint (ruff, stubs of the compiled core, mypy)"
 .venv/bin/ruff check python tests/python scripts
+# The committed python/famgraph/_core/*.pyi must match the built extension (docs/development.md).
+$PY scripts/gen_stubs.py --check
 .venv/bin/mypy
 
 stage "notebooks"

@@ -603,7 +603,7 @@ class Dataset:
         rule, with counts below ``min_cell`` shown as ``"<10"`` (the default threshold of
         docs/disclosure.md), so that the summary can be shown as it is.
         """
-        out = dict(self.graph._core.summary())
+        out = self.graph._summary()
         if self.on_error == "quarantine":
             out["quarantined"] = quarantine_block(self.quarantine_counts)
         return out

@@ -54,7 +54,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import _rules, disclosure
+from . import _core, _rules, disclosure
 from ._progress import terminal_progress
 from .indicators import registry as _registry
 from .indicators._base import context, core
@@ -390,8 +390,8 @@ def _gif_chunk(
 ) -> FloatArray:
     _check_version(version)
     ds = _load_on_worker(folder, missing_parents)
-    c = core.gif(ds._core, window[0], window[1], roles, stop - start, seed, 1, first_sim=start)
-    return np.asarray(c["sims"], dtype=np.float64)
+    c = _core.indicators.gif(ds._core, window[0], window[1], roles, stop - start, seed, 1, first_sim=start)
+    return np.asarray(c.sims, dtype=np.float64)
 
 
 def gif(
@@ -432,7 +432,7 @@ def gif(
     from pathlib import Path
 
     from .dataset import Dataset as _Dataset
-    from .indicators.familiality import gif_p_value, gif_result
+    from .indicators.familiality import gif_dict, gif_p_value, gif_result
 
     n_sim = check_n_sim(n_sim)
     seed = check_int(seed, "seed", 0, 2**63 - 1)
@@ -452,7 +452,7 @@ def gif(
         raise TypeError(f"data must be a dataset folder or a famgraph.Dataset, got {type(data).__name__}")
     ctx = context(ds, window, min_cell)
     roles = check_roles(case_roles, "case_roles")
-    c = dict(core.gif(ctx.dataset, ctx.window_start, ctx.window_end, roles, 0, seed, 0))
+    c = gif_dict(_core.indicators.gif(ctx.dataset, ctx.window_start, ctx.window_end, roles, 0, seed, 0))
     if n_sim:
         workers = 1 if client is None else _n_threads(client)
         size = chunk or max(1, math.ceil(n_sim / (4 * workers)))
@@ -462,9 +462,9 @@ def gif(
             parts = _run_tasks(
                 None,
                 lambda a, b: np.asarray(
-                    core.gif(
+                    _core.indicators.gif(
                         ctx.dataset, ctx.window_start, ctx.window_end, roles, b - a, seed, 1, first_sim=a
-                    )["sims"],
+                    ).sims,
                     dtype=np.float64,
                 ),
                 bounds,

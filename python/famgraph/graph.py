@@ -156,5 +156,28 @@ class FamilyGraph:
                 )
         return self._series(self._core.relationship_times(vec), "relationship_times")
 
+    def _summary(self) -> dict[str, Any]:
+        """The core's descriptive counts (``DatasetSummary``) as the dict of :meth:`Dataset.summary`."""
+        s = self._core.summary()
+        return {
+            "persons": s.persons,
+            "founders": s.founders,
+            "added_parents": s.added_parents,
+            "without_birth_date": s.without_birth_date,
+            "generations": s.generations,
+            "family_components": s.family_components,
+            "largest_component": s.largest_component,
+            "partnerships": s.partnerships,
+            "event_rows": s.event_rows,
+            "incidents": s.incidents,
+            "contacts": s.contacts,
+            "organisations": s.organisations,
+            "events_by_role": s.events_by_role,
+            "inbred": s.inbred,
+            "mean_inbreeding": s.mean_inbreeding,
+            "max_inbreeding": s.max_inbreeding,
+            "warnings": s.warnings,
+        }
+
     def __repr__(self) -> str:
         return f"<famgraph.FamilyGraph: {len(self._ids)} persons, {self.n_components} family components>"

@@ -65,9 +65,9 @@ __all__ = [
     "z975",
 ]
 
-# The compiled submodule has no type stub of its own (famgraph/_core.pyi predates it).
-_core_any: Any = _core
-_c: Any = _core_any.stats
+# The compiled core returns its C++ result structs (typed by the generated stubs in
+# famgraph/_core/stats.pyi); this module converts them to the dicts and DataFrames of the public API.
+_c = _core.stats
 
 #: Φ⁻¹(0.975) as pinned by docs/spec/common_rules.md §two-by-two-tables.
 z975: float = float(_c.z975)
@@ -99,10 +99,47 @@ def _as_1d(x: ArrayLike, name: str) -> npt.NDArray[np.float64]:
     return np.ascontiguousarray(arr)
 
 
-def _interval(k: int, n: int, ci: tuple[float, float] | None) -> Estimate | None:
+def _interval(k: int, n: int, ci: _c.Interval | None) -> Estimate | None:
     if ci is None:
         return None
-    return {"estimate": k / n, "lower": ci[0], "upper": ci[1]}
+    return {"estimate": k / n, "lower": ci.lower, "upper": ci.upper}
+
+
+def _estimate(e: _c.Estimate | None) -> Estimate | None:
+    """``{"estimate", "lower", "upper"}`` (bounds None without an interval), or None."""
+    if e is None:
+        return None
+    return {
+        "estimate": e.value,
+        "lower": None if e.ci is None else e.ci.lower,
+        "upper": None if e.ci is None else e.ci.upper,
+    }
+
+
+def _pooled(e: _c.PooledEstimate | None) -> Estimate | None:
+    """``{"estimate", "se", "lower", "upper"}`` (None where undefined), or None."""
+    if e is None:
+        return None
+    return {
+        "estimate": e.value,
+        "se": e.se,
+        "lower": None if e.ci is None else e.ci.lower,
+        "upper": None if e.ci is None else e.ci.upper,
+    }
+
+
+def _test(t: _c.ChiSquareTest | None) -> dict[str, float | int] | None:
+    """``{"statistic", "df", "p_value"}``, or None."""
+    if t is None:
+        return None
+    return {"statistic": t.statistic, "df": t.df, "p_value": t.p_value}
+
+
+def _bounds(ci: list[_c.Interval]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The lower and upper bounds of one interval per coefficient as two columns."""
+    lower = np.array([i.lower for i in ci], dtype=np.float64)
+    upper = np.array([i.upper for i in ci], dtype=np.float64)
+    return lower, upper
 
 
 def z(level: float = 0.95) -> float:
@@ -152,8 +189,7 @@ def newcombe(k1: int, n1: int, k2: int, n2: int, level: float = 0.95) -> Estimat
     """
     k1, n1 = _count(k1, "k1"), _count(n1, "n1")
     k2, n2 = _count(k2, "k2"), _count(n2, "n2")
-    result: Estimate | None = _c.newcombe(k1, n1, k2, n2, level)
-    return result
+    return _estimate(_c.newcombe(k1, n1, k2, n2, level))
 
 
 def two_by_two(a: int, b: int, c: int, d: int, level: float = 0.95) -> dict[str, Any]:
@@ -180,13 +216,21 @@ def two_by_two(a: int, b: int, c: int, d: int, level: float = 0.95) -> dict[str,
     4.0
     """
     a, b, c, d = (_count(v, name) for v, name in ((a, "a"), (b, "b"), (c, "c"), (d, "d")))
-    r: dict[str, Any] = _c.two_by_two(a, b, c, d, level)
+    r = _c.two_by_two(a, b, c, d, level)
     return {
         "table": {
             "exposed": {"outcome": a, "no_outcome": b},
             "unexposed": {"outcome": c, "no_outcome": d},
         },
-        **{k: v for k, v in r.items() if k not in ("a", "b", "c", "d")},
+        "level": r.level,
+        "z": r.z,
+        "risk_exposed": _estimate(r.risk_exposed),
+        "risk_unexposed": _estimate(r.risk_unexposed),
+        "risk_ratio": _estimate(r.risk_ratio),
+        "odds_ratio": _estimate(r.odds_ratio),
+        "or_corrected": r.or_corrected,
+        "or_raw": r.or_raw,
+        "risk_difference": _estimate(r.risk_difference),
     }
 
 
@@ -206,7 +250,7 @@ def kaplan_meier(time: ArrayLike, event: ArrayLike, level: float = 0.95) -> pd.D
     """
     t = _as_1d(time, "time")
     e = _as_1d(event, "event")
-    r: dict[str, Any] = _c.kaplan_meier(t, e, level)
+    r = _c.kaplan_meier(t, e, level)
     columns = [
         "time",
         "at_risk",
@@ -220,8 +264,8 @@ def kaplan_meier(time: ArrayLike, event: ArrayLike, level: float = 0.95) -> pd.D
         "cumulative_incidence_lower",
         "cumulative_incidence_upper",
     ]
-    df = pd.DataFrame({name: r[name] for name in columns})
-    df.attrs.update({"n": r["n"], "n_events": r["n_events"], "level": r["level"], "z": r["z"]})
+    df = pd.DataFrame({name: getattr(r, name) for name in columns})
+    df.attrs.update({"n": r.n, "n_events": r.n_events, "level": r.level, "z": r.z})
     return df
 
 
@@ -235,21 +279,21 @@ def logrank(time_a: ArrayLike, event_a: ArrayLike, time_b: ArrayLike, event_b: A
     >>> round(r["chi2"], 6), round(r["p_value"], 6)
     (0.738347, 0.390191)
     """
-    r: dict[str, Any] = _c.logrank(
+    r = _c.logrank(
         _as_1d(time_a, "time_a"),
         _as_1d(event_a, "event_a"),
         _as_1d(time_b, "time_b"),
         _as_1d(event_b, "event_b"),
     )
     return {
-        "observed_a": r["observed1"],
-        "expected_a": r["expected1"],
-        "observed_b": r["observed2"],
-        "expected_b": r["expected2"],
-        "variance": r["variance"],
-        "chi2": r["chi2"],
-        "p_value": r["p_value"],
-        "df": r["df"],
+        "observed_a": r.observed1,
+        "expected_a": r.expected1,
+        "observed_b": r.observed2,
+        "expected_b": r.expected2,
+        "variance": r.variance,
+        "chi2": r.chi2,
+        "p_value": r.p_value,
+        "df": r.df,
     }
 
 
@@ -298,25 +342,30 @@ def logistic(
     if add_intercept:
         col_names = ["intercept", *col_names]
     yy = _as_1d(y, "y")
-    r: dict[str, Any] = _c.logistic(
-        np.asfortranarray(mat), yy, add_intercept, max_iterations, tolerance, level, True
-    )
+    r = _c.logistic(np.asfortranarray(mat), yy, add_intercept, max_iterations, tolerance, level, True)
+    lower, upper = _bounds(r.ci)
+    or_lower, or_upper = _bounds(r.or_ci)
     table = pd.DataFrame(
         {
-            key: np.asarray(r[key])
-            for key in ("coef", "se", "lower", "upper", "odds_ratio", "or_lower", "or_upper")
+            "coef": np.array(r.coef),
+            "se": np.array(r.se),
+            "lower": lower,
+            "upper": upper,
+            "odds_ratio": np.array(r.odds_ratio),
+            "or_lower": or_lower,
+            "or_upper": or_upper,
         },
         index=pd.Index(col_names, name="term"),
     )
     return {
         "table": table,
-        "covariance": pd.DataFrame(np.asarray(r["covariance"]), index=col_names, columns=col_names),
-        "log_likelihood": r["log_likelihood"],
-        "converged": r["converged"],
-        "iterations": r["iterations"],
-        "n_obs": r["n_obs"],
-        "level": r["level"],
-        "z": r["z"],
+        "covariance": pd.DataFrame(np.array(r.covariance), index=col_names, columns=col_names),
+        "log_likelihood": r.log_likelihood,
+        "converged": r.converged,
+        "iterations": r.iterations,
+        "n_obs": r.n_obs,
+        "level": r.level,
+        "z": r.z,
     }
 
 
@@ -348,7 +397,7 @@ def quartiles(x: ArrayLike) -> dict[str, float] | None:
     r = _c.quartiles(_as_1d(x, "x"))
     if r is None:
         return None
-    return {"q1": float(r[0]), "median": float(r[1]), "q3": float(r[2])}
+    return {"q1": r.q1, "median": r.median, "q3": r.q3}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -423,25 +472,52 @@ def _design(
     return np.asfortranarray(mat), col_names
 
 
-def _fit_result(r: dict[str, Any], col_names: list[str], ratio: str, short: str) -> dict[str, Any]:
+def _fit_table(
+    r: _c.ConditionalLogisticResult | _c.CoxResult,
+    ratio_value: npt.ArrayLike,
+    ratio_ci: list[_c.Interval],
+    col_names: list[str],
+    ratio: str,
+    short: str,
+) -> dict[str, Any]:
+    """The coefficient table and covariance shared by the conditional-logistic and Cox fits."""
+    lower, upper = _bounds(r.ci)
+    ratio_lower, ratio_upper = _bounds(ratio_ci)
     table = pd.DataFrame(
         {
-            "coef": np.asarray(r["coef"]),
-            "se": np.asarray(r["se"]),
-            "lower": np.asarray(r["lower"]),
-            "upper": np.asarray(r["upper"]),
-            ratio: np.asarray(r[ratio]),
-            f"{short}_lower": np.asarray(r[f"{ratio}_lower"]),
-            f"{short}_upper": np.asarray(r[f"{ratio}_upper"]),
+            "coef": np.array(r.coef),
+            "se": np.array(r.se),
+            "lower": lower,
+            "upper": upper,
+            ratio: np.array(ratio_value),
+            f"{short}_lower": ratio_lower,
+            f"{short}_upper": ratio_upper,
         },
         index=pd.Index(col_names, name="term"),
     )
-    skip = {"coef", "se", "lower", "upper", ratio, f"{ratio}_lower", f"{ratio}_upper", "covariance"}
-    out: dict[str, Any] = {
+    return {
         "table": table,
-        "covariance": pd.DataFrame(np.asarray(r["covariance"]), index=col_names, columns=col_names),
+        "covariance": pd.DataFrame(np.array(r.covariance), index=col_names, columns=col_names),
+        "log_likelihood": r.log_likelihood,
+        "log_likelihood_null": r.log_likelihood_null,
+        "lr_test": _test(r.lr_test),
     }
-    out.update({k: v for k, v in r.items() if k not in skip})
+
+
+def _conditional_result(r: _c.ConditionalLogisticResult, col_names: list[str]) -> dict[str, Any]:
+    out = _fit_table(r, r.odds_ratio, r.or_ci, col_names, "odds_ratio", "or")
+    out.update(
+        {
+            "converged": r.converged,
+            "iterations": r.iterations,
+            "n_obs": r.n_obs,
+            "n_cases": r.n_cases,
+            "n_strata": r.n_strata,
+            "n_informative": r.n_informative,
+            "level": r.level,
+            "z": r.z,
+        }
+    )
     return out
 
 
@@ -473,8 +549,26 @@ def mantel_haenszel(tables: pd.DataFrame | ArrayLike, *, level: float = 0.95) ->
     (3.9286, 3)
     """
     a, b, c, d = _tables(tables, "mantel_haenszel")
-    r: dict[str, Any] = _c.mantel_haenszel(a, b, c, d, level)
-    return r
+    r = _c.mantel_haenszel(a, b, c, d, level)
+    return {
+        "n_strata": r.n_strata,
+        "n_informative": r.n_informative,
+        "n_informative_rr": r.n_informative_rr,
+        "n_informative_rd": r.n_informative_rd,
+        "level": r.level,
+        "z": r.z,
+        "R": r.R,
+        "S": r.S,
+        "odds_ratio": _pooled(r.odds_ratio),
+        "risk_ratio": _pooled(r.risk_ratio),
+        "risk_difference": _pooled(r.risk_difference),
+        "cmh": _test(r.cmh),
+        "cmh_corrected": _test(r.cmh_corrected),
+        "cmh_difference": r.cmh_difference,
+        "cmh_variance": r.cmh_variance,
+        "breslow_day": _test(r.breslow_day),
+        "breslow_day_tarone": _test(r.breslow_day_tarone),
+    }
 
 
 def conditional_logit(
@@ -509,8 +603,8 @@ def conditional_logit(
     mat, col_names = _design(X, names)
     yy = _as_1d(y, "y")
     codes = _group_codes(groups, mat.shape[0], "groups")
-    r: dict[str, Any] = _c.conditional_logistic(mat, yy, codes, max_iterations, tolerance, level)
-    return _fit_result(r, col_names, "odds_ratio", "or")
+    r = _c.conditional_logistic(mat, yy, codes, max_iterations, tolerance, level)
+    return _conditional_result(r, col_names)
 
 
 def conditional_logit_tables(
@@ -533,8 +627,8 @@ def conditional_logit_tables(
     3.1055
     """
     a, b, c, d = _tables(tables, "conditional_logit_tables")
-    r: dict[str, Any] = _c.conditional_logistic_tables(a, b, c, d, max_iterations, tolerance, level)
-    return _fit_result(r, ["exposed"], "odds_ratio", "or")
+    r = _c.conditional_logistic_tables(a, b, c, d, max_iterations, tolerance, level)
+    return _conditional_result(r, ["exposed"])
 
 
 def cox(
@@ -578,10 +672,25 @@ def cox(
     if ev.size and not np.isin(ev, (0, 1)).all():
         raise ValueError("event must hold only 0/1 or booleans")
     codes = None if strata is None else _group_codes(strata, t.shape[0], "strata")
-    r: dict[str, Any] = _c.cox(
+    r = _c.cox(
         t, np.ascontiguousarray(ev, dtype=np.uint8), mat, codes, ties, max_iterations, tolerance, level
     )
-    return _fit_result(r, col_names, "hazard_ratio", "hr")
+    out = _fit_table(r, r.hazard_ratio, r.hr_ci, col_names, "hazard_ratio", "hr")
+    out.update(
+        {
+            "wald_test": _test(r.wald_test),
+            "score_test": _test(r.score_test),
+            "converged": r.converged,
+            "iterations": r.iterations,
+            "n_obs": r.n_obs,
+            "n_events": r.n_events,
+            "n_strata": r.n_strata,
+            "n_strata_with_events": r.n_strata_with_events,
+            "level": r.level,
+            "z": r.z,
+        }
+    )
+    return out
 
 
 def incidence_rates(
@@ -613,9 +722,9 @@ def incidence_rates(
         {
             "events": k.astype(np.int64),
             "person_years": t,
-            "rate": [nan if r["rate"] is None else r["rate"] for r in rows],
-            "lower": [nan if r["lower"] is None else r["lower"] for r in rows],
-            "upper": [nan if r["upper"] is None else r["upper"] for r in rows],
+            "rate": [nan if r.rate is None else r.rate for r in rows],
+            "lower": [nan if r.ci is None else r.ci.lower for r in rows],
+            "upper": [nan if r.ci is None else r.ci.upper for r in rows],
         },
         index=index,
     )
@@ -636,12 +745,19 @@ def rate_ratio(
     (4.0, 1.0004, 0.8543)
     """
     k1, k0 = _count(events1, "events1"), _count(events0, "events0")
-    r: dict[str, Any] = _c.rate_ratio(k1, float(person_years1), k0, float(person_years0), level)
+    r = _c.rate_ratio(k1, float(person_years1), k0, float(person_years0), level)
 
-    def interval(ci: tuple[float, float] | None) -> dict[str, float] | None:
-        return None if ci is None else {"lower": ci[0], "upper": ci[1]}
+    def interval(ci: _c.Interval | None) -> dict[str, float] | None:
+        return None if ci is None else {"lower": ci.lower, "upper": ci.upper}
 
-    return {**r, "wald": interval(r["wald"]), "exact": interval(r["exact"])}
+    return {
+        "estimate": r.estimate,
+        "se_log": r.se_log,
+        "wald": interval(r.wald),
+        "exact": interval(r.exact),
+        "level": r.level,
+        "z": r.z,
+    }
 
 
 def mantel_haenszel_rate_ratio(strata: pd.DataFrame | ArrayLike, *, level: float = 0.95) -> dict[str, Any]:
@@ -660,14 +776,20 @@ def mantel_haenszel_rate_ratio(strata: pd.DataFrame | ArrayLike, *, level: float
     """
     names = ("events1", "person_years1", "events0", "person_years0")
     k1, t1, k0, t0 = _columns(strata, names, "mantel_haenszel_rate_ratio")
-    r: dict[str, Any] = _c.mantel_haenszel_rate_ratio(
+    r = _c.mantel_haenszel_rate_ratio(
         _count_column(k1, "events1"),
         np.ascontiguousarray(t1, dtype=np.float64),
         _count_column(k0, "events0"),
         np.ascontiguousarray(t0, dtype=np.float64),
         level,
     )
-    return r
+    return {
+        "n_strata": r.n_strata,
+        "n_informative": r.n_informative,
+        "rate_ratio": _pooled(r.rate_ratio),
+        "level": r.level,
+        "z": r.z,
+    }
 
 
 def number_at_risk(
@@ -694,13 +816,13 @@ def number_at_risk(
         raise ValueError(f"time has {t.shape[0]} values but event has {e.shape[0]}")
 
     def block(tt: npt.NDArray[np.float64], ee: npt.NDArray[np.float64]) -> pd.DataFrame:
-        r = _c.number_at_risk(tt, ee, at)
+        rows = _c.number_at_risk(tt, ee, at)
         return pd.DataFrame(
             {
-                "time": np.asarray(r["time"]),
-                "at_risk": np.asarray(r["at_risk"]).astype(np.int64),
-                "events": np.asarray(r["events"]).astype(np.int64),
-                "censored": np.asarray(r["censored"]).astype(np.int64),
+                "time": np.array([r.time for r in rows], dtype=np.float64),
+                "at_risk": np.array([r.at_risk for r in rows], dtype=np.int64),
+                "events": np.array([r.events for r in rows], dtype=np.int64),
+                "censored": np.array([r.censored for r in rows], dtype=np.int64),
             }
         )
 

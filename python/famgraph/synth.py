@@ -36,7 +36,11 @@ __all__ = ["generate", "parameters", "write"]
 
 def parameters() -> pd.DataFrame:
     """Every generator parameter with its default, allowed range and meaning/source."""
-    return pd.DataFrame(_core.synth_parameters()).set_index("name")
+    rows = [
+        {"name": p.name, "default": p.default, "min": p.lo, "max": p.hi, "integer": p.integer, "doc": p.doc}
+        for p in _core.synth_parameters()
+    ]
+    return pd.DataFrame(rows).set_index("name")
 
 
 #: Peak memory of the generator per person (bytes; measured 5.23 GB at 20 M persons, see
@@ -144,7 +148,19 @@ def generate(
     ds.truth = truth
     if design_detail:
         cols = pop.design_persons()
-        frame = pd.DataFrame(cols)
+        names = [
+            "person_id",
+            "birth_year",
+            "sex",
+            "parents_known",
+            "exposed_complete",
+            "exposed_recorded",
+            "event_complete",
+            "event_recorded",
+            "time_complete",
+            "time_recorded",
+        ]
+        frame = pd.DataFrame({name: getattr(cols, name) for name in names})
         frame["sex"] = pd.Series(np.array(["F", "M", "U"])[frame["sex"].to_numpy()], dtype="category")
         flags = ("parents_known", "exposed_complete", "exposed_recorded", "event_complete", "event_recorded")
         for c in flags:

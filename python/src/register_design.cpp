@@ -1,18 +1,40 @@
 // Design diagnostics (famgraph._core.indicators.verdict / cohort_design / oldest_eligible_age /
 // first_perpetration_ages): what a window can show, docs/estimands.md.
 #include <pybind11/stl.h>
+#include <pybind11/typing.h>
 
 #include <optional>
 
 #include "famgraph/indicators/design.hpp"
 #include "famgraph/indicators/matched.hpp"
+#include "record.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
 
 namespace famgraph::python {
+namespace {
+/// A Python object of any type, spelled `builtins.object` in the generated stubs (py::object is
+/// spelled `typing.Any`, which mypy does not check): the values of the matched-estimate dict.
+class Object : public py::object {
+ public:
+  using py::object::object;
+};
+}  // namespace
+}  // namespace famgraph::python
+
+template <>
+struct pybind11::detail::handle_type_name<famgraph::python::Object> {
+  static constexpr auto name = const_name("builtins.object");
+};
+
+namespace famgraph::python {
 
 namespace {
+
+/// {"verdict": name, "code", "rule", "reason"}: kept a dict because matched_dict and the
+/// matched_pathway of register_indicators.cpp nest the same layout.
+using VerdictDict = py::typing::Dict<py::str, py::typing::Union<py::str, py::int_>>;
 
 py::object estimate_tuple(const std::optional<stats::PooledEstimate>& e) {
   if (!e) return py::none();
@@ -112,6 +134,19 @@ indicators::StratifiedCounts2x2 strata_from_rows(const py::list& rows) {
 
 void register_design(py::module_& m) {
   py::module_ s = m.attr("indicators").cast<py::module_>();
+  using CD = indicators::CohortDesign;
+  Record<CD>(s, "CohortDesign", "One birth year of the window's design: years of childhood and adulthood in the window.")
+      .field("birth_year", &CD::birth_year)
+      .field("childhood_years", &CD::childhood_years)
+      .field("adult_years", &CD::adult_years)
+      .done();
+  using PA = indicators::PerpetrationAges;
+  Record<PA>(s, "PerpetrationAges", "Ages at the first in-window perpetration: persons and numpy-default quartiles.")
+      .field("persons", &PA::persons)
+      .field("q1", &PA::q1)
+      .field("median", &PA::median)
+      .field("q3", &PA::q3)
+      .done();
   s.def(
       "verdict",
       [](std::uint64_t informative_strata, std::uint64_t outcomes_exposed, std::uint64_t outcomes_unexposed,
@@ -132,7 +167,7 @@ void register_design(py::module_& m) {
         rules.min_outcomes = min_outcomes;
         rules.precise_outcomes = precise_outcomes;
         rules.max_ci_ratio = max_ci_ratio;
-        return verdict_dict(indicators::verdict(in, rules));
+        return VerdictDict(verdict_dict(indicators::verdict(in, rules)));
       },
       py::arg("informative_strata"), py::arg("outcomes_exposed"), py::arg("outcomes_unexposed"),
       py::arg("ci_lower") = py::none(), py::arg("ci_upper") = py::none(), py::arg("age_rule") = false,
@@ -142,18 +177,15 @@ void register_design(py::module_& m) {
       py::arg("max_ci_ratio") = indicators::DesignRules{}.max_ci_ratio);
   s.def(
       "count_verdict",
-      [](std::uint64_t units, const std::string& what) { return verdict_dict(indicators::count_verdict(units, what)); },
+      [](std::uint64_t units, const std::string& what) {
+        return VerdictDict(verdict_dict(indicators::count_verdict(units, what)));
+      },
       py::arg("units"), py::arg("what"),
       "The verdict of an indicator resting on `units` (no age rule): fewer than 10 not estimable, fewer than 20 "
       "imprecise");
   s.def(
       "cohort_design",
-      [](Day ws, Day we) {
-        py::list out;
-        for (const auto& c : indicators::cohort_design({ws, we}))
-          out.append(py::make_tuple(c.birth_year, c.childhood_years, c.adult_years));
-        return out;
-      },
+      [](Day ws, Day we) { return indicators::cohort_design({ws, we}); },
       py::arg("window_start"), py::arg("window_end"));
   s.def(
       "oldest_eligible_age", [](Day ws, Day we) { return indicators::oldest_eligible_age({ws, we}); },
@@ -161,22 +193,15 @@ void register_design(py::module_& m) {
   s.def(
       "first_perpetration_ages",
       [](const Dataset& ds, Day ws, Day we) {
-        indicators::PerpetrationAges a;
-        {
-          py::gil_scoped_release release;
-          a = indicators::first_perpetration_ages(ds, {ws, we});
-        }
-        py::dict d;
-        d["persons"] = a.persons;
-        d["q1"] = a.q1;
-        d["median"] = a.median;
-        d["q3"] = a.q3;
-        return d;
+        py::gil_scoped_release release;
+        return indicators::first_perpetration_ages(ds, {ws, we});
       },
       py::arg("dataset"), py::arg("window_start"), py::arg("window_end"));
   s.def(
       "matched",
-      [](const py::list& rows, double level) {
+      [](const py::typing::List<py::typing::Tuple<int, py::str, bool, std::uint64_t, std::uint64_t, std::uint64_t,
+                                                   std::uint64_t>>& rows,
+         double level) {
         const auto t = strata_from_rows(rows);
         indicators::MatchedEstimate m;
         {
@@ -185,7 +210,7 @@ void register_design(py::module_& m) {
         }
         py::dict d = matched_dict(m);
         d["verdict"] = verdict_dict(indicators::verdict(indicators::verdict_inputs(m)));
-        return d;
+        return py::typing::Dict<py::str, Object>(d);
       },
       py::arg("strata"), py::arg("level") = 0.95,
       "The matched estimate of stratified 2x2 counts [(birth_year, sex, parents_known, a, b, c, d)] with its "

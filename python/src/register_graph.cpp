@@ -1,6 +1,7 @@
 // FamilyGraph, relations and kinship. Indices are dense person indices; famgraph.graph maps ids.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
+#include <pybind11/typing.h>
 
 #include <memory>
 #include <mutex>
@@ -10,6 +11,7 @@
 #include "famgraph/relations.hpp"
 #include "famgraph/relative_counts.hpp"
 #include "famgraph/summary.hpp"
+#include "record.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
@@ -45,6 +47,36 @@ class Graph {
 }  // namespace
 
 void register_graph(py::module_& m) {
+  using DS = DatasetSummary;
+  Record<DS>(m, "DatasetSummary", "Descriptive counts of a dataset and its graph (summary.hpp).")
+      .field("persons", &DS::persons)
+      .field("founders", &DS::founders)
+      .field("added_parents", &DS::added_parents)
+      .field("without_birth_date", &DS::without_birth_date)
+      .field("generations", &DS::generations)
+      .field("family_components", &DS::family_components)
+      .field("largest_component", &DS::largest_component)
+      .field("partnerships", &DS::partnerships)
+      .field("event_rows", &DS::event_rows)
+      .field("incidents", &DS::incidents)
+      .field("contacts", &DS::contacts)
+      .field("organisations", &DS::organisations)
+      .column(
+          "events_by_role",
+          [](const DS& s) {
+            py::typing::Dict<py::str, py::int_> roles;
+            for (int r = 0; r < n_roles; ++r)
+              roles[py::str(std::string(to_string(static_cast<Role>(r))))] =
+                  py::int_(s.events_by_role[static_cast<std::size_t>(r)]);
+            return roles;
+          },
+          "event rows by role name (in the core's role order)")
+      .field("inbred", &DS::inbred)
+      .field("mean_inbreeding", &DS::mean_inbreeding)
+      .field("max_inbreeding", &DS::max_inbreeding)
+      .field("warnings", &DS::warnings)
+      .done();
+
   py::class_<Graph>(m, "FamilyGraph")
       .def(py::init<std::shared_ptr<const Dataset>>(), py::arg("dataset"))
       .def_property_readonly("n_persons", [](const Graph& g) { return g.graph().size(); })
@@ -79,7 +111,7 @@ void register_graph(py::module_& m) {
           pa[k] = p[k].first;
           pb[k] = p[k].second;
         }
-        return py::make_tuple(a, b);
+        return py::typing::Tuple<py::array_t<Index>, py::array_t<Index>>(py::make_tuple(a, b));
       }, py::arg("relation"))
       .def("relative_counts", [](const Graph& g, const std::string& r,
                                  py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast> flags, int bits) {
@@ -92,7 +124,7 @@ void register_graph(py::module_& m) {
         }
         py::array_t<std::uint32_t> out({static_cast<py::ssize_t>(g.graph().size()), static_cast<py::ssize_t>(bits)});
         std::copy(c.counts.begin(), c.counts.end(), out.mutable_data());
-        return py::make_tuple(out, c.work);
+        return py::typing::Tuple<py::array_t<std::uint32_t>, py::int_>(py::make_tuple(out, c.work));
       }, py::arg("relation"), py::arg("flags"), py::arg("bits"),
       "(counts, work): counts[i, b] = relatives of person i by the relation with bit b of flags set, "
       "counted by aggregation (relative_counts.hpp); work = elementary steps")
@@ -120,34 +152,10 @@ void register_graph(py::module_& m) {
         std::span<const double> sx(x.data(), static_cast<std::size_t>(x.size()));
         return to_array(g.kinship().relationship_times(sx));
       }, py::arg("x"))
-      .def("summary", [](const Graph& g) {
-        const auto s = summarise(g.dataset(), g.graph(), g.kinship());
-        py::dict d;
-        d["persons"] = s.persons;
-        d["founders"] = s.founders;
-        d["added_parents"] = s.added_parents;
-        d["without_birth_date"] = s.without_birth_date;
-        d["generations"] = s.generations;
-        d["family_components"] = s.family_components;
-        d["largest_component"] = s.largest_component;
-        d["partnerships"] = s.partnerships;
-        d["event_rows"] = s.event_rows;
-        d["incidents"] = s.incidents;
-        d["contacts"] = s.contacts;
-        d["organisations"] = s.organisations;
-        py::dict roles;
-        for (int r = 0; r < n_roles; ++r)
-          roles[py::str(std::string(to_string(static_cast<Role>(r))))] = s.events_by_role[static_cast<std::size_t>(r)];
-        d["events_by_role"] = roles;
-        d["inbred"] = s.inbred;
-        d["mean_inbreeding"] = s.mean_inbreeding;
-        d["max_inbreeding"] = s.max_inbreeding;
-        d["warnings"] = s.warnings;
-        return d;
-      });
+      .def("summary", [](const Graph& g) { return summarise(g.dataset(), g.graph(), g.kinship()); });
   py::list rels;
   for (auto r : all_relations) rels.append(py::str(std::string(to_string(r))));
-  m.attr("RELATIONS") = py::tuple(rels);
+  m.attr("RELATIONS") = py::typing::Tuple<py::str, py::ellipsis>(py::tuple(rels));
 }
 
 }  // namespace famgraph::python

@@ -1,6 +1,6 @@
 // famgraph::stats for Python, as the submodule famgraph._core.stats (wrapped by famgraph.stats).
-// Results come back as plain dicts, tuples and NumPy arrays; an undefined C++ result (nullopt)
-// becomes None, or NaN inside an array column.
+// Results are the C++ result structs bound read-only (record.hpp) under their C++ field names; an
+// undefined C++ value (nullopt) is None, or NaN inside a NumPy column.
 #include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "famgraph/stats/stats.hpp"
+#include "record.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
@@ -25,19 +26,13 @@ namespace {
 using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-py::object interval_or_none(const std::optional<stats::Interval>& ci) {
-  if (!ci) return py::none();
-  return py::make_tuple(ci->lower, ci->upper);
-}
-
-/// {"estimate", "lower", "upper"} (bounds None when there is no interval), or None.
-py::object estimate_or_none(const std::optional<stats::Estimate>& e) {
-  if (!e) return py::none();
-  py::dict d;
-  d["estimate"] = e->value;
-  d["lower"] = e->ci ? py::cast(e->ci->lower) : py::none();
-  d["upper"] = e->ci ? py::cast(e->ci->upper) : py::none();
-  return d;
+/// One field of every Kaplan–Meier step as a NumPy column (NaN where the C++ value is nullopt).
+template <class T, class F>
+py::array_t<T> km_column(const stats::KaplanMeierResult& km, F&& get) {
+  py::array_t<T> out(static_cast<py::ssize_t>(km.steps.size()));
+  auto o = out.template mutable_unchecked<1>();
+  for (std::size_t i = 0; i < km.steps.size(); ++i) o(static_cast<py::ssize_t>(i)) = get(km.steps[i]);
+  return out;
 }
 
 std::vector<stats::TimeEvent> time_event(const DoubleArray& time, const DoubleArray& event,
@@ -68,30 +63,6 @@ std::vector<double> vector_of(const DoubleArray& x, const char* what) {
 using CountArray = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
 using IdArray = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
 
-/// {"estimate", "se", "lower", "upper"} (None where undefined), or None.
-py::object pooled_or_none(const std::optional<stats::PooledEstimate>& e) {
-  if (!e) return py::none();
-  py::dict d;
-  d["estimate"] = e->value;
-  d["se"] = e->se ? py::cast(*e->se) : py::none();
-  d["lower"] = e->ci ? py::cast(e->ci->lower) : py::none();
-  d["upper"] = e->ci ? py::cast(e->ci->upper) : py::none();
-  return d;
-}
-
-py::dict test_dict(const stats::ChiSquareTest& t) {
-  py::dict d;
-  d["statistic"] = t.statistic;
-  d["df"] = t.df;
-  d["p_value"] = t.p_value;
-  return d;
-}
-
-py::object test_or_none(const std::optional<stats::ChiSquareTest>& t) {
-  if (!t) return py::none();
-  return test_dict(*t);
-}
-
 std::vector<stats::Table2x2> tables_of(const CountArray& a, const CountArray& b, const CountArray& c,
                                        const CountArray& d, const char* what) {
   if (a.ndim() != 1 || b.ndim() != 1 || c.ndim() != 1 || d.ndim() != 1)
@@ -103,51 +74,227 @@ std::vector<stats::Table2x2> tables_of(const CountArray& a, const CountArray& b,
   return v;
 }
 
-/// The coefficient table shared by logistic-type fits: coef, se, lower, upper and the exponentiated
-/// columns under `ratio_name`.
-template <class R>
-void coefficient_columns(py::dict& out, const R& r, const Eigen::VectorXd& ratio, const std::vector<stats::Interval>& ci,
-                         const std::vector<stats::Interval>& ratio_ci, const char* ratio_name) {
-  const auto p = r.coef.size();
-  Eigen::VectorXd lo(p), hi(p), rlo(p), rhi(p);
-  for (Eigen::Index j = 0; j < p; ++j) {
-    const auto k = static_cast<std::size_t>(j);
-    lo[j] = ci[k].lower;
-    hi[j] = ci[k].upper;
-    rlo[j] = ratio_ci[k].lower;
-    rhi[j] = ratio_ci[k].upper;
-  }
-  out["coef"] = r.coef;
-  out["se"] = r.se;
-  out["lower"] = lo;
-  out["upper"] = hi;
-  out[ratio_name] = ratio;
-  out[(std::string(ratio_name) + "_lower").c_str()] = rlo;
-  out[(std::string(ratio_name) + "_upper").c_str()] = rhi;
-  out["covariance"] = r.covariance;
-}
+void bind_result_classes(py::module_& s) {
+  Record<stats::Interval>(s, "Interval", "A confidence interval [lower, upper].")
+      .field("lower", &stats::Interval::lower)
+      .field("upper", &stats::Interval::upper)
+      .done();
+  Record<stats::Estimate>(s, "Estimate", "An estimate with its interval (ci None when there is none).")
+      .field("value", &stats::Estimate::value)
+      .field("ci", &stats::Estimate::ci)
+      .done();
+  Record<stats::PooledEstimate>(s, "PooledEstimate",
+                                "A pooled estimate: se of the log ratio (of the difference itself for a risk "
+                                "difference) and the interval, each None where undefined.")
+      .field("value", &stats::PooledEstimate::value)
+      .field("se", &stats::PooledEstimate::se)
+      .field("ci", &stats::PooledEstimate::ci)
+      .done();
+  Record<stats::ChiSquareTest>(s, "ChiSquareTest", "A chi-square test: statistic, degrees of freedom, p-value.")
+      .field("statistic", &stats::ChiSquareTest::statistic)
+      .field("df", &stats::ChiSquareTest::df)
+      .field("p_value", &stats::ChiSquareTest::p_value)
+      .done();
+  Record<stats::Table2x2>(s, "Table2x2", "a = exposed & outcome, b = exposed & no outcome, c, d likewise unexposed.")
+      .field("a", &stats::Table2x2::a)
+      .field("b", &stats::Table2x2::b)
+      .field("c", &stats::Table2x2::c)
+      .field("d", &stats::Table2x2::d)
+      .done();
+  using TB = stats::TwoByTwoResult;
+  Record<TB>(s, "TwoByTwoResult", "stats::analyse of one 2x2 table (docs/spec/common_rules.md).")
+      .field("table", &TB::table)
+      .field("level", &TB::level)
+      .field("z", &TB::z)
+      .field("risk_exposed", &TB::risk_exposed)
+      .field("risk_unexposed", &TB::risk_unexposed)
+      .field("risk_ratio", &TB::risk_ratio)
+      .field("odds_ratio", &TB::odds_ratio)
+      .field("or_corrected", &TB::or_corrected)
+      .field("or_raw", &TB::or_raw)
+      .field("risk_difference", &TB::risk_difference)
+      .done();
 
-py::dict conditional_result(const stats::ConditionalLogisticResult& r) {
-  py::dict out;
-  coefficient_columns(out, r, r.odds_ratio, r.ci, r.or_ci, "odds_ratio");
-  out["log_likelihood"] = r.log_likelihood;
-  out["log_likelihood_null"] = r.log_likelihood_null;
-  out["lr_test"] = test_dict(r.lr_test);
-  out["converged"] = r.converged;
-  out["iterations"] = r.iterations;
-  out["n_obs"] = r.n_obs;
-  out["n_cases"] = r.n_cases;
-  out["n_strata"] = r.n_strata;
-  out["n_informative"] = r.n_informative;
-  out["level"] = r.level;
-  out["z"] = r.z;
-  return out;
+  // Kaplan–Meier: the steps cross as NumPy columns (one entry per distinct time), not as objects.
+  using KM = stats::KaplanMeierResult;
+  using Step = stats::KaplanMeierStep;
+  Record<KM>(s, "KaplanMeierResult",
+             "The Kaplan-Meier steps as columns (NaN where undefined): lower/upper are the log(-log) interval "
+             "of survival, cumulative_incidence_lower/_upper that of 1 - S.")
+      .column("time", [](const KM& k) { return km_column<double>(k, [](const Step& st) { return st.time; }); })
+      .column("at_risk",
+              [](const KM& k) { return km_column<std::uint64_t>(k, [](const Step& st) { return st.at_risk; }); })
+      .column("events",
+              [](const KM& k) { return km_column<std::uint64_t>(k, [](const Step& st) { return st.events; }); })
+      .column("censored",
+              [](const KM& k) { return km_column<std::uint64_t>(k, [](const Step& st) { return st.censored; }); })
+      .column("survival", [](const KM& k) { return km_column<double>(k, [](const Step& st) { return st.survival; }); })
+      .column("variance",
+              [](const KM& k) { return km_column<double>(k, [](const Step& st) { return st.variance.value_or(nan); }); })
+      .column("lower",
+              [](const KM& k) { return km_column<double>(k, [](const Step& st) { return st.ci ? st.ci->lower : nan; }); })
+      .column("upper",
+              [](const KM& k) { return km_column<double>(k, [](const Step& st) { return st.ci ? st.ci->upper : nan; }); })
+      .column("cumulative_incidence",
+              [](const KM& k) { return km_column<double>(k, [](const Step& st) { return st.cumulative_incidence; }); })
+      .column("cumulative_incidence_lower",
+              [](const KM& k) {
+                return km_column<double>(k, [](const Step& st) {
+                  return st.cumulative_incidence_ci ? st.cumulative_incidence_ci->lower : nan;
+                });
+              })
+      .column("cumulative_incidence_upper",
+              [](const KM& k) {
+                return km_column<double>(k, [](const Step& st) {
+                  return st.cumulative_incidence_ci ? st.cumulative_incidence_ci->upper : nan;
+                });
+              })
+      .field("n", &KM::n)
+      .field("n_events", &KM::n_events)
+      .field("level", &KM::level)
+      .field("z", &KM::z)
+      .done();
+
+  using LR = stats::LogRankResult;
+  Record<LR>(s, "LogRankResult", "Two-group log-rank test (group 1 against group 2); chi2/p_value None when V = 0.")
+      .field("observed1", &LR::observed1)
+      .field("observed2", &LR::observed2)
+      .field("expected1", &LR::expected1)
+      .field("expected2", &LR::expected2)
+      .field("variance", &LR::variance)
+      .field("chi2", &LR::chi2)
+      .field("p_value", &LR::p_value)
+      .field("df", &LR::df)
+      .done();
+
+  using LG = stats::LogisticResult;
+  Record<LG>(s, "LogisticResult", "Logistic regression by IRLS; ci and or_ci hold one Interval per coefficient.")
+      .field("coef", &LG::coef)
+      .field("se", &LG::se)
+      .field("covariance", &LG::covariance)
+      .field("ci", &LG::ci)
+      .field("odds_ratio", &LG::odds_ratio)
+      .field("or_ci", &LG::or_ci)
+      .field("log_likelihood", &LG::log_likelihood)
+      .field("converged", &LG::converged)
+      .field("iterations", &LG::iterations)
+      .field("intercept_added", &LG::intercept_added)
+      .field("n_obs", &LG::n_obs)
+      .field("level", &LG::level)
+      .field("z", &LG::z)
+      .done();
+
+  using MH = stats::MantelHaenszelResult;
+  Record<MH>(s, "MantelHaenszelResult", "Mantel-Haenszel pooled OR, RR and RD with the CMH and Breslow-Day tests.")
+      .field("n_strata", &MH::n_strata)
+      .field("n_informative", &MH::n_informative)
+      .field("n_informative_rr", &MH::n_informative_rr)
+      .field("n_informative_rd", &MH::n_informative_rd)
+      .field("level", &MH::level)
+      .field("z", &MH::z)
+      .field("R", &MH::R)
+      .field("S", &MH::S)
+      .field("odds_ratio", &MH::odds_ratio)
+      .field("risk_ratio", &MH::risk_ratio)
+      .field("risk_difference", &MH::risk_difference)
+      .field("cmh", &MH::cmh)
+      .field("cmh_corrected", &MH::cmh_corrected)
+      .field("cmh_difference", &MH::cmh_difference)
+      .field("cmh_variance", &MH::cmh_variance)
+      .field("breslow_day", &MH::breslow_day)
+      .field("breslow_day_tarone", &MH::breslow_day_tarone)
+      .done();
+
+  using CL = stats::ConditionalLogisticResult;
+  Record<CL>(s, "ConditionalLogisticResult", "Conditional logistic regression; ci and or_ci per coefficient.")
+      .field("coef", &CL::coef)
+      .field("se", &CL::se)
+      .field("covariance", &CL::covariance)
+      .field("ci", &CL::ci)
+      .field("odds_ratio", &CL::odds_ratio)
+      .field("or_ci", &CL::or_ci)
+      .field("log_likelihood", &CL::log_likelihood)
+      .field("log_likelihood_null", &CL::log_likelihood_null)
+      .field("lr_test", &CL::lr_test)
+      .field("converged", &CL::converged)
+      .field("iterations", &CL::iterations)
+      .field("n_obs", &CL::n_obs)
+      .field("n_cases", &CL::n_cases)
+      .field("n_strata", &CL::n_strata)
+      .field("n_informative", &CL::n_informative)
+      .field("level", &CL::level)
+      .field("z", &CL::z)
+      .done();
+
+  using CX = stats::CoxResult;
+  Record<CX>(s, "CoxResult", "Cox proportional-hazards regression; ci and hr_ci per coefficient.")
+      .field("coef", &CX::coef)
+      .field("se", &CX::se)
+      .field("covariance", &CX::covariance)
+      .field("ci", &CX::ci)
+      .field("hazard_ratio", &CX::hazard_ratio)
+      .field("hr_ci", &CX::hr_ci)
+      .field("log_likelihood", &CX::log_likelihood)
+      .field("log_likelihood_null", &CX::log_likelihood_null)
+      .field("lr_test", &CX::lr_test)
+      .field("wald_test", &CX::wald_test)
+      .field("score_test", &CX::score_test)
+      .field("converged", &CX::converged)
+      .field("iterations", &CX::iterations)
+      .field("n_obs", &CX::n_obs)
+      .field("n_events", &CX::n_events)
+      .field("n_strata", &CX::n_strata)
+      .field("n_strata_with_events", &CX::n_strata_with_events)
+      .field("level", &CX::level)
+      .field("z", &CX::z)
+      .done();
+
+  using IR = stats::IncidenceRate;
+  Record<IR>(s, "IncidenceRate", "events per `per` units of person-time with the exact Poisson interval.")
+      .field("events", &IR::events)
+      .field("person_time", &IR::person_time)
+      .field("per", &IR::per)
+      .field("rate", &IR::rate)
+      .field("ci", &IR::ci)
+      .field("level", &IR::level)
+      .done();
+  using RR = stats::RateRatio;
+  Record<RR>(s, "RateRatio", "Rate ratio of group 1 to group 0 with the Wald and the exact conditional interval.")
+      .field("estimate", &RR::estimate)
+      .field("wald", &RR::wald)
+      .field("exact", &RR::exact)
+      .field("se_log", &RR::se_log)
+      .field("level", &RR::level)
+      .field("z", &RR::z)
+      .done();
+  using MR = stats::MantelHaenszelRateRatio;
+  Record<MR>(s, "MantelHaenszelRateRatio", "Mantel-Haenszel rate ratio over person-time strata.")
+      .field("n_strata", &MR::n_strata)
+      .field("n_informative", &MR::n_informative)
+      .field("rate_ratio", &MR::rate_ratio)
+      .field("level", &MR::level)
+      .field("z", &MR::z)
+      .done();
+  using AR = stats::AtRiskRow;
+  Record<AR>(s, "AtRiskRow", "One row of the number-at-risk table.")
+      .field("time", &AR::time)
+      .field("at_risk", &AR::at_risk)
+      .field("events", &AR::events)
+      .field("censored", &AR::censored)
+      .done();
+  using Q = stats::Quartiles;
+  Record<Q>(s, "Quartiles", "The 0.25, 0.5 and 0.75 quantiles (numpy's default interpolation).")
+      .field("q1", &Q::q1)
+      .field("median", &Q::median)
+      .field("q3", &Q::q3)
+      .done();
 }
 
 }  // namespace
 
 void register_stats(py::module_& m) {
   py::module_ s = m.def_submodule("stats", "famgraph::stats (internal; use famgraph.stats)");
+  bind_result_classes(s);
 
   // LogisticError (a RuntimeError) and its two cases; registered base first, because pybind11
   // tries translators newest first and the subclasses must win.
@@ -159,43 +306,23 @@ void register_stats(py::module_& m) {
   s.def("z", &stats::z_for_level, py::arg("level") = 0.95);
 
   s.def(
-      "wilson",
-      [](std::uint64_t k, std::uint64_t n, double level) {
-        return interval_or_none(stats::wilson(k, n, level));
-      },
+      "wilson", [](std::uint64_t k, std::uint64_t n, double level) { return stats::wilson(k, n, level); },
       py::arg("k"), py::arg("n"), py::arg("level") = 0.95);
   s.def(
       "clopper_pearson",
-      [](std::uint64_t k, std::uint64_t n, double level) {
-        return interval_or_none(stats::clopper_pearson(k, n, level));
-      },
+      [](std::uint64_t k, std::uint64_t n, double level) { return stats::clopper_pearson(k, n, level); },
       py::arg("k"), py::arg("n"), py::arg("level") = 0.95);
   s.def(
       "newcombe",
       [](std::uint64_t k1, std::uint64_t n1, std::uint64_t k2, std::uint64_t n2, double level) {
-        return estimate_or_none(stats::newcombe_difference(k1, n1, k2, n2, level));
+        return stats::newcombe_difference(k1, n1, k2, n2, level);
       },
       py::arg("k1"), py::arg("n1"), py::arg("k2"), py::arg("n2"), py::arg("level") = 0.95);
 
   s.def(
       "two_by_two",
       [](std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t d, double level) {
-        const auto r = stats::analyse({a, b, c, d}, level);
-        py::dict out;
-        out["a"] = a;
-        out["b"] = b;
-        out["c"] = c;
-        out["d"] = d;
-        out["level"] = r.level;
-        out["z"] = r.z;
-        out["risk_exposed"] = estimate_or_none(r.risk_exposed);
-        out["risk_unexposed"] = estimate_or_none(r.risk_unexposed);
-        out["risk_ratio"] = estimate_or_none(r.risk_ratio);
-        out["odds_ratio"] = estimate_or_none(r.odds_ratio);
-        out["or_corrected"] = r.or_corrected;
-        out["or_raw"] = r.or_raw ? py::cast(*r.or_raw) : py::none();
-        out["risk_difference"] = estimate_or_none(r.risk_difference);
-        return out;
+        return stats::analyse({a, b, c, d}, level);
       },
       py::arg("a"), py::arg("b"), py::arg("c"), py::arg("d"), py::arg("level") = 0.95);
 
@@ -203,56 +330,8 @@ void register_stats(py::module_& m) {
       "kaplan_meier",
       [](const DoubleArray& time, const DoubleArray& event, double level) {
         const auto data = time_event(time, event, "kaplan_meier");
-        stats::KaplanMeierResult km;
-        {
-          py::gil_scoped_release release;
-          km = stats::kaplan_meier(data, level);
-        }
-        const auto k = static_cast<py::ssize_t>(km.steps.size());
-        py::array_t<double> t(k), surv(k), var(k), lo(k), hi(k), ci(k), ci_lo(k), ci_hi(k);
-        py::array_t<std::uint64_t> at_risk(k), events(k), censored(k);
-        auto T = t.mutable_unchecked<1>();
-        auto S = surv.mutable_unchecked<1>();
-        auto V = var.mutable_unchecked<1>();
-        auto L = lo.mutable_unchecked<1>();
-        auto H = hi.mutable_unchecked<1>();
-        auto C = ci.mutable_unchecked<1>();
-        auto CL = ci_lo.mutable_unchecked<1>();
-        auto CH = ci_hi.mutable_unchecked<1>();
-        auto N = at_risk.mutable_unchecked<1>();
-        auto D = events.mutable_unchecked<1>();
-        auto Z = censored.mutable_unchecked<1>();
-        for (py::ssize_t i = 0; i < k; ++i) {
-          const auto& st = km.steps[static_cast<std::size_t>(i)];
-          T(i) = st.time;
-          N(i) = st.at_risk;
-          D(i) = st.events;
-          Z(i) = st.censored;
-          S(i) = st.survival;
-          V(i) = st.variance.value_or(nan);
-          L(i) = st.ci ? st.ci->lower : nan;
-          H(i) = st.ci ? st.ci->upper : nan;
-          C(i) = st.cumulative_incidence;
-          CL(i) = st.cumulative_incidence_ci ? st.cumulative_incidence_ci->lower : nan;
-          CH(i) = st.cumulative_incidence_ci ? st.cumulative_incidence_ci->upper : nan;
-        }
-        py::dict out;
-        out["time"] = t;
-        out["at_risk"] = at_risk;
-        out["events"] = events;
-        out["censored"] = censored;
-        out["survival"] = surv;
-        out["variance"] = var;
-        out["lower"] = lo;
-        out["upper"] = hi;
-        out["cumulative_incidence"] = ci;
-        out["cumulative_incidence_lower"] = ci_lo;
-        out["cumulative_incidence_upper"] = ci_hi;
-        out["n"] = km.n;
-        out["n_events"] = km.n_events;
-        out["level"] = km.level;
-        out["z"] = km.z;
-        return out;
+        py::gil_scoped_release release;
+        return stats::kaplan_meier(data, level);
       },
       py::arg("time"), py::arg("event"), py::arg("level") = 0.95);
 
@@ -262,21 +341,8 @@ void register_stats(py::module_& m) {
          const DoubleArray& event2) {
         const auto g1 = time_event(time1, event1, "logrank (group 1)");
         const auto g2 = time_event(time2, event2, "logrank (group 2)");
-        stats::LogRankResult r;
-        {
-          py::gil_scoped_release release;
-          r = stats::logrank(g1, g2);
-        }
-        py::dict out;
-        out["observed1"] = r.observed1;
-        out["observed2"] = r.observed2;
-        out["expected1"] = r.expected1;
-        out["expected2"] = r.expected2;
-        out["variance"] = r.variance;
-        out["chi2"] = r.chi2 ? py::cast(*r.chi2) : py::none();
-        out["p_value"] = r.p_value ? py::cast(*r.p_value) : py::none();
-        out["df"] = r.df;
-        return out;
+        py::gil_scoped_release release;
+        return stats::logrank(g1, g2);
       },
       py::arg("time1"), py::arg("event1"), py::arg("time2"), py::arg("event2"));
 
@@ -290,66 +356,17 @@ void register_stats(py::module_& m) {
         opt.tolerance = tolerance;
         opt.level = level;
         opt.throw_on_nonconvergence = throw_on_nonconvergence;
-        stats::LogisticResult r;
-        {
-          py::gil_scoped_release release;
-          r = stats::logistic_regression(X, y, opt);
-        }
-        const auto p = r.coef.size();
-        Eigen::VectorXd lo(p), hi(p), or_lo(p), or_hi(p);
-        for (Eigen::Index j = 0; j < p; ++j) {
-          const auto k = static_cast<std::size_t>(j);
-          lo[j] = r.ci[k].lower;
-          hi[j] = r.ci[k].upper;
-          or_lo[j] = r.or_ci[k].lower;
-          or_hi[j] = r.or_ci[k].upper;
-        }
-        py::dict out;
-        out["coef"] = r.coef;
-        out["se"] = r.se;
-        out["lower"] = lo;
-        out["upper"] = hi;
-        out["odds_ratio"] = r.odds_ratio;
-        out["or_lower"] = or_lo;
-        out["or_upper"] = or_hi;
-        out["covariance"] = r.covariance;
-        out["log_likelihood"] = r.log_likelihood;
-        out["converged"] = r.converged;
-        out["iterations"] = r.iterations;
-        out["intercept_added"] = r.intercept_added;
-        out["n_obs"] = r.n_obs;
-        out["level"] = r.level;
-        out["z"] = r.z;
-        return out;
+        py::gil_scoped_release release;
+        return stats::logistic_regression(X, y, opt);
       },
       py::arg("X"), py::arg("y"), py::arg("add_intercept") = false, py::arg("max_iterations") = 100,
       py::arg("tolerance") = 1e-10, py::arg("level") = 0.95, py::arg("throw_on_nonconvergence") = true);
-
 
   s.def(
       "mantel_haenszel",
       [](const CountArray& a, const CountArray& b, const CountArray& c, const CountArray& d, double level) {
         const auto tables = tables_of(a, b, c, d, "mantel_haenszel");
-        const auto r = stats::mantel_haenszel(tables, {level});
-        py::dict out;
-        out["n_strata"] = r.n_strata;
-        out["n_informative"] = r.n_informative;
-        out["n_informative_rr"] = r.n_informative_rr;
-        out["n_informative_rd"] = r.n_informative_rd;
-        out["level"] = r.level;
-        out["z"] = r.z;
-        out["R"] = r.R;
-        out["S"] = r.S;
-        out["odds_ratio"] = pooled_or_none(r.odds_ratio);
-        out["risk_ratio"] = pooled_or_none(r.risk_ratio);
-        out["risk_difference"] = pooled_or_none(r.risk_difference);
-        out["cmh"] = test_or_none(r.cmh);
-        out["cmh_corrected"] = test_or_none(r.cmh_corrected);
-        out["cmh_difference"] = r.cmh_difference;
-        out["cmh_variance"] = r.cmh_variance;
-        out["breslow_day"] = test_or_none(r.breslow_day);
-        out["breslow_day_tarone"] = test_or_none(r.breslow_day_tarone);
-        return out;
+        return stats::mantel_haenszel(tables, {level});
       },
       py::arg("a"), py::arg("b"), py::arg("c"), py::arg("d"), py::arg("level") = 0.95);
 
@@ -362,12 +379,9 @@ void register_stats(py::module_& m) {
         opt.max_iterations = max_iterations;
         opt.tolerance = tolerance;
         opt.level = level;
-        stats::ConditionalLogisticResult r;
-        {
-          py::gil_scoped_release release;
-          r = stats::conditional_logistic(X, y, std::span<const std::int64_t>(strata.data(), strata.size()), opt);
-        }
-        return conditional_result(r);
+        const std::span<const std::int64_t> ids(strata.data(), static_cast<std::size_t>(strata.size()));
+        py::gil_scoped_release release;
+        return stats::conditional_logistic(X, y, ids, opt);
       },
       py::arg("X"), py::arg("y"), py::arg("strata"), py::arg("max_iterations") = 100, py::arg("tolerance") = 1e-10,
       py::arg("level") = 0.95);
@@ -381,12 +395,8 @@ void register_stats(py::module_& m) {
         opt.max_iterations = max_iterations;
         opt.tolerance = tolerance;
         opt.level = level;
-        stats::ConditionalLogisticResult r;
-        {
-          py::gil_scoped_release release;
-          r = stats::conditional_logistic_tables(tables, opt);
-        }
-        return conditional_result(r);
+        py::gil_scoped_release release;
+        return stats::conditional_logistic_tables(tables, opt);
       },
       py::arg("a"), py::arg("b"), py::arg("c"), py::arg("d"), py::arg("max_iterations") = 100,
       py::arg("tolerance") = 1e-10, py::arg("level") = 0.95);
@@ -412,61 +422,18 @@ void register_stats(py::module_& m) {
           if (strata->ndim() != 1) throw py::value_error("cox: strata must be one-dimensional");
           ids = {strata->data(), static_cast<std::size_t>(strata->size())};
         }
-        stats::CoxResult r;
-        {
-          py::gil_scoped_release release;
-          r = stats::cox_ph({time.data(), static_cast<std::size_t>(time.size())},
-                            {event.data(), static_cast<std::size_t>(event.size())}, X, ids, opt);
-        }
-        py::dict out;
-        coefficient_columns(out, r, r.hazard_ratio, r.ci, r.hr_ci, "hazard_ratio");
-        out["log_likelihood"] = r.log_likelihood;
-        out["log_likelihood_null"] = r.log_likelihood_null;
-        out["lr_test"] = test_dict(r.lr_test);
-        out["wald_test"] = test_dict(r.wald_test);
-        out["score_test"] = test_dict(r.score_test);
-        out["converged"] = r.converged;
-        out["iterations"] = r.iterations;
-        out["n_obs"] = r.n_obs;
-        out["n_events"] = r.n_events;
-        out["n_strata"] = r.n_strata;
-        out["n_strata_with_events"] = r.n_strata_with_events;
-        out["level"] = r.level;
-        out["z"] = r.z;
-        return out;
+        py::gil_scoped_release release;
+        return stats::cox_ph({time.data(), static_cast<std::size_t>(time.size())},
+                             {event.data(), static_cast<std::size_t>(event.size())}, X, ids, opt);
       },
       py::arg("time"), py::arg("event"), py::arg("X"), py::arg("strata") = py::none(), py::arg("ties") = "efron",
       py::arg("max_iterations") = 50, py::arg("tolerance") = 1e-10, py::arg("level") = 0.95);
 
-  s.def(
-      "incidence_rate",
-      [](std::uint64_t events, double person_time, double per, double level) {
-        const auto r = stats::incidence_rate(events, person_time, per, level);
-        py::dict out;
-        out["events"] = r.events;
-        out["person_time"] = r.person_time;
-        out["rate"] = r.rate ? py::cast(*r.rate) : py::none();
-        out["lower"] = r.ci ? py::cast(r.ci->lower) : py::none();
-        out["upper"] = r.ci ? py::cast(r.ci->upper) : py::none();
-        return out;
-      },
-      py::arg("events"), py::arg("person_time"), py::arg("per") = 1000.0, py::arg("level") = 0.95);
+  s.def("incidence_rate", &stats::incidence_rate, py::arg("events"), py::arg("person_time"),
+        py::arg("per") = 1000.0, py::arg("level") = 0.95);
 
-  s.def(
-      "rate_ratio",
-      [](std::uint64_t events1, double person_time1, std::uint64_t events0, double person_time0, double level) {
-        const auto r = stats::rate_ratio(events1, person_time1, events0, person_time0, level);
-        py::dict out;
-        out["estimate"] = r.estimate ? py::cast(*r.estimate) : py::none();
-        out["se_log"] = r.se_log ? py::cast(*r.se_log) : py::none();
-        out["wald"] = interval_or_none(r.wald);
-        out["exact"] = interval_or_none(r.exact);
-        out["level"] = r.level;
-        out["z"] = r.z;
-        return out;
-      },
-      py::arg("events1"), py::arg("person_time1"), py::arg("events0"), py::arg("person_time0"),
-      py::arg("level") = 0.95);
+  s.def("rate_ratio", &stats::rate_ratio, py::arg("events1"), py::arg("person_time1"), py::arg("events0"),
+        py::arg("person_time0"), py::arg("level") = 0.95);
 
   s.def(
       "mantel_haenszel_rate_ratio",
@@ -479,14 +446,7 @@ void register_stats(py::module_& m) {
         std::vector<stats::RateStratum> v(static_cast<std::size_t>(k));
         for (std::size_t i = 0; i < v.size(); ++i)
           v[i] = {events1.data()[i], person_time1.data()[i], events0.data()[i], person_time0.data()[i]};
-        const auto r = stats::mantel_haenszel_rate_ratio(v, level);
-        py::dict out;
-        out["n_strata"] = r.n_strata;
-        out["n_informative"] = r.n_informative;
-        out["rate_ratio"] = pooled_or_none(r.rate_ratio);
-        out["level"] = r.level;
-        out["z"] = r.z;
-        return out;
+        return stats::mantel_haenszel_rate_ratio(v, level);
       },
       py::arg("events1"), py::arg("person_time1"), py::arg("events0"), py::arg("person_time0"),
       py::arg("level") = 0.95);
@@ -496,23 +456,7 @@ void register_stats(py::module_& m) {
       [](const DoubleArray& time, const DoubleArray& event, const DoubleArray& times) {
         const auto data = time_event(time, event, "number_at_risk");
         const auto at = vector_of(times, "number_at_risk (times)");
-        const auto rows = stats::number_at_risk(data, at);
-        const auto k = static_cast<py::ssize_t>(rows.size());
-        py::array_t<double> t(k);
-        py::array_t<std::uint64_t> n(k), e(k), c(k);
-        for (py::ssize_t i = 0; i < k; ++i) {
-          const auto& row = rows[static_cast<std::size_t>(i)];
-          t.mutable_at(i) = row.time;
-          n.mutable_at(i) = row.at_risk;
-          e.mutable_at(i) = row.events;
-          c.mutable_at(i) = row.censored;
-        }
-        py::dict out;
-        out["time"] = t;
-        out["at_risk"] = n;
-        out["events"] = e;
-        out["censored"] = c;
-        return out;
+        return stats::number_at_risk(data, at);
       },
       py::arg("time"), py::arg("event"), py::arg("times"));
 
@@ -526,13 +470,7 @@ void register_stats(py::module_& m) {
       },
       py::arg("x"), py::arg("qs"));
   s.def(
-      "quartiles",
-      [](const DoubleArray& x) -> py::object {
-        const auto q = stats::quartiles(vector_of(x, "quartiles"));
-        if (!q) return py::none();
-        return py::make_tuple(q->q1, q->median, q->q3);
-      },
-      py::arg("x"));
+      "quartiles", [](const DoubleArray& x) { return stats::quartiles(vector_of(x, "quartiles")); }, py::arg("x"));
 }
 
 }  // namespace famgraph::python

@@ -2,11 +2,13 @@
 // CSV output and conversion into an in-memory Dataset.
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
+#include <pybind11/typing.h>
 
 #include <memory>
 
 #include "famgraph/dataset.hpp"
 #include "famgraph/synth/generator.hpp"
+#include "record.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
@@ -21,9 +23,56 @@ struct SynthPopulation {
   std::shared_ptr<Dataset> ds;
 };
 
+/// The eligible persons of the matched pathway design (Options::design_detail), one column each.
+struct DesignPersons {
+  std::vector<synth::DesignTruth::Person> rows;
+};
+using Person = synth::DesignTruth::Person;
+
+template <class T, class F>
+py::array_t<T> person_column(const DesignPersons& d, F&& get) {
+  py::array_t<T> out(static_cast<py::ssize_t>(d.rows.size()));
+  auto o = out.template mutable_unchecked<1>();
+  for (std::size_t i = 0; i < d.rows.size(); ++i) o(static_cast<py::ssize_t>(i)) = static_cast<T>(get(d.rows[i]));
+  return out;
+}
+
 }  // namespace
 
 void register_synth(py::module_& m) {
+  using P = Person;
+  Record<DesignPersons>(m, "DesignPersons",
+                        "The eligible persons of the simulated pathway design as columns: sex 0/1/2 = F/M/U, "
+                        "flags 0/1, times in days from the 18th birthday.")
+      .column("person_id", [](const DesignPersons& d) { return person_column<std::int64_t>(d, [](const P& p) { return p.id; }); })
+      .column("birth_year",
+              [](const DesignPersons& d) { return person_column<std::int32_t>(d, [](const P& p) { return p.birth_year; }); })
+      .column("sex", [](const DesignPersons& d) { return person_column<std::uint8_t>(d, [](const P& p) { return p.sex; }); })
+      .column("parents_known",
+              [](const DesignPersons& d) { return person_column<std::uint8_t>(d, [](const P& p) { return p.parents_known; }); })
+      .column("exposed_complete",
+              [](const DesignPersons& d) { return person_column<std::uint8_t>(d, [](const P& p) { return p.exposed_complete; }); })
+      .column("exposed_recorded",
+              [](const DesignPersons& d) { return person_column<std::uint8_t>(d, [](const P& p) { return p.exposed_recorded; }); })
+      .column("event_complete",
+              [](const DesignPersons& d) { return person_column<std::uint8_t>(d, [](const P& p) { return p.event_complete; }); })
+      .column("event_recorded",
+              [](const DesignPersons& d) { return person_column<std::uint8_t>(d, [](const P& p) { return p.event_recorded; }); })
+      .column("time_complete",
+              [](const DesignPersons& d) { return person_column<std::int32_t>(d, [](const P& p) { return p.time_complete; }); })
+      .column("time_recorded",
+              [](const DesignPersons& d) { return person_column<std::int32_t>(d, [](const P& p) { return p.time_recorded; }); })
+      .done();
+  using PI = synth::ParamInfo;
+  Record<PI>(m, "ParamInfo", "One generator parameter: allowed closed range [lo, hi], default and meaning.")
+      .field("name", &PI::name)
+      .column("default", [](const PI& p) { return synth::get_parameter(synth::Params{}, p.name); })
+      .field("lo", &PI::lo)
+      .field("hi", &PI::hi)
+      .field("integer", &PI::integer)
+      .field("doc", &PI::doc)
+      .done();
+
   py::class_<SynthPopulation, std::shared_ptr<SynthPopulation>>(m, "SynthPopulation")
       .def("truth_json", [](const SynthPopulation& s) { return synth::truth_json(s.pop); })
       .def("write_csv", [](const SynthPopulation& s, const std::string& dir) {
@@ -31,38 +80,8 @@ void register_synth(py::module_& m) {
         py::gil_scoped_release release;
         synth::write_csv(s.pop, dir);
       }, py::arg("dir"))
-      .def("design_persons", [](const SynthPopulation& s) {
-        // One row per eligible person of the matched pathway design (needs design_detail=True).
-        const auto& v = s.pop.design.persons;
-        const std::size_t n = v.size();
-        std::vector<std::int64_t> id(n);
-        std::vector<std::int32_t> year(n), t_c(n), t_r(n);
-        std::vector<std::uint8_t> sex(n), pk(n), x_c(n), x_r(n), e_c(n), e_r(n);
-        for (std::size_t i = 0; i < n; ++i) {
-          id[i] = v[i].id;
-          year[i] = v[i].birth_year;
-          sex[i] = static_cast<std::uint8_t>(v[i].sex);
-          pk[i] = v[i].parents_known;
-          x_c[i] = v[i].exposed_complete;
-          x_r[i] = v[i].exposed_recorded;
-          e_c[i] = v[i].event_complete;
-          e_r[i] = v[i].event_recorded;
-          t_c[i] = v[i].time_complete;
-          t_r[i] = v[i].time_recorded;
-        }
-        py::dict d;
-        d["person_id"] = to_array(std::move(id));
-        d["birth_year"] = to_array(std::move(year));
-        d["sex"] = to_array(std::move(sex));
-        d["parents_known"] = to_array(std::move(pk));
-        d["exposed_complete"] = to_array(std::move(x_c));
-        d["exposed_recorded"] = to_array(std::move(x_r));
-        d["event_complete"] = to_array(std::move(e_c));
-        d["event_recorded"] = to_array(std::move(e_r));
-        d["time_complete"] = to_array(std::move(t_c));
-        d["time_recorded"] = to_array(std::move(t_r));
-        return d;
-      })
+      .def("design_persons", [](const SynthPopulation& s) { return DesignPersons{s.pop.design.persons}; },
+           "One row per eligible person of the matched pathway design (needs design_detail=True).")
       .def("dataset", [](SynthPopulation& s) {
         if (!s.ds) {
           py::gil_scoped_release release;
@@ -71,21 +90,8 @@ void register_synth(py::module_& m) {
         return s.ds;
       });
 
-  m.def("synth_parameters", [] {
-    py::list out;
-    const synth::Params defaults;
-    for (const auto& p : synth::parameter_info()) {
-      py::dict d;
-      d["name"] = p.name;
-      d["default"] = synth::get_parameter(defaults, p.name);
-      d["min"] = p.lo;
-      d["max"] = p.hi;
-      d["integer"] = p.integer;
-      d["doc"] = p.doc;
-      out.append(d);
-    }
-    return out;
-  });
+  m.def("synth_parameters", [] { return synth::parameter_info(); },
+        "Every settable parameter (persons and seed included), in documentation order.");
 
   m.def(
       "synth_check_parameters",

@@ -790,8 +790,8 @@ def core_truth(ds: fg.Dataset, window: Any, pub: Mapping[str, Any]) -> dict[str,
         "relatives": {r: int(np.asarray(d["by_relation"][r][1], dtype=np.int64).sum()) for r in rec_rels},
     }
     f = core_indicators.fir(c, ws, we, ["perpetrator"])
-    fin = np.isfinite(np.asarray(f["fir"], dtype=np.float64)) & np.asarray(f["observed"], dtype=bool)
-    case = np.asarray(f["is_case"], dtype=bool)
+    fin = np.isfinite(np.asarray(f.fir, dtype=np.float64)) & np.asarray(f.observed, dtype=bool)
+    case = np.asarray(f.is_case, dtype=bool)
     out["fir"] = {"case": int((fin & case).sum()), "non_case": int((fin & ~case).sum())}
     ch = core_indicators.chains(c, ws, we)
     per_child = collections.Counter(ch["links"][1])

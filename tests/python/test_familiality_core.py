@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 import famgraph as fg
 from famgraph import _core
+from famgraph.indicators.familiality import gif_dict
 from reference.familiality_reference import Population, p_value, parse_date
 
 EPOCH = dt.date(1970, 1, 1)
@@ -67,7 +68,7 @@ def check(
     ref = Population(ds.persons, ds.events, w, case_roles)
     ids = person_ids(ds)
 
-    got: dict[str, Any] = _core.indicators.gif(ds._core, *args, case_roles, n_sim=n_sim, seed=seed)
+    got: dict[str, Any] = gif_dict(_core.indicators.gif(ds._core, *args, case_roles, n_sim=n_sim, seed=seed))
     assert got["window"] == (day(w[0]), day(w[1]))
     want = ref.gif()
     assert got["n_cases"] == want["n_cases"]
@@ -103,19 +104,20 @@ def check(
             assert close(float(sims[k]), ref.gif_of(chosen)), (k, sims[k], ref.gif_of(chosen))
 
     f = _core.indicators.fir(ds._core, *args, case_roles)
-    assert f["window"] == got["window"]
+    assert isinstance(f, _core.indicators.FirResult)
+    assert f.window == got["window"]
     want_fir = ref.fir()
     for k, p in enumerate(ids):
         pid = int(p)
-        assert bool(f["observed"][k]) == (pid in ref.observed)
-        assert bool(f["is_case"][k]) == (pid in ref.cases)
+        assert bool(f.observed[k]) == (pid in ref.observed)
+        assert bool(f.is_case[k]) == (pid in ref.cases)
         if pid not in ref.observed:
-            assert math.isnan(f["fir"][k]) and f["observed_kinship"][k] == 0
+            assert math.isnan(f.fir[k]) and f.observed_kinship[k] == 0
             continue
         num, den, fir = want_fir[pid]
-        assert close(f["case_kinship"][k], float(num)), (pid, f["case_kinship"][k], num)
-        assert close(f["observed_kinship"][k], float(den)), (pid, f["observed_kinship"][k], den)
-        assert close(f["fir"][k], fir), (pid, f["fir"][k], fir)
+        assert close(f.case_kinship[k], float(num)), (pid, f.case_kinship[k], num)
+        assert close(f.observed_kinship[k], float(den)), (pid, f.observed_kinship[k], den)
+        assert close(f.fir[k], fir), (pid, f.fir[k], fir)
     return got
 
 
@@ -157,14 +159,14 @@ def test_synthetic_populations_match_reference(
 
 def test_permutation_is_deterministic_across_threads_and_seeds() -> None:
     ds = fg.synth.generate(3000, 21, progress=False, window_years=30)
-    one = _core.indicators.gif(ds._core, n_sim=70, seed=5, threads=1)
-    two = _core.indicators.gif(ds._core, n_sim=70, seed=5, threads=2)
+    one = gif_dict(_core.indicators.gif(ds._core, n_sim=70, seed=5, threads=1))
+    two = gif_dict(_core.indicators.gif(ds._core, n_sim=70, seed=5, threads=2))
     assert one["n_cases"] > 50
     assert one["sims"].tobytes() == two["sims"].tobytes()
     assert one["p_value"] == two["p_value"]
-    fewer = _core.indicators.gif(ds._core, n_sim=19, seed=5)
+    fewer = gif_dict(_core.indicators.gif(ds._core, n_sim=19, seed=5))
     assert fewer["sims"].tobytes() == one["sims"][:19].tobytes()
-    other = _core.indicators.gif(ds._core, n_sim=70, seed=6, threads=1)
+    other = gif_dict(_core.indicators.gif(ds._core, n_sim=70, seed=6, threads=1))
     assert not np.array_equal(other["sims"], one["sims"])
     assert one["gif"] == other["gif"]
 
@@ -354,7 +356,7 @@ def test_hand_made_inbred_family() -> None:
         }
     )
     ds = fg.Dataset.from_pandas(persons, None, events)
-    got = _core.indicators.gif(ds._core, n_sim=0)
+    got = gif_dict(_core.indicators.gif(ds._core, n_sim=0))
     assert got["kinship_sum"] == 1.0
     assert close(got["gif"], 1e5 / 3)
     assert got["strata"] == [
@@ -366,7 +368,7 @@ def test_hand_made_inbred_family() -> None:
     ]
     f = _core.indicators.fir(ds._core)
     # person 6: relatives 1, 2 (1/4 each), 3, 4 (3/8 each), cases 3 and 4: (3/4) / (5/4)
-    assert close(f["fir"][5], 0.6)
-    assert math.isnan(f["fir"][4])  # person 5 has no relative
+    assert close(f.fir[5], 0.6)
+    assert math.isnan(f.fir[4])  # person 5 has no relative
     assert check(ds, None, ["perpetrator"], n_sim=10, seed=3)["n_cases"] == 3
     assert Fraction(got["kinship_sum"]) == Fraction(1)

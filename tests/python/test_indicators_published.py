@@ -535,20 +535,20 @@ def test_gif_parts_equal_the_whole_run(small: fg.Dataset) -> None:
     parts = [
         core.gif(small._core, None, None, ["perpetrator"], n, 5, 2, first_sim=k) for k, n in ((0, 4), (4, 6))
     ]
-    np.testing.assert_array_equal(np.concatenate([p["sims"] for p in parts]), whole["sims"])
+    np.testing.assert_array_equal(np.concatenate([p.sims for p in parts]), whole.sims)
 
 
 def test_published_gif_and_fir(small: fg.Dataset) -> None:
     g = fg.indicators.gif(small, n_sim=99, seed=3, min_cell=0)
     core = fg.indicators._base.core.gif(small._core, None, None, ["perpetrator"], 99, 3, 0)
     row = g.table.iloc[0]
-    assert row["gif"] == core["gif"] and int(row["n_cases"]) == core["n_cases"]
+    assert row["gif"] == core.gif and int(row["n_cases"]) == core.n_cases
     sims = g.tables["null"]["gif_sim"].to_numpy()
-    assert row["p_value"] == pytest.approx((1 + np.sum(sims >= core["gif"] * (1 - 1e-12))) / 100)
+    assert row["p_value"] == pytest.approx((1 + np.sum(sims >= core.gif * (1 - 1e-12))) / 100)
     f = fg.indicators.fir(small, min_cell=0)
     values = f.extra["values"]
     c = fg.indicators._base.core.fir(small._core, None, None, ["perpetrator"])
-    is_case = pd.Series(np.asarray(c["is_case"]), index=small.persons["person_id"].to_numpy())
+    is_case = pd.Series(np.asarray(c.is_case), index=small.persons["person_id"].to_numpy())
     for group, want_case in (("case", True), ("non_case", False)):
         v = values[is_case.loc[values.index].to_numpy() == want_case].dropna().to_numpy()
         row = f.table.set_index("group").loc[group]

@@ -9,9 +9,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .. import _rules, disclosure, stats
+from .. import _core, _rules, disclosure, stats
 from ..cell_key import CellKey
-from ._base import Context, context, core
+from ._base import Context, context
 from ._cellkey import Disclosure, check_disclosure
 from ._matched import count_verdict_frame
 from ._options import WindowLike, check_int, check_n_sim, check_roles
@@ -67,8 +67,25 @@ def gif(
     n_sim = check_n_sim(n_sim)
     seed = check_int(seed, "seed", 0, 2**63 - 1)
     threads = check_int(threads, "threads", 0, 4096)
-    c = core.gif(ctx.dataset, ctx.window_start, ctx.window_end, roles, n_sim, seed, threads)
-    return gif_result(c, ctx, roles, n_sim, seed)
+    c = _core.indicators.gif(ctx.dataset, ctx.window_start, ctx.window_end, roles, n_sim, seed, threads)
+    return gif_result(gif_dict(c), ctx, roles, n_sim, seed)
+
+
+def gif_dict(r: _core.indicators.GifResult) -> dict[str, Any]:
+    """The core's GifResult as the dict :func:`gif_result` reads (``sims`` replaceable by parts);
+    ``strata``: (decade or None, sex, n_cases, n_observed) per stratum."""
+    return {
+        "window": r.window,
+        "n_cases": r.n_cases,
+        "n_pairs": r.n_pairs,
+        "kinship_sum": r.kinship_sum,
+        "gif": r.gif,
+        "sims": r.sims,
+        "n_ge": r.n_ge,
+        "p_value": r.p_value,
+        "tie_tolerance": _core.indicators.GIF_TIE_TOLERANCE,
+        "strata": [(s.decade, s.sex, s.n_cases, s.n_observed) for s in r.strata],
+    }
 
 
 def gif_p_value(gif_obs: float, sims: npt.NDArray[np.float64], tolerance: float) -> float:
@@ -142,10 +159,10 @@ def fir(
     ctx = context(ds, window, min_cell)
     check_disclosure(disclosure, cell_key, "fir")  # cell_key: not available (refused)
     roles = check_roles(case_roles, "case_roles")
-    c = core.fir(ctx.dataset, ctx.window_start, ctx.window_end, roles)
-    values = np.asarray(c["fir"], dtype=np.float64)
-    is_case = np.asarray(c["is_case"], dtype=bool)
-    observed = np.asarray(c["observed"], dtype=bool)
+    c = _core.indicators.fir(ctx.dataset, ctx.window_start, ctx.window_end, roles)
+    values = np.asarray(c.fir, dtype=np.float64)
+    is_case = np.asarray(c.is_case, dtype=bool)
+    observed = np.asarray(c.observed, dtype=bool)
     rows = []
     for group, sel in (("case", observed & is_case), ("non_case", observed & ~is_case)):
         v = values[sel]
@@ -171,7 +188,7 @@ def fir(
     table = _finish(table, flags, m, ["n"])
     ids = np.asarray(ds.columns("persons")["person_id"], dtype=np.int64)
     series = pd.Series(values[observed], index=pd.Index(ids[observed], name="person_id"), name="fir")
-    params = ctx.parameters(c["window"], case_roles=roles)
+    params = ctx.parameters(c.window, case_roles=roles)
     params.pop("level")
     n_with = int(np.isfinite(values[observed]).sum())
     note = "" if n_with else "nobody observed has an observed relative"
@@ -184,5 +201,5 @@ def fir(
         params,
         DEFINITION_FIR,
         note,
-        {"empty": n_with == 0, "values": series, "window_days": tuple(c["window"])},
+        {"empty": n_with == 0, "values": series, "window_days": tuple(c.window)},
     )

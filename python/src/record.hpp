@@ -1,0 +1,52 @@
+#pragma once
+// Read-only result classes for the extension module: a C++ result struct bound field by field
+// (py::class_ + def_readonly, names as in C++), with a __repr__ that lists those fields, so that the
+// generated stubs (scripts/gen_stubs.py) give mypy the exact type of every result that crosses the
+// boundary (docs/architecture.md §binding-boundary).
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace famgraph::python {
+
+template <class T>
+class Record {
+ public:
+  Record(pybind11::handle scope, const char* name, const char* doc) : cls_(scope, name, doc), name_(name) {}
+
+  /// A data member, read-only from Python.
+  template <class M>
+  Record& field(const char* f, M T::*member, const char* doc = "") {
+    cls_.def_readonly(f, member, doc);
+    fields_.emplace_back(f);
+    return *this;
+  }
+  /// A derived column (e.g. one field of every row as a NumPy array), read-only.
+  template <class F>
+  Record& column(const char* f, F&& getter, const char* doc = "") {
+    cls_.def_property_readonly(f, std::forward<F>(getter), doc);
+    fields_.emplace_back(f);
+    return *this;
+  }
+  /// Adds __repr__ ("Name(field=value, ...)") and returns the class for further definitions.
+  pybind11::class_<T>& done() {
+    cls_.def("__repr__", [name = name_, fields = fields_](const pybind11::object& self) {
+      std::string s = name + "(";
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i) s += ", ";
+        s += fields[i] + "=" + pybind11::repr(self.attr(fields[i].c_str())).template cast<std::string>();
+      }
+      return s + ")";
+    });
+    return cls_;
+  }
+
+ private:
+  pybind11::class_<T> cls_;
+  std::string name_;
+  std::vector<std::string> fields_;
+};
+
+}  // namespace famgraph::python
