@@ -14,6 +14,10 @@ import numpy.typing
 from . import disclosure, indicators, stats
 
 __all__: list[str] = [
+    "MAX_YEAR",
+    "MAX_YEAR_LIMIT",
+    "MIN_YEAR",
+    "MIN_YEAR_LIMIT",
     "RELATIONS",
     "Dataset",
     "DatasetSummary",
@@ -22,6 +26,9 @@ __all__: list[str] = [
     "ParamInfo",
     "SynthPopulation",
     "build_from_columns",
+    "completed_years",
+    "date_bounds",
+    "date_status",
     "disclosure",
     "format_dates",
     "indicators",
@@ -231,6 +238,37 @@ def build_from_columns(
     Builds a dataset from column tuples prepared by famgraph._convert (internal).
     """
 
+def completed_years(
+    birth: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+    at: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.typing.NDArray[numpy.int64]:
+    """
+    Completed years on day `at` of each birth day number (every birth known and <= at).
+    """
+
+def date_bounds(
+    values: list,
+    min_year: typing.SupportsInt | typing.SupportsIndex = 1800,
+    max_year: typing.SupportsInt | typing.SupportsIndex = 2200,
+) -> tuple[
+    numpy.typing.NDArray[numpy.bool],
+    numpy.typing.NDArray[numpy.int64],
+    numpy.typing.NDArray[numpy.int64],
+    numpy.typing.NDArray[numpy.int64],
+]:
+    """
+    (valid, first day, last day, imputed day) of each value: a str holding YYYY-MM-DD, YYYY-MM or YYYY (surrounding spaces and tabs ignored) with a year in [min_year, max_year]; anything else is not valid (days 0).
+    """
+
+def date_status(
+    iso: str,
+    min_year: typing.SupportsInt | typing.SupportsIndex = 1800,
+    max_year: typing.SupportsInt | typing.SupportsIndex = 2200,
+) -> str:
+    """
+    'valid', 'out_of_range' (a calendar date with a year outside [min_year, max_year]) or 'invalid' (not YYYY, YYYY-MM or YYYY-MM-DD, or no such day).
+    """
+
 def format_dates(
     arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.int32],
     arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8],
@@ -280,6 +318,10 @@ def synth_parameters() -> list[ParamInfo]:
     Every settable parameter (persons and seed included), in documentation order.
     """
 
+MAX_YEAR: int = 2200
+MAX_YEAR_LIMIT: int = 9999
+MIN_YEAR: int = 1800
+MIN_YEAR_LIMIT: int = 1
 RELATIONS: tuple = (
     "parent",
     "child",

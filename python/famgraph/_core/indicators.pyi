@@ -15,7 +15,14 @@ import numpy.typing
 import famgraph._core
 
 __all__: list[str] = [
+    "DEFAULT_CASE_ROLES",
+    "DEFAULT_EXPOSURE_ROLES",
+    "DEFAULT_RECURRENCE_RELATIONS",
     "GIF_TIE_TOLERANCE",
+    "NO_DAY",
+    "NO_INDEX",
+    "ROLES",
+    "SEXES",
     "CohortDesign",
     "FirResult",
     "GifResult",
@@ -26,6 +33,7 @@ __all__: list[str] = [
     "cohort_design",
     "count_verdict",
     "early_signalling",
+    "feature_table",
     "fir",
     "first_perpetration_ages",
     "gif",
@@ -38,6 +46,7 @@ __all__: list[str] = [
     "recurrence_risk",
     "relative_exposure",
     "repeat_incidents",
+    "resolve_window",
     "verdict",
     "victim_to_perpetrator",
 ]
@@ -160,6 +169,16 @@ def early_signalling(
     window_end: typing.SupportsInt | typing.SupportsIndex | None = None,
     years: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [1, 2, 5],
 ) -> dict: ...
+def feature_table(
+    dataset: famgraph._core.Dataset,
+    window_start: typing.SupportsInt | typing.SupportsIndex | None = None,
+    window_end: typing.SupportsInt | typing.SupportsIndex | None = None,
+    exposure_roles: collections.abc.Sequence[str] = ["victim", "witness"],
+) -> dict:
+    """
+    The person-level feature table: {'window': (start, end), 'work': steps, 'columns': [(name, values, missing or None)]} in the published column order; 'sex' holds codes into SEXES.
+    """
+
 def fir(
     dataset: famgraph._core.Dataset,
     window_start: typing.SupportsInt | typing.SupportsIndex | None = None,
@@ -263,6 +282,15 @@ def repeat_incidents(
     T: typing.SupportsInt | typing.SupportsIndex = 365,
     person_keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64] | None = None,
 ) -> dict: ...
+def resolve_window(
+    dataset: famgraph._core.Dataset,
+    window_start: typing.SupportsInt | typing.SupportsIndex | None = None,
+    window_end: typing.SupportsInt | typing.SupportsIndex | None = None,
+) -> tuple:
+    """
+    The window as inclusive (start, end) day numbers: a missing end is the first / last event date (ValueError when the data has no events, or when the end is before the start).
+    """
+
 def verdict(
     informative_strata: typing.SupportsInt | typing.SupportsIndex,
     outcomes_exposed: typing.SupportsInt | typing.SupportsIndex,
@@ -287,4 +315,11 @@ def victim_to_perpetrator(
     level: typing.SupportsFloat | typing.SupportsIndex = 0.95,
 ) -> dict: ...
 
+DEFAULT_CASE_ROLES: tuple = "perpetrator"
+DEFAULT_EXPOSURE_ROLES: tuple = ("victim", "witness")
+DEFAULT_RECURRENCE_RELATIONS: tuple = ("parent", "full_sibling", "half_sibling")
 GIF_TIE_TOLERANCE: float = 1e-12
+NO_DAY: int = -2147483648
+NO_INDEX: int = 4294967295
+ROLES: tuple = ("victim", "perpetrator", "witness", "other")
+SEXES: tuple = ("F", "M", "U")
