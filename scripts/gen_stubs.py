@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 import shutil
 import subprocess
 import sys
@@ -49,10 +48,20 @@ def _tool(name: str) -> str:
 
 def generate(out: Path) -> dict[str, str]:
     """Generate the stubs below ``out``; return {relative path: text}."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "python"), env.get("PYTHONPATH")]))
+    # The famgraph that this Python imports (installed by `make python`, or the development layout
+    # of scripts/dev_install.sh), never the bare source tree: there famgraph/_core/ holds only these
+    # stubs, and without the compiled module Python would import that folder as a namespace package.
+    probe = "import famgraph._core as c, sys; sys.stdout.write(getattr(c, '__file__', None) or '')"
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=out)
+    if found.returncode != 0 or not found.stdout.endswith((".so", ".pyd")):
+        err = found.stderr.strip()
+        detail = err.splitlines()[-1] if err else found.stdout or "no module file"
+        raise SystemExit(
+            f"gen_stubs: {sys.executable} does not import the compiled famgraph._core ({detail}); "
+            "build and install it first (make python, or scripts/dev_install.sh)"
+        )
     cmd = [sys.executable, "-m", "pybind11_stubgen", "famgraph._core", "-o", str(out), "--exit-code"]
-    subprocess.run(cmd, check=True, env=env, cwd=ROOT)
+    subprocess.run(cmd, check=True, cwd=out)
     stub_dir = out / "famgraph" / "_core"
     files = sorted(stub_dir.rglob("*.pyi"))
     if not files:
