@@ -60,7 +60,7 @@ __all__ = [
     "tabulate",
 ]
 
-_d: Any = _core.disclosure  # type: ignore[attr-defined]
+_d = _core.disclosure
 
 #: D, the largest noise, by default (docs/disclosure.md explains the choice).
 DEFAULT_MAX_DEVIATION: Final[int] = int(_d.default_max_deviation)

@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 # The rules: famgraph::disclosure (famgraph/disclosure.hpp) through its bindings.
-_dc: Any = _core.disclosure  # type: ignore[attr-defined]
+_dc = _core.disclosure
 
 DEFAULT_MIN_CELL: Final[int] = int(_dc.default_min_cell)
 
@@ -224,7 +224,8 @@ def suppress_2x2(a: int, b: int, c: int, d: int, min_cell: int | Policy = DEFAUL
     """
     m = _min_cell_of(min_cell)
     cells = (_check_count(a, "a"), _check_count(b, "b"), _check_count(c, "c"), _check_count(d, "d"))
-    codes = _dc.suppress_2x2(*(_column([v]) for v in cells), m)[:, 0]
+    ca, cb, cc, cd = (_column([v]) for v in cells)
+    codes = _dc.suppress_2x2(ca, cb, cc, cd, m)[:, 0]
     return Suppressed2x2(**{f: _BY_CODE[int(code)] for f, code in zip(FIELDS_2X2, codes, strict=True)})
 
 
