@@ -66,28 +66,27 @@ def early_signalling(
     k: list[int] = []
     n: list[int] = []
     nested: list[list[int]] = []
+    # The organisations' rows of one look-back and population are parts of its overall row (with
+    # overlaps, but other published tables can pin them): a hidden one among them gets a partner.
+    wholes: dict[tuple[int, str], int] = {}
+    parts: dict[tuple[int, str], list[int]] = {}
     groups = [("all", c["overall"])] + [(org, c["by_org"][org]) for org in ds.organisations]
-    for org, per_year in groups:
+    for g, (org, per_year) in enumerate(groups):
         for pop, idx, total in (
             ("first_incidents", 0, c["first_incidents"]),
             ("minors_self_or_parent", 1, c["minors"]),
         ):
             rows = []
             for y, counts in zip(ys, per_year, strict=True):
+                if g == 0:  # by position: an organisation may itself be called "all"
+                    wholes[(y, pop)] = len(keys)
+                else:
+                    parts.setdefault((y, pop), []).append(len(keys))
                 rows.append(len(keys))
                 keys.append((org, y, pop))
                 k.append(int(counts[idx]))
                 n.append(int(total))
             nested.append(rows)
-    # The organisations' rows of one look-back and population are parts of its "all" row (with
-    # overlaps, but other published tables can pin them): a hidden one among them gets a partner.
-    wholes: dict[tuple[int, str], int] = {}
-    parts: dict[tuple[int, str], list[int]] = {}
-    for row, (org, y, pop) in enumerate(keys):
-        if org == "all":
-            wholes[(y, pop)] = row
-        else:
-            parts.setdefault((y, pop), []).append(row)
     table = share_frame(
         pd.DataFrame(keys, columns=["organisation", "years", "population"]),
         k,
