@@ -13,9 +13,10 @@ of size ``k`` that can be added to any population (``with_shape``) or used alone
     contacts.
 ``placeholder``
     a parent of unknown sex and birth date (the placeholder id: the mother of half its children,
-    the father of the others) with ``k`` children, each by a different partner; every child has a child of their own, so each grandchild has ~k aunts and
-    uncles (the placeholder's other children). Every child is the victim of an incident with their
-    mother, and the placeholder is perpetrator in k/4 incidents and has k/10 contacts.
+    the father of the others) with ``k`` children, each by a different partner; every child has a
+    child of their own, so each grandchild has ~k aunts and uncles (the placeholder's other
+    children). Every child is the victim of an incident with their mother, and the placeholder is
+    perpetrator in k/4 incidents and has k/10 contacts.
 ``incident``
     one incident with ``k`` participants: k/2 parents (perpetrators) and their k/2 children
     (victims, minors at the date).
@@ -52,7 +53,9 @@ class _Rows:
         self.events: list[tuple] = []
         self.contacts: list[tuple] = []
 
-    def person(self, sex: str, birth: str | None, mother: int | None = None, father: int | None = None) -> int:
+    def person(
+        self, sex: str, birth: str | None, mother: int | None = None, father: int | None = None
+    ) -> int:
         pid = self.next_id
         self.next_id += 1
         self.persons.append((pid, sex, birth, None, mother, father))

@@ -21,10 +21,7 @@ import argparse
 import datetime as dt
 import gc
 import json
-import os
-import platform
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -32,6 +29,10 @@ from pathlib import Path
 import numpy as np
 
 import famgraph as fg
+from famgraph.bench import _machine
+from famgraph.bench._machine import loadavg, machine
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def corrupt(clean: Path, dirty: Path, share: float, seed: int) -> dict[str, int]:
@@ -85,7 +86,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path)
     ap.add_argument("--tmp", type=Path, default=None)
     a = ap.parse_args()
-    load_start = os.getloadavg()  # before the work: the end value is taken after it
+    load_start = loadavg()  # before the work: the end value is taken after it
     tmp = Path(tempfile.mkdtemp(prefix="fg-quarantine-", dir=a.tmp))
     try:
         clean = fg.synth.write(tmp / "clean", a.persons, a.seed, progress=False)
@@ -94,22 +95,14 @@ def main() -> None:
         qc_best, qc_runs, qc_ds = timed(clean, "quarantine", a.repeat)
         qd_best, qd_runs, qd_ds = timed(tmp / "dirty", "quarantine", a.repeat)
         assert qc_ds.n_quarantined == 0 and qc_ds.n_persons == s_ds.n_persons
-        try:
-            commit = subprocess.run(
-                ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True
-            ).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            commit = "unknown"
         doc = {
             "benchmark": "quarantine_load",
             "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "commit": commit,
+            "git": _machine.git_info(REPO),
             "famgraph_version": fg.__version__,
-            "machine": {
-                "platform": platform.platform(),
-                "cpus": os.cpu_count(),
-                "load_average_start_1_5_15": load_start,
-            },
+            "machine": machine(),
+            "loadavg_start": load_start,
+            "loadavg_end": loadavg(),
             "persons": a.persons,
             "bad_share": a.share,
             "corrupted_rows": corrupted,
@@ -126,7 +119,6 @@ def main() -> None:
                 "event_rows_kept": qd_ds.n_events,
                 "quarantined_by_rule": qd_ds.quarantine_counts,
             },
-            "load_average_end_1_5_15": os.getloadavg(),
         }
         text = json.dumps(doc, indent=2)
         print(text)

@@ -88,21 +88,42 @@ def one_shape(shape: str, persons: int, seed: int, scale: float) -> dict:
     runs = {
         # the C++ counting rules (the part that was quadratic on these shapes)
         "core.relative_exposure[7 relations]": lambda: ind.relative_exposure(
-            core, None, None, ["parent", "grandparent", "full_sibling", "half_sibling", "aunt_uncle", "first_cousin",
-                               "partner"], pairs, strata=True),
-        "core.relative_exposure[all 10 relations]": lambda: ind.relative_exposure(core, None, None, rels, pairs),
-        "core.recurrence_risk[all 10 relations]": lambda: ind.recurrence_risk(core, None, None, ["perpetrator"], rels),
+            core,
+            None,
+            None,
+            [
+                "parent",
+                "grandparent",
+                "full_sibling",
+                "half_sibling",
+                "aunt_uncle",
+                "first_cousin",
+                "partner",
+            ],
+            pairs,
+            strata=True,
+        ),
+        "core.relative_exposure[all 10 relations]": lambda: ind.relative_exposure(
+            core, None, None, rels, pairs
+        ),
+        "core.recurrence_risk[all 10 relations]": lambda: ind.recurrence_risk(
+            core, None, None, ["perpetrator"], rels
+        ),
         "core.chains": lambda: ind.chains(core, None, None),
         "core.repeat_incidents": lambda: ind.repeat_incidents(core, None, None, 365),
         "core.early_signalling": lambda: ind.early_signalling(core, None, None, [1, 2, 5]),
         "core.agency_overlap": lambda: ind.agency_overlap(core, None, None),
         "core.victim_to_perpetrator": lambda: ind.victim_to_perpetrator(core, None, None),
-        "core.relative_counts[first_cousin]": lambda: fg._core.FamilyGraph(core).relative_counts("first_cousin", flags, 1),
+        "core.relative_counts[first_cousin]": lambda: fg._core.FamilyGraph(core).relative_counts(
+            "first_cousin", flags, 1
+        ),
         "summary (graph + kinship)": lambda: fg.Dataset(core).summary(),
     }
     # the published indicators (statistics and disclosure control included)
     for name in fg.indicators.NAMES:
-        runs[f"fg.indicators.{name}"] = (lambda nm=name: fg.indicators.suite(ds, include=[nm], n_boot=200, n_sim=0))
+        runs[f"fg.indicators.{name}"] = lambda nm=name: fg.indicators.suite(
+            ds, include=[nm], n_boot=200, n_sim=0
+        )
     runs["fg.indicators.feature_table"] = lambda: fg.indicators.feature_table(ds)
     out: dict = {}
     for name, fn in runs.items():
@@ -110,8 +131,12 @@ def one_shape(shape: str, persons: int, seed: int, scale: float) -> dict:
             t = time.perf_counter()
             fn()
             s = time.perf_counter() - t
-        out[name] = {"s": round(s, 3), "peak_gb": round(p.peak / 1e9, 3), "added_gb": round((p.peak - p.before) / 1e9, 3),
-                     "hit": s <= TARGET_S}
+        out[name] = {
+            "s": round(s, 3),
+            "peak_gb": round(p.peak / 1e9, 3),
+            "added_gb": round((p.peak - p.before) / 1e9, 3),
+            "hit": s <= TARGET_S,
+        }
         log(f"  {shape:<12} {name:<42} {s:7.3f} s  +{(p.peak - p.before) / 1e9:.3f} GB")
     return {
         "shape": shape,
@@ -130,7 +155,9 @@ def main() -> int:
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every shape size (quick runs)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--one", help=argparse.SUPPRESS)
-    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / f"adversarial-{dt.date.today()}.json")
+    ap.add_argument(
+        "--out", type=Path, default=REPO / "benchmarks" / "results" / f"adversarial-{dt.date.today()}.json"
+    )
     args = ap.parse_args()
     if args.one:
         print(json.dumps(one_shape(args.one, args.persons, args.seed, args.scale)))
@@ -143,16 +170,28 @@ def main() -> int:
         "load_before": loadavg(),
         "persons": args.persons,
         "target_s": TARGET_S,
-        "note": "seconds and peak resident memory per indicator on a synthetic population with one adversarial "
-        "shape added (benchmarks/adversarial_shapes.py); 'added_gb' = peak minus the resident set before the call",
+        "note": "seconds and peak resident memory per indicator on a synthetic population with one "
+        "adversarial shape added (benchmarks/adversarial_shapes.py); 'added_gb' = peak minus the "
+        "resident set before the call",
         "runs": [],
     }
     for shape in args.shapes.split(","):
         log(f"shape {shape} on {args.persons:,} persons")
         out = subprocess.run(
-            [sys.executable, __file__, "--one", shape, "--persons", str(args.persons), "--seed", str(args.seed),
-             "--scale", str(args.scale)],
-            capture_output=True, text=True,
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                shape,
+                "--persons",
+                str(args.persons),
+                "--seed",
+                str(args.seed),
+                "--scale",
+                str(args.scale),
+            ],
+            capture_output=True,
+            text=True,
         )
         sys.stderr.write(out.stderr)
         if out.returncode:

@@ -73,18 +73,39 @@ def main() -> int:
     ap.add_argument("--n-boot", type=int, default=1000)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
-    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / f"indicators-{dt.date.today()}.json")
+    ap.add_argument(
+        "--out", type=Path, default=REPO / "benchmarks" / "results" / f"indicators-{dt.date.today()}.json"
+    )
     args = ap.parse_args()
     if args.one:
         print(json.dumps(one_size(args.one, args.seed, args.n_boot, args.threads)))
         return 0
-    result = {"benchmark": "indicators", "date": dt.datetime.now().isoformat(timespec="seconds"),
-              **git_info(), "machine": machine(), "load_before": loadavg(), "runs": []}
+    result = {
+        "benchmark": "indicators",
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        **git_info(),
+        "machine": machine(),
+        "load_before": loadavg(),
+        "runs": [],
+    }
     for n in (int(s) for s in args.sizes.split(",")):
         log(f"indicators at {n:,} persons")
         out = subprocess.run(
-            [sys.executable, __file__, "--one", str(n), "--seed", str(args.seed), "--n-boot", str(args.n_boot),
-             "--threads", str(args.threads)], capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                str(n),
+                "--seed",
+                str(args.seed),
+                "--n-boot",
+                str(args.n_boot),
+                "--threads",
+                str(args.threads),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         run = json.loads(out.stdout.strip().splitlines()[-1])
         target = TARGETS.get(n, {})

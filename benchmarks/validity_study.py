@@ -214,7 +214,9 @@ def main() -> None:
         "incomplete recording is already measured by the complete-data target of the default runs)",
     )
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
-    ap.add_argument("--plot", type=Path, help="draw the figure of docs/validity.md from a results JSON and stop")
+    ap.add_argument(
+        "--plot", type=Path, help="draw the figure of docs/validity.md from a results JSON and stop"
+    )
     a = ap.parse_args()
     if a.plot:
         plot(json.loads(a.plot.read_text()), REPO / "docs" / "_static" / "validity.png")
@@ -252,15 +254,18 @@ def main() -> None:
     tmp.write_text(json.dumps(doc, indent=1) + "\n")
     tmp.replace(path)
     print(
-        f"{'W':>3} {'rec':8} {'target':>7} {'complete':>8} {'est/imp/not':>12} {'gmean OR':>8} {'cover':>6} {'wrong':>5} {'crude<1':>7}"
+        f"{'W':>3} {'rec':8} {'target':>7} {'complete':>8} {'est/imp/not':>12} "
+        f"{'gmean OR':>8} {'cover':>6} {'wrong':>5} {'crude<1':>7}"
     )
     for s in summary:
         v = s["verdicts"]
         fmt = lambda x: "-" if x is None else f"{x:.2f}"  # noqa: E731
         print(
-            f"{s['window_years']:>3} {s['recording']:8} {fmt(s['target_recorded']):>7} {fmt(s['target_complete']):>8} "
-            f"{v['estimable']:>3}/{v['imprecise']}/{v['not estimable in this window']:<4} {fmt(s['geo_mean_or_mh']):>8} "
-            f"{fmt(s['coverage_estimable']):>6} {s['wrong_direction_matched']!s:>5} {s['wrong_direction_crude']:>7}"
+            f"{s['window_years']:>3} {s['recording']:8} {fmt(s['target_recorded']):>7} "
+            f"{fmt(s['target_complete']):>8} "
+            f"{v['estimable']:>3}/{v['imprecise']}/{v['not estimable in this window']:<4} "
+            f"{fmt(s['geo_mean_or_mh']):>8} {fmt(s['coverage_estimable']):>6} "
+            f"{s['wrong_direction_matched']!s:>5} {s['wrong_direction_crude']:>7}"
         )
     print(f"written: {path}")
 
