@@ -780,8 +780,8 @@ def suppress_match_rates(
 
     >>> s = suppress_match_rates({"A": 100, "B": 95}, {("A", "B"): 95, ("B", "A"): 95},
     ...                          {"A": False, "B": False}, persons=100, unlinked_hidden=False, min_cell=10)
-    >>> s.found_hidden[("A", "B")], s.n_hidden["A"]
-    (True, False)
+    >>> s.found_hidden[("A", "B")], s.n_hidden["A"]  # two organisations leave no room: n hidden too
+    (True, True)
     """
     names = list(n)
     for a in names:

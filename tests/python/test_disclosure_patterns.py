@@ -11,6 +11,7 @@ and on random inputs.
 
 from __future__ import annotations
 
+import doctest
 import itertools
 import json
 import math
@@ -395,3 +396,7 @@ def test_bad_inputs_name_the_argument() -> None:
         fd.suppress_match_rates(
             {"A": 10, "B": 10}, {("A", "B"): 3}, {"A": False, "B": False}, persons=20, unlinked_hidden=False
         )
+
+
+def test_the_adapter_examples_run() -> None:
+    assert doctest.testmod(fd, raise_on_error=False).failed == 0
