@@ -705,7 +705,11 @@ def merge_adjacent_levels(
 @dataclass(frozen=True)
 class QualityRowStatus:
     """What of a data-quality row is hidden: ``value`` (with its score; the row is marked
-    suppressed) and ``n``."""
+    suppressed) and ``n``.
+
+    >>> quality_row_status(5, 2, "records", completeness=True, table_rows=None, min_cell=10)
+    QualityRowStatus(value=True, n=True)
+    """
 
     value: bool
     n: bool
@@ -755,7 +759,13 @@ def quality_row_status(
 @dataclass(frozen=True)
 class MatchRateStatus:
     """Match-rate suppression: ``n_hidden[o]`` per organisation, ``found_hidden[(a, b)]`` per
-    ordered pair, and whether every pair was hidden to protect the linked persons."""
+    ordered pair, and whether every pair was hidden to protect the linked persons.
+
+    >>> s = suppress_match_rates({"A": 100, "B": 40}, {("A", "B"): 20, ("B", "A"): 20},
+    ...                          {"A": False, "B": False}, persons=120, unlinked_hidden=False, min_cell=10)
+    >>> s.all_pairs_hidden, any(s.found_hidden.values()), any(s.n_hidden.values())
+    (False, False, False)
+    """
 
     n_hidden: dict[str, bool]
     found_hidden: dict[tuple[str, str], bool]
