@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import _core, _files, _rules
+from . import _core, _files, _rules, disclosure
 from ._convert import TABLE_COLUMNS, frame_to_columns
 from ._errors import DataError, DataIssue, shown
 
@@ -131,7 +131,8 @@ def quarantine_block(counts: Mapping[str, int], min_cell: int = 10) -> dict[str,
     :meth:`Dataset.summary`, the JSON ``dataset`` block and the report overview."""
 
     def cell(n: int) -> int | str:
-        return f"<{min_cell}" if 0 < n < min_cell else int(n)
+        # a zero is shown: no entry was quarantined under that rule
+        return f"<{min_cell}" if disclosure.count_hidden(n, min_cell, zero_is_small=False) else int(n)
 
     out: dict[str, int | str] = {rule: cell(n) for rule, n in sorted(counts.items())}
     out["total"] = cell(sum(counts.values()))

@@ -48,20 +48,29 @@ __all__ = [
     "FIELDS_2X2",
     "JSON_NAMES_2X2",
     "MARGIN_COLUMNS",
+    "MatchRateStatus",
     "Policy",
+    "QualityRowStatus",
     "Suppressed2x2",
     "SuppressedOneWay",
     "Suppression",
     "check_min_cell",
+    "count_hidden",
+    "difference_hidden",
     "display",
     "estimate_suppressed",
     "estimate_suppressed_2x2",
     "format_value",
     "marker",
+    "merge_adjacent_levels",
+    "nested_count_hidden",
+    "proportion_hidden",
+    "quality_row_status",
     "stamp",
     "suppress_2x2",
     "suppress_2x2_frame",
     "suppress_frequency_frame",
+    "suppress_match_rates",
     "suppress_one_way",
     "to_json_2x2",
 ]
@@ -599,6 +608,219 @@ def display(
     out.attrs["min_cell"] = m
     out.attrs["disclosure_control"] = stamp(m)
     return out
+
+
+# ---- patterns of published numbers (famgraph/disclosure_patterns.hpp) ------------------------------
+#
+# Every module decides suppression through these functions: none compares a count with min_cell
+# itself (tests/python/test_architecture.py checks it). ``zero_is_small``: whether a zero count is a
+# small count (the default, as in the tables above) or is published (where a zero singles nobody
+# out and the output leaves empty categories out: data-quality shares, the quarantine summary).
+
+
+def count_hidden(
+    count: int, min_cell: int | Policy = DEFAULT_MIN_CELL, *, zero_is_small: bool = True
+) -> bool:
+    """Whether a count published on its own is hidden: below ``min_cell`` (never with ``min_cell=0``).
+
+    >>> count_hidden(3, 10), count_hidden(0, 10, zero_is_small=False), count_hidden(3, 0)
+    (True, False, False)
+    """
+    return bool(_dc.count_hidden(_check_count(count, "count"), _min_cell_of(min_cell), bool(zero_is_small)))
+
+
+def difference_hidden(
+    whole: int, part: int, min_cell: int | Policy = DEFAULT_MIN_CELL, *, zero_is_small: bool = True
+) -> bool:
+    """Whether ``whole - part`` is hidden, where both are published (so is their difference).
+
+    A part larger than the whole gives a negative difference: hidden when zeros are small, not
+    hidden (no positive count) otherwise.
+
+    >>> difference_hidden(100, 95, 10), difference_hidden(100, 100, 10, zero_is_small=False)
+    (True, False)
+    """
+    return bool(
+        _dc.difference_hidden(
+            _check_count(whole, "whole"),
+            _check_count(part, "part"),
+            _min_cell_of(min_cell),
+            bool(zero_is_small),
+        )
+    )
+
+
+def proportion_hidden(
+    k: int, n: int, min_cell: int | Policy = DEFAULT_MIN_CELL, *, zero_is_small: bool = True
+) -> bool:
+    """Whether a proportion ``k`` of ``n``, published with ``n``, is hidden: ``k`` or ``n - k`` small.
+
+    >>> proportion_hidden(3, 50, 10), proportion_hidden(45, 50, 10), proportion_hidden(20, 50, 10)
+    (True, True, False)
+    >>> proportion_hidden(0, 50, 10, zero_is_small=False)
+    False
+    """
+    return bool(
+        _dc.proportion_hidden(
+            _check_count(k, "k"), _check_count(n, "n"), _min_cell_of(min_cell), bool(zero_is_small)
+        )
+    )
+
+
+def nested_count_hidden(inner: int, x: int, outer: int, min_cell: int | Policy = DEFAULT_MIN_CELL) -> bool:
+    """Whether a count ``x`` published between two published counts ``inner <= x <= outer`` is hidden:
+    ``x``, ``x - inner`` or ``outer - x`` small (zeros included).
+
+    >>> nested_count_hidden(20, 35, 50, 10), nested_count_hidden(20, 25, 50, 10)
+    (False, True)
+    """
+    return bool(
+        _dc.nested_count_hidden(
+            _check_count(inner, "inner"),
+            _check_count(x, "x"),
+            _check_count(outer, "outer"),
+            _min_cell_of(min_cell),
+        )
+    )
+
+
+def merge_adjacent_levels(
+    k: Sequence[int], n: Sequence[int], min_cell: int | Policy = DEFAULT_MIN_CELL
+) -> list[int]:
+    """Merge adjacent ordered levels until each group has ``min_cell`` outcomes and non-outcomes.
+
+    ``k[i]`` outcomes among ``n[i]`` persons at level ``i``. While more than one group is left and
+    one has fewer than ``min_cell`` outcomes or non-outcomes, the smallest such group (fewest
+    persons; the first) joins its smaller neighbour (the earlier one on a tie). Returns, per level,
+    the index of the first level of its group.
+
+    >>> merge_adjacent_levels([2, 30, 40], [5, 60, 80], 10)
+    [0, 0, 2]
+    """
+    kk = [_check_count(v, f"k[{i}]") for i, v in enumerate(k)]
+    nn = [_check_count(v, f"n[{i}]") for i, v in enumerate(n)]
+    return [int(i) for i in _dc.merge_adjacent_levels(kk, nn, _min_cell_of(min_cell))]
+
+
+@dataclass(frozen=True)
+class QualityRowStatus:
+    """What of a data-quality row is hidden: ``value`` (with its score; the row is marked
+    suppressed) and ``n``.
+
+    >>> quality_row_status(5, 2, "records", completeness=True, table_rows=None, min_cell=10)
+    QualityRowStatus(value=True, n=True)
+    """
+
+    value: bool
+    n: bool
+
+
+_QUALITY_KINDS: Final[Mapping[str, str]] = {
+    "records": "share",
+    "share": "share",
+    "linkability": "linkability",
+    "consistency": "consistency",
+}
+
+
+def quality_row_status(
+    n: int | None,
+    k: int | None,
+    kind: str,
+    *,
+    completeness: bool,
+    table_rows: int | None,
+    min_cell: int | Policy = DEFAULT_MIN_CELL,
+) -> QualityRowStatus:
+    """Disclosure control of one data-quality row (docs/data_quality.md).
+
+    ``kind``: ``"records"`` (a share of records: a small non-zero ``k`` or ``n - k`` hides it),
+    ``"linkability"`` (``k`` or ``n - k`` small, zeros included) or ``"consistency"`` (a small
+    non-zero ``n - k``). An ``n`` below ``min_cell`` hides the value and ``n``. ``table_rows``: the
+    rows of the row's table where its completeness rows publish them; then a small non-zero
+    ``table_rows - n`` hides the value and ``n`` of a row that is not a completeness row.
+
+    >>> quality_row_status(50, 47, "records", completeness=False, table_rows=None, min_cell=10)
+    QualityRowStatus(value=True, n=False)
+    """
+    if kind not in _QUALITY_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(map(repr, _QUALITY_KINDS))}, got {kind!r}")
+    s = _dc.quality_row_status(
+        None if n is None else _check_count(n, "n"),
+        None if k is None else _check_count(k, "k"),
+        _QUALITY_KINDS[kind],
+        bool(completeness),
+        None if table_rows is None else _check_count(table_rows, "table_rows"),
+        _min_cell_of(min_cell),
+    )
+    return QualityRowStatus(bool(s.value), bool(s.n))
+
+
+@dataclass(frozen=True)
+class MatchRateStatus:
+    """Match-rate suppression: ``n_hidden[o]`` per organisation, ``found_hidden[(a, b)]`` per
+    ordered pair, and whether every pair was hidden to protect the linked persons.
+
+    >>> s = suppress_match_rates({"A": 100, "B": 40}, {("A", "B"): 20, ("B", "A"): 20},
+    ...                          {"A": False, "B": False}, persons=120, unlinked_hidden=False, min_cell=10)
+    >>> s.all_pairs_hidden, any(s.found_hidden.values()), any(s.n_hidden.values())
+    (False, False, False)
+    """
+
+    n_hidden: dict[str, bool]
+    found_hidden: dict[tuple[str, str], bool]
+    all_pairs_hidden: bool
+
+
+def suppress_match_rates(
+    n: Mapping[str, int],
+    found: Mapping[tuple[str, str], int],
+    n_hidden: Mapping[str, bool],
+    *,
+    persons: int,
+    unlinked_hidden: bool,
+    min_cell: int | Policy = DEFAULT_MIN_CELL,
+) -> MatchRateStatus:
+    """Secondary suppression of the match rates of the linkage report (docs/linkage.md).
+
+    ``n``: linked persons per organisation (in the order pairs are considered); ``found[(a, b)]``:
+    persons in both, for every ordered pair; ``n_hidden``: whether each ``n`` is hidden already;
+    ``persons``: the persons of the linked dataset; ``unlinked_hidden``: whether the unlinked
+    persons are. See ``famgraph/disclosure_patterns.hpp`` for the rules.
+
+    >>> s = suppress_match_rates({"A": 100, "B": 95}, {("A", "B"): 95, ("B", "A"): 95},
+    ...                          {"A": False, "B": False}, persons=100, unlinked_hidden=False, min_cell=10)
+    >>> s.found_hidden[("A", "B")], s.n_hidden["A"]  # two organisations leave no room: n hidden too
+    (True, True)
+    """
+    names = list(n)
+    for a in names:
+        for b in names:
+            if a != b and (a, b) not in found:
+                raise ValueError(
+                    f"found: no count for the pair {(a, b)!r}; expected one for every ordered pair"
+                )
+    for a in names:
+        if a not in n_hidden:
+            raise ValueError(f"n_hidden: no flag for {a!r}; expected one for every organisation")
+    nn = [_check_count(n[o], f"n[{o!r}]") for o in names]
+    ff = [0 if a == b else _check_count(found[(a, b)], f"found[{(a, b)!r}]") for a in names for b in names]
+    s = _dc.suppress_match_rates(
+        nn,
+        ff,
+        names,
+        [bool(n_hidden[o]) for o in names],
+        _check_count(persons, "persons"),
+        bool(unlinked_hidden),
+        _min_cell_of(min_cell),
+    )
+    k = len(names)
+    fh = list(s.found_hidden)
+    return MatchRateStatus(
+        {o: bool(h) for o, h in zip(names, s.n_hidden, strict=True)},
+        {(a, b): bool(fh[i * k + j]) for i, a in enumerate(names) for j, b in enumerate(names) if i != j},
+        bool(s.all_pairs_hidden),
+    )
 
 
 def __dir__() -> list[str]:

@@ -31,7 +31,6 @@ from __future__ import annotations
 import errno
 import html
 import io
-import itertools
 import math
 import os
 from collections import Counter
@@ -910,96 +909,28 @@ class LinkageReport:
         found_of = {(pr["organisation"], pr["other"]): int(pr["found"]) for pr in pairs}
         names = list(n_of)
 
-        def below(x: int) -> bool:
-            return m > 0 and x < m
-
-        # found = |A ∩ B| is published in the rows (A, B) and (B, A), next to n_A and n_B
-        # (published in the persons table too): it is suppressed when it is small, when
-        # either complement (n_A − found, n_B − found) is small, or when n_A or n_B is
-        # suppressed; then both complements are suppressed with it. Symmetric in A and B.
-        hide_all_pairs = False
-
-        def hide_found(a: str, b: str) -> bool:
-            f = found_of[(a, b)]
-            return bool(
-                hide_all_pairs
-                or hidden_n[a]
-                or hidden_n[b]
-                or below(f)
-                or below(n_of[a] - f)
-                or below(n_of[b] - f)
-            )
-
-        def outside(c: str, a: str) -> float:
-            """What the reader knows of |C \\ A| at most: not_found of (C, A), else n_C."""
-            if hidden_n[c]:
-                return math.inf
-            return n_of[c] if hide_found(c, a) else n_of[c] - found_of[(c, a)]
-
-        def protect_pairs() -> None:
-            # The persons of the linked dataset (published here and by the report of the dataset)
-            # less its records without a pseudonym are the linked persons U, and
-            # U − n_B = |A \\ B| + |R \\ (A ∪ B)|, R the other organisations: a hidden pair (A, B) is
-            # given away by n_A, n_B and U unless the persons of R outside A ∪ B may be min_cell
-            # or more (with two organisations there are none: 100 − 95 = 1,005 − 1,000). Then n_A
-            # and n_B are hidden too, until nothing changes (docs/linkage.md, "Match rates").
-            while True:
-                more = False
-                for a, b in itertools.combinations(names, 2):
-                    if not hide_found(a, b) or (hidden_n[a] and hidden_n[b]):
-                        continue
-                    room = 0.0
-                    for c in names:
-                        if c not in (a, b) and not hidden_n[c]:  # a hidden n_C may be small
-                            room += min(outside(c, a), outside(c, b))
-                    if room < m:
-                        hidden_n[a] = hidden_n[b] = more = True
-                if not more:
-                    return
-
         # persons = linked + unlinked: a one-way table with its total published; the other
         # totals each on their own.
         composition = disclosure.suppress_one_way(
             [totals["linked_persons"], totals["unlinked_persons"]], m, total_published=True
         )
-        if m > 0:
-            protect_pairs()
-            if composition.counts[1].suppressed and len(names) >= 2:
-                # The unlinked persons are hidden, so the linked persons U = persons − unlinked
-                # must not follow from the match rates either: for every B,
-                # n_B + max_A |A \\ B| <= U <= n_B + Σ_A |A \\ B|, and U <= persons (with two
-                # organisations U = n_B + |A \\ B| exactly). While these bounds leave U fewer than
-                # min_cell values, every pair is hidden, then the largest published n. (A bound
-                # from three-way and higher overlaps needs several, which is hidden then too.)
-                def u_room() -> float:
-                    lo_u, hi_u = 0.0, float(totals["persons"])
-                    for b in names:
-                        if hidden_n[b]:
-                            continue
-                        others = [a for a in names if a != b]
-                        exact = [n_of[a] - found_of[(a, b)] for a in others if not hide_found(a, b)]
-                        lo_u = max(lo_u, n_of[b] + max(exact, default=0))
-                        hi_u = min(hi_u, n_of[b] + sum(outside(a, b) for a in others))
-                    # Bonferroni: |∪ S| >= Σ_S n − Σ_{pairs of S} found, for S of published counts
-                    shown_n = [o for o in names if not hidden_n[o]]
-                    for r in range(2, min(len(shown_n), 12) + 1):
-                        for sub in itertools.combinations(shown_n, r):
-                            pairs_s = list(itertools.combinations(sub, 2))
-                            if any(hide_found(a, b) for a, b in pairs_s):
-                                continue
-                            lo_u = max(lo_u, sum(n_of[o] for o in sub) - sum(found_of[p] for p in pairs_s))
-                    return hi_u - lo_u
+        # found = |A ∩ B| is published in the rows (A, B) and (B, A), next to n_A and n_B, and the
+        # linked persons U follow from the persons and the unlinked: the secondary suppression that
+        # protects them ("room", docs/linkage.md, "Match rates") is disclosure.suppress_match_rates.
+        rates = disclosure.suppress_match_rates(
+            n_of,
+            found_of,
+            {o: bool(hidden_n[o]) for o in names},
+            persons=totals["persons"],
+            unlinked_hidden=composition.counts[1].suppressed,
+            min_cell=m,
+        )
+        hidden_n.update(rates.n_hidden)
 
-                while u_room() < m:
-                    if not hide_all_pairs:
-                        hide_all_pairs = True
-                    else:
-                        shown_n = [o for o in names if not hidden_n[o]]
-                        if not shown_n:
-                            break
-                        hidden_n[max(shown_n, key=lambda o: (n_of[o], o))] = True
-                    protect_pairs()
-        any_found_hidden = any(hide_found(a, b) for a, b in itertools.permutations(names, 2))
+        def hide_found(a: str, b: str) -> bool:
+            return rates.found_hidden[(a, b)]
+
+        any_found_hidden = any(rates.found_hidden.values())
         rows: dict[str, list[Any]] = {"organisation": [], "other": []}
         n_v: list[int] = []
         f_v: list[int] = []
@@ -1063,7 +994,7 @@ class LinkageReport:
             "unlinked_persons": composition.counts[1].suppressed,
         }
         for k in ("persons_in_several_organisations", "partnerships_dropped_same_person"):
-            hidden_total[k] = below(totals[k])
+            hidden_total[k] = disclosure.count_hidden(totals[k], m)
         # persons in several organisations is found(A, B) with two organisations, and with more a
         # sum over the combinations that, with the published pairs, bounds a hidden one: hidden
         # whenever a pair is.

@@ -1181,29 +1181,13 @@ def _scan_columns(
     return QualityReport(_finish(rows.rows, m, th), _issues_frame(issue_counts, m), m, th, timely_days, notes)
 
 
-def _suppressed(r: dict[str, Any], m: int) -> bool:
-    n: int | None = None if r["n"] is None else int(r["n"])
-    k: int | None = None if r["k"] is None else int(r["k"])
-    if m == 0 or n is None:
-        return False
-    if n < m:
-        return True
-    if k is None:
-        return False
-    if r["kind"] == "linkability":
-        return k < m or n - k < m
-    if r["kind"] == "consistency":
-        return 0 < n - k < m
-    # A share with its n gives both the records that pass and those that fail: a small non-zero
-    # number of either is hidden (a zero is not: "every record has it" singles nobody out, and the
-    # report's overview leaves empty categories out too; docs/data_quality.md).
-    return 0 < k < m or 0 < n - k < m
-
-
 def _finish(rows: list[dict[str, Any]], m: int, th: Mapping[str, tuple[float, float]]) -> pd.DataFrame:
     # The rows of each table (the n of its completeness metrics) are published, so the n of any
     # other metric — the rows with a present value — gives the rows without one: an n with a
-    # small non-zero complement is hidden with its share (docs/data_quality.md).
+    # small non-zero complement is hidden with its share. A share with its n gives both the records
+    # that pass and those that fail: a small non-zero number of either is hidden (a zero is not:
+    # "every record has it" singles nobody out, and the report's overview leaves empty categories
+    # out too). The rules are disclosure.quality_row_status (docs/data_quality.md).
     rows_of: dict[tuple[Any, Any], int] = {}
     for r in rows:
         if r["dimension"] == "completeness" and r["n"] is not None:
@@ -1211,16 +1195,15 @@ def _finish(rows: list[dict[str, Any]], m: int, th: Mapping[str, tuple[float, fl
             rows_of[key] = max(rows_of.get(key, 0), int(r["n"]))
     out = []
     for r in rows:
-        hidden = _suppressed(r, m)
-        total = rows_of.get((r["organisation"], r["table"]))
-        n_hidden = (
-            m > 0
-            and r["n"] is not None
-            and total is not None
-            and r["dimension"] != "completeness"
-            and 0 < total - int(r["n"]) < m
+        status = disclosure.quality_row_status(
+            None if r["n"] is None else int(r["n"]),
+            None if r["k"] is None else int(r["k"]),
+            r["kind"],
+            completeness=r["dimension"] == "completeness",
+            table_rows=rows_of.get((r["organisation"], r["table"])),
+            min_cell=m,
         )
-        hidden = hidden or n_hidden
+        hidden = status.value
         value = r["value"]
         if value is None:
             score: str | None = "not measurable"
@@ -1231,7 +1214,7 @@ def _finish(rows: list[dict[str, Any]], m: int, th: Mapping[str, tuple[float, fl
         n = r["n"]
         if hidden:
             value, score = None, None
-            if n is not None and (n < m or n_hidden):
+            if status.n:
                 n = None
         out.append(
             {
@@ -1256,7 +1239,7 @@ def _finish(rows: list[dict[str, Any]], m: int, th: Mapping[str, tuple[float, fl
 def _issues_frame(counts: Mapping[tuple[str, str, str, str, str], int], m: int) -> pd.DataFrame:
     rows = []
     for (org, table, rule, severity, column), c in sorted(counts.items()):
-        hidden = 0 < m and c < m
+        hidden = disclosure.count_hidden(c, m)
         rows.append([org, table, rule, severity, column, np.nan if hidden else float(c), hidden])
     frame = pd.DataFrame(rows, columns=_ISSUE_COLUMNS)
     frame["suppressed"] = frame["suppressed"].astype(bool)

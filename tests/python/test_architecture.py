@@ -107,3 +107,136 @@ def test_the_scanner_sees_each_way_in(tmp_path: Path, source: str, found: bool) 
     p = tmp_path / "m.py"
     p.write_text(source)
     assert bool(_reasons(p)) is found
+
+
+# ---- one core for disclosure control (issue 16, docs/spec/disclosure.md "Patterns") -----------------
+
+#: The names under which modules hold the disclosure threshold.
+THRESHOLD_NAMES: frozenset[str] = frozenset({"m", "min_cell"})
+
+#: The disclosure adapters: the only modules that may compare a count with min_cell.
+DISCLOSURE_ADAPTERS: frozenset[str] = frozenset({"famgraph/disclosure.py", "famgraph/cell_key.py"})
+
+#: Being moved to disclosure_linked (another change moves these linked-table rules into the core):
+#: whole modules, or (module, function) pairs. Remove an entry once it no longer compares.
+BEING_MOVED: frozenset[str | tuple[str, str]] = frozenset(
+    {
+        "famgraph/indicators/_tables.py",
+        "famgraph/indicators/overlap.py",
+        ("famgraph/indicators/transmission.py", "_km_curve"),
+        ("famgraph/indicators/transmission.py", "_at_risk_frame"),
+    }
+)
+
+
+def _mentions_threshold(node: ast.AST) -> bool:
+    """Whether ``node`` uses the threshold as a number (``m``, ``m - 1``, ``max(m, 1)``,
+    ``ctx.min_cell``); ``m[1]``, ``m.group()`` and ``len(m)`` use another ``m`` (a match, a list)."""
+    if isinstance(node, ast.Name):
+        return node.id in THRESHOLD_NAMES
+    if isinstance(node, ast.Attribute):
+        return node.attr == "min_cell"  # ctx.min_cell, self.min_cell, policy.min_cell
+    if isinstance(node, ast.Subscript):
+        return False
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name) and node.func.id == "len":
+            return False
+        return any(_mentions_threshold(a) for a in node.args)
+    return any(_mentions_threshold(c) for c in ast.iter_child_nodes(node))
+
+
+def _is_constant(node: ast.AST) -> bool:
+    # `m > 0`, `min_cell == 0`, `m is None`: whether disclosure control is on, not a threshold test
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant)
+
+
+#: Threshold tests order a value against min_cell; equality and membership (``got != m``) do not.
+_ORDER = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+
+
+def threshold_comparisons(path: Path) -> list[tuple[str, int, str]]:
+    """(enclosing function, line, source) of every comparison of a value with the threshold: an
+    operand mentions ``m``/``min_cell``/``x.min_cell`` and another operand is not a constant."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    out: list[tuple[str, int, str]] = []
+
+    def visit(node: ast.AST, function: str) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            function = node.name
+        if isinstance(node, ast.Compare) and all(isinstance(o, _ORDER) for o in node.ops):
+            operands = [node.left, *node.comparators]
+            for i, op in enumerate(operands):
+                if _mentions_threshold(op) and any(
+                    not _is_constant(o) for j, o in enumerate(operands) if j != i
+                ):
+                    out.append((function, node.lineno, ast.unparse(node)))
+                    break
+        for child in ast.iter_child_nodes(node):
+            visit(child, function)
+
+    visit(tree, "<module>")
+    return out
+
+
+def disclosure_decisions_outside_the_core() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = path.relative_to(PACKAGE.parent).as_posix()
+        if name in DISCLOSURE_ADAPTERS or name in BEING_MOVED:
+            continue
+        hits = [
+            f"line {line} in {fn}: {src}"
+            for fn, line, src in threshold_comparisons(path)
+            if (name, fn) not in BEING_MOVED
+        ]
+        if hits:
+            found[name] = hits
+    return found
+
+
+def test_no_module_compares_with_min_cell() -> None:
+    """Suppression is decided by famgraph.disclosure (the core's rules), never by a module's own
+    comparison with min_cell (issue 16)."""
+    found = disclosure_decisions_outside_the_core()
+    assert not found, f"comparisons with min_cell outside famgraph.disclosure (use its functions): {found}"
+
+
+def test_the_being_moved_list_has_no_stale_entry() -> None:
+    stale = []
+    for entry in BEING_MOVED:
+        name, fn = (entry, None) if isinstance(entry, str) else entry
+        hits = threshold_comparisons(PACKAGE.parent / name)
+        if not any(fn is None or f == fn for f, _, _ in hits):
+            stale.append(entry)
+    assert not stale, f"entries that no longer compare with min_cell (remove them): {stale}"
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("def f(n, m):\n    return m > 0 and n < m\n", True),
+        ("def f(k, n, m):\n    return 0 < n - k < m\n", True),
+        ("def f(ctx, x):\n    return x >= ctx.min_cell\n", True),
+        ("def f(g, m):\n    return min(g) < max(m, 1)\n", True),
+        ("def f(min_cell, v):\n    return int(v) < min_cell\n", True),
+        ("def f(m):\n    return m > 0\n", False),
+        ("def f(min_cell):\n    return min_cell == 0 or min_cell is None or min_cell < -1\n", False),
+        ("def f(m, n):\n    return disclosure.count_hidden(n, m)\n", False),
+        ("def f(n, k):\n    return n < k\n", False),
+        ("def f(m, host):\n    return m[1] < host or len(m) <= host or m.start() > host\n", False),
+        ("def f(m, theirs):\n    return theirs != m\n", False),
+        ("def f(n, m):\n    return n < m - 1\n", True),
+    ],
+)
+def test_the_threshold_scanner_catches_a_planted_comparison(tmp_path: Path, source: str, found: bool) -> None:
+    p = tmp_path / "m.py"
+    p.write_text(source)
+    assert bool(threshold_comparisons(p)) is found
+
+
+def test_the_threshold_scanner_names_the_function(tmp_path: Path) -> None:
+    p = tmp_path / "m.py"
+    p.write_text("def outer(n, m):\n    def inner():\n        return n < m\n    return inner\n")
+    assert threshold_comparisons(p) == [("inner", 3, "n < m")]

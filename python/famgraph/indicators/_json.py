@@ -84,7 +84,7 @@ def published_dataset(dataset: Mapping[str, Any], min_cell: int) -> dict[str, An
     block: dict[str, Any] = {}
     hidden: list[str] = []
     for key, value in dataset.items():
-        if key in DATASET_COUNTS and 0 < min_cell and value is not None and int(value) < min_cell:
+        if key in DATASET_COUNTS and value is not None and disclosure.count_hidden(int(value), min_cell):
             block[key] = None
             hidden.append(key)
         else:

@@ -45,7 +45,9 @@ def matched_published(m: Mapping[str, Any], min_cell: int) -> bool:
     if min_cell == 0:
         return True
     cells = m["cells"]
-    return int(m["informative_strata_or"]) >= 2 and all(int(cells[k]) >= min_cell for k in "abcd")
+    return int(m["informative_strata_or"]) >= 2 and not any(
+        disclosure.count_hidden(int(cells[k]), min_cell) for k in "abcd"
+    )
 
 
 def _row(estimand: str, method: str, est: Sequence[float | None] | None, strata: int) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import disclosure
+from .. import disclosure as _dc  # the parameter `disclosure` shadows the module
 from ..cell_key import CellKey
 from ..disclosure import FLAG_SUFFIX
 from ._base import context, core, window_key
@@ -84,7 +85,7 @@ def chains(
         }
     )
     # links − chain_ge1 counts children with two linked parents: a small difference is a small count
-    hide_links = m > 0 and (n_links < m or (not hide_ge1 and n_links - ge1 < m))
+    hide_links = _dc.count_hidden(n_links, m) or (not hide_ge1 and _dc.difference_hidden(n_links, ge1, m))
     hide = [hide_links, hide_ge1, hide_nested[1], hide_nested[0]]
     table["count"] = table["count"].astype("float64").mask(pd.Series(hide), float("nan"))
     table = _finish(table, {"count": hide}, m, ["count"])

@@ -10,6 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import _core, _rules, disclosure, stats
+from .. import disclosure as _dc  # the parameter `disclosure` shadows the module
 from ..cell_key import CellKey
 from ._base import Context, context
 from ._cellkey import Disclosure, check_disclosure
@@ -112,7 +113,7 @@ def gif_result(c: dict[str, Any], ctx: Context, roles: list[str], n_sim: int, se
     m = ctx.min_cell
     n_observed = sum(int(s[3]) for s in c["strata"])
     # n_cases is published elsewhere with the number observed: hide it as a share would be
-    hide = [m > 0 and (n_cases < m or n_observed - n_cases < m)]
+    hide = [_dc.proportion_hidden(n_cases, n_observed, m)]
     flags: dict[str, list[bool]] = {}
     for col in ("gif", "n_cases", "n_pairs", "p_value", "mean_sim"):
         _flagged(table, col, hide, flags)
@@ -181,7 +182,7 @@ def fir(
     # the group sizes (cases, non-cases) are published elsewhere: persons without an observed
     # relative (the difference) must not be a small count either
     sizes = [int((observed & is_case).sum()), int((observed & ~is_case).sum())]
-    hide = [m > 0 and (int(n) < m or size - int(n) < m) for n, size in zip(table["n"], sizes, strict=True)]
+    hide = [_dc.proportion_hidden(int(n), size, m) for n, size in zip(table["n"], sizes, strict=True)]
     flags: dict[str, list[bool]] = {}
     for col in ("n", "mean", "q1", "median", "q3"):
         _flagged(table, col, hide, flags)

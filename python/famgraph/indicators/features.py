@@ -17,6 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import _rules, disclosure, stats
+from .. import disclosure as _dc  # the parameter `disclosure` shadows the module
 from ..cell_key import CellKey
 from ._base import context, core
 from ._cellkey import Disclosure, check_disclosure
@@ -94,30 +95,15 @@ def _merge_small(
     levels: Sequence[int], y: npt.NDArray[np.int64], x: npt.NDArray[np.int64], m: int
 ) -> dict[int, int]:
     """Map each birth decade to a merged group so that every group has ≥ m outcomes and ≥ m
-    non-outcomes: the smallest offending group joins its smaller neighbour, repeatedly."""
-    groups = [[lv] for lv in sorted(levels)]
+    non-outcomes: the smallest offending group joins its smaller neighbour, repeatedly
+    (disclosure.merge_adjacent_levels)."""
+    ordered = sorted(levels)
     # outcomes and persons per level, once: merging then works on these small tables
     lv_arr, inverse = np.unique(x, return_inverse=True)
     k_of = dict(zip(lv_arr.tolist(), np.bincount(inverse, weights=y).astype(np.int64).tolist(), strict=True))
     n_of = dict(zip(lv_arr.tolist(), np.bincount(inverse).astype(np.int64).tolist(), strict=True))
-
-    def counts(g: list[int]) -> tuple[int, int]:
-        k = sum(k_of.get(v, 0) for v in g)
-        return k, sum(n_of.get(v, 0) for v in g) - k
-
-    while len(groups) > 1:
-        bad = [i for i, g in enumerate(groups) if min(counts(g)) < m]
-        if not bad:
-            break
-        i = min(bad, key=lambda j: sum(counts(groups[j])))
-        j = (
-            i - 1
-            if i == len(groups) - 1
-            else (i + 1 if i == 0 else min((i - 1, i + 1), key=lambda t: sum(counts(groups[t]))))
-        )
-        a, b = sorted((i, j))
-        groups[a : b + 1] = [groups[a] + groups[b]]
-    return {lv: g[0] for g in groups for lv in g}
+    first = _dc.merge_adjacent_levels([k_of.get(v, 0) for v in ordered], [n_of.get(v, 0) for v in ordered], m)
+    return {lv: ordered[f] for lv, f in zip(ordered, first, strict=True)}
 
 
 def adjusted_association(
@@ -173,7 +159,7 @@ def adjusted_association(
     dropped_sex = []
     for s in (0, 1, 2):
         sel = sex == s
-        if sel.any() and min(int(y[sel].sum()), int(sel.sum() - y[sel].sum())) < max(m, 1):
+        if sel.any() and _dc.proportion_hidden(int(y[sel].sum()), int(sel.sum()), max(m, 1)):
             keep &= ~sel
             dropped_sex.append(str(_SEX[s]))
     y_k, x_k, sex_k, dec_k = y[keep], x[keep], sex[keep], decade[keep]

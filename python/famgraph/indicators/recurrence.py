@@ -11,6 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import _rules, disclosure
+from .. import disclosure as _dc  # the parameter `disclosure` shadows the module
 from ..cell_key import CellKey
 from ._base import context, core, window_key
 from ._cellkey import CELL_KEY_NOTE, Disclosure, check_disclosure, prepare
@@ -171,15 +172,15 @@ def recurrence_risk(
     m = ctx.min_cell
 
     def small(k: int, n: int) -> bool:
-        return m > 0 and (k < m or n - k < m)
+        return _dc.proportion_hidden(k, n, m)
 
-    hide_obs = m > 0 and observed < m
+    hide_obs = _dc.count_hidden(observed, m)
     hide_cases = hide_obs or small(cases, observed)
     flags: dict[str, list[bool]] = {}
     _flagged(table, "observed", [hide_obs] * len(table), flags)
     for col in ("cases", "K"):
         _flagged(table, col, [hide_cases] * len(table), flags)
-    hide_rel = [m > 0 and int(v) < m for v in table["relatives"]]
+    hide_rel = [_dc.count_hidden(int(v), m) for v in table["relatives"]]
     hide_cr = [
         h or small(int(k), int(n)) or hide_cases
         for h, k, n in zip(hide_rel, table["case_relatives"], table["relatives"], strict=True)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import disclosure, stats
+from .. import disclosure as _dc  # the parameter `disclosure` shadows the module
 from ..cell_key import CellKey
 from ._base import context, core
 from ._cellkey import Disclosure, check_disclosure
@@ -119,12 +120,10 @@ def early_signalling(
     k_top = int(k[top])
     n_first_all = int(c["first_incidents"])
     hide = [
-        m > 0
+        _dc.Policy(m).enabled
         and (
-            len(lead) < m
-            or bool(table.loc[top, "preceded_suppressed"])
-            or len(lead) - k_top < m
-            or n_first_all - len(lead) < m
+            bool(table.loc[top, "preceded_suppressed"])
+            or _dc.nested_count_hidden(k_top, len(lead), n_first_all, m)
         )
     ]
     flags: dict[str, list[bool]] = {}

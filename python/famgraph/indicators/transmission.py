@@ -270,7 +270,7 @@ def _ages_frame(ages: dict[str, Any], oldest: int, m: int) -> pd.DataFrame:
     """The oldest age the eligible reach inside the window, and the quartiles of the age at the
     first in-window adult perpetration (published with at least min_cell persons)."""
     n = int(ages["persons"])
-    hide = m > 0 and n < m
+    hide = disclosure.count_hidden(n, m)
     nan = float("nan")
 
     def q(key: str) -> float:

@@ -110,8 +110,8 @@ def pyramid_table(
     # A default `at` is the last event date, the date of a real incident: published as its month.
     out.attrs["at"] = iso(at_day) if at is not None or window_end_given else iso(at_day)[:7]
     out.attrs["not_shown"] = {
-        "unknown_sex": math.nan if 0 < m and n_unknown_sex < m else float(n_unknown_sex),
-        "no_birth_date": math.nan if 0 < m and n_no_birth < m else float(n_no_birth),
+        "unknown_sex": math.nan if disclosure.count_hidden(n_unknown_sex, m) else float(n_unknown_sex),
+        "no_birth_date": math.nan if disclosure.count_hidden(n_no_birth, m) else float(n_no_birth),
     }
     return out
 

@@ -105,7 +105,7 @@ def _date_text(date: Any) -> str:
 
 def _key_value(value: float, lang: str, m: int) -> Cell:
     """A single published count: primary suppression only (it is a total of its own)."""
-    if m > 0 and value < m:
+    if disclosure.count_hidden(int(value), m):
         return Cell(disclosure.marker(m), "count sup")
     return Cell(F.count(value, lang), "count")
 
