@@ -5,14 +5,23 @@ famgraph::disclosure: suppression rules and the cell key engine (internal; use f
 
 from __future__ import annotations
 
+import collections.abc
 import typing
 
 import numpy
 import numpy.typing
 
 __all__: list[str] = [
+    "CombinationStatus",
+    "CurveCoarsening",
+    "NestedStatus",
     "PTable",
+    "PooledCombinations",
+    "PooledGroup",
+    "ShareStatus",
+    "at_risk_hidden",
     "check_min_cell",
+    "coarsen_curve",
     "count_too_large_message",
     "default_max_deviation",
     "default_min_cell",
@@ -34,10 +43,16 @@ __all__: list[str] = [
     "missing_text",
     "noise",
     "perturb",
+    "pool_combinations",
     "ptable_from_probabilities",
     "stamp",
     "suppress_2x2",
+    "suppress_additive",
+    "suppress_combinations",
+    "suppress_linked_2x2",
+    "suppress_nested",
     "suppress_one_way",
+    "suppress_shares",
     "tabulate",
     "values_2x2",
 ]
@@ -59,11 +74,109 @@ class PTable:
     @property
     def options(self) -> dict: ...
 
+class NestedStatus:
+    """
+    Status of nested counts k_1 <= ... <= n and of their total n.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def hidden(self) -> list[bool]:
+        """
+        per cumulative count, in input order
+        """
+    @property
+    def total_hidden(self) -> bool: ...
+
+class ShareStatus:
+    """
+    Status of shares k/n: n_hidden for n, k_hidden for k and the share.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def k_hidden(self) -> list[bool]: ...
+    @property
+    def n_hidden(self) -> list[bool]: ...
+
+class CombinationStatus:
+    """
+    Status of the combination counts (uint8 codes) and of the two totals.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def counts(self) -> numpy.typing.NDArray[numpy.uint8]: ...
+    @property
+    def known_1plus_hidden(self) -> bool: ...
+    @property
+    def known_2plus_hidden(self) -> bool: ...
+
+class PooledGroup:
+    """
+    One group of pooled combinations (indices into the input).
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def listed(self) -> list[int]:
+        """
+        listed on their own, largest count first
+        """
+    @property
+    def pooled(self) -> list[int]:
+        """
+        the non-empty combinations in the 'other' row
+        """
+    @property
+    def pooled_count(self) -> int:
+        """
+        the count of the 'other' row
+        """
+
+class PooledCombinations:
+    """
+    The single- and the multi-organisation group.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def multi(self) -> PooledGroup: ...
+    @property
+    def single(self) -> PooledGroup: ...
+
+class CurveCoarsening:
+    """
+    Which points of a Kaplan-Meier curve are published.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def drawn(self) -> bool:
+        """
+        False: no curve at all
+        """
+    @property
+    def points(self) -> list[int]:
+        """
+        indices of the published event times
+        """
+
+def at_risk_hidden(
+    n: typing.SupportsInt | typing.SupportsIndex,
+    at_risk: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    group_hidden: bool | None,
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> list[bool]:
+    """
+    Hidden flags of year 0 (n) and of each later number at risk.
+    """
+
 def check_min_cell(min_cell: int) -> int:
     """
     min_cell as a non-negative 64-bit integer, or ValueError with the core's message.
     """
 
+def coarsen_curve(
+    n_persons: typing.SupportsInt | typing.SupportsIndex,
+    events: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    at_risk: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> CurveCoarsening: ...
 def count_too_large_message(name: str, got: str) -> str: ...
 def estimate_suppressed(
     sources: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8],
@@ -106,6 +219,15 @@ def perturb(
     counts: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
     cell_keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
 ) -> numpy.typing.NDArray[numpy.uint64]: ...
+def pool_combinations(
+    counts: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    n_organisations: typing.Annotated[numpy.typing.ArrayLike, numpy.uint32],
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> PooledCombinations:
+    """
+    Listed and pooled combinations; the input in name order.
+    """
+
 def ptable_from_probabilities(
     max_deviation: typing.SupportsInt | typing.SupportsIndex,
     probabilities: typing.Annotated[numpy.typing.ArrayLike, numpy.float64],
@@ -122,6 +244,47 @@ def suppress_2x2(
     Statuses (9, n) of n 2x2 tables, fields in fields_2x2 order.
     """
 
+def suppress_additive(
+    values: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    constraints: collections.abc.Sequence[
+        tuple[
+            typing.SupportsInt | typing.SupportsIndex,
+            collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
+        ]
+    ],
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.typing.NDArray[numpy.uint8]:
+    """
+    Status codes of counts linked by (whole, parts) constraints (whole = sum of parts).
+    """
+
+def suppress_combinations(
+    counts: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    n_organisations: typing.Annotated[numpy.typing.ArrayLike, numpy.uint32],
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> CombinationStatus: ...
+def suppress_linked_2x2(
+    a: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    b: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    c: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    d: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    linked: collections.abc.Sequence[
+        tuple[
+            typing.SupportsInt | typing.SupportsIndex,
+            collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
+        ]
+    ],
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.typing.NDArray[numpy.uint8]:
+    """
+    Statuses (9, n) of n 2x2 tables protected jointly; linked: (overall row, stratum rows).
+    """
+
+def suppress_nested(
+    cumulative: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    n: typing.SupportsInt | typing.SupportsIndex,
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> NestedStatus: ...
 def suppress_one_way(
     counts: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
     min_cell: typing.SupportsInt | typing.SupportsIndex,
@@ -131,6 +294,18 @@ def suppress_one_way(
     (statuses of the counts, status of the total) of a one-way table.
     """
 
+def suppress_shares(
+    k: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    n: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    nested: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]],
+    siblings: collections.abc.Sequence[
+        tuple[
+            typing.SupportsInt | typing.SupportsIndex,
+            collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
+        ]
+    ],
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> ShareStatus: ...
 def tabulate(
     cells: typing.Annotated[numpy.typing.ArrayLike, numpy.uint32],
     record_keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
