@@ -66,19 +66,19 @@ def old_linked_codes(
 def test_linked_2x2_statuses_match_the_old_rules() -> None:
     rng = np.random.default_rng(16)
     n_linked = n_hidden = n_bounded = 0
-    for _ in range(6000):
+    for _ in range(3000):
         tables, linked, m = random_linked(rng)
         expected = old_linked_codes(tables, linked, m)
         assert new_linked_codes(tables, linked, m) == expected, (tables, linked, m)
         n_linked += bool(linked)
         n_hidden += any(c != "." for s in expected for c in s)
         n_bounded += any(s[4:8] == "SSSS" for s in expected[1:])
-    assert n_linked > 3000 and n_hidden > 2000 and n_bounded > 50
+    assert n_linked > 1500 and n_hidden > 1000 and n_bounded > 25
 
 
 def test_two_by_two_frame_flags_match_the_old_rules() -> None:
     rng = np.random.default_rng(17)
-    for _ in range(300):
+    for _ in range(120):
         tables, linked, m = random_linked(rng)
         adds_up = all(sum(tables[r][i] for r in rows) == tables[w][i] for w, rows in linked for i in range(4))
         frame = _tables.two_by_two_frame(
@@ -112,24 +112,26 @@ def test_nested_status_matches_the_old_rule() -> None:
 def test_share_statuses_match_the_old_rule() -> None:
     rng = np.random.default_rng(19)
     n_sibling_hides = 0
-    for _ in range(4000):
+    for i in range(4000):
         case = random_shares(rng)
-        want_n, want_k = old.old_share_status(
-            case["k"], case["n"], case["min_cell"], case["nested"], case["siblings"]
-        )
-        frame = _tables.share_frame(
-            pd.DataFrame({"row": range(len(case["k"]))}),
-            case["k"],
-            case["n"],
-            level=0.95,
-            min_cell=case["min_cell"],
-            nested=case["nested"],
-            siblings=case["siblings"],
-        )
-        assert frame["n_suppressed"].tolist() == want_n, case
-        assert frame["k_suppressed"].tolist() == want_k, case
-        assert frame["share_suppressed"].tolist() == want_k
-        _, no_siblings = old.old_share_status(case["k"], case["n"], case["min_cell"], case["nested"])
+        m = case["min_cell"]
+        want_n, want_k = old.old_share_status(case["k"], case["n"], m, case["nested"], case["siblings"])
+        s = _dc.suppress_shares(case["k"], case["n"], case["nested"], case["siblings"], m)
+        assert (list(s.n_hidden), list(s.k_hidden)) == (want_n, want_k), case
+        if i % 20 == 0:  # and through the adapter, as published
+            frame = _tables.share_frame(
+                pd.DataFrame({"row": range(len(case["k"]))}),
+                case["k"],
+                case["n"],
+                level=0.95,
+                min_cell=m,
+                nested=case["nested"],
+                siblings=case["siblings"],
+            )
+            assert frame["n_suppressed"].tolist() == want_n, case
+            assert frame["k_suppressed"].tolist() == want_k, case
+            assert frame["share_suppressed"].tolist() == want_k
+        _, no_siblings = old.old_share_status(case["k"], case["n"], m, case["nested"])
         n_sibling_hides += no_siblings != want_k
     assert n_sibling_hides > 100
 
@@ -149,30 +151,30 @@ def test_overlap_protect_matches_the_old_rule() -> None:
 def test_overlap_pooled_matches_the_old_rule() -> None:
     rng = np.random.default_rng(21)
     n_joined = 0
-    for _ in range(5000):
+    for _ in range(2500):
         given, m = random_given(rng)
         want = old.old_pooled(given, m)
         assert overlap._pooled(given, m) == want, (given, m)
         n_joined += any(given[k] >= m > 0 for members in want[2] for k in members)
-    assert n_joined > 300
+    assert n_joined > 150
 
 
 def test_km_curve_matches_the_old_coarsening() -> None:
     rng = np.random.default_rng(22)
     n_coarsened = 0
-    for _ in range(1500):
+    for _ in range(800):
         time, event = random_survival(rng)
         m = int(rng.choice(MIN_CELLS))
         want = old.old_km_curve(time, event, "exposed", m, 0.95)
         got = transmission._km_curve(time, event, "exposed", m, 0.95)
         pd.testing.assert_frame_equal(got, want)
         n_coarsened += m > 0 and 1 < len(want) < 1 + int(event.sum())
-    assert n_coarsened > 200
+    assert n_coarsened > 100
 
 
 def test_at_risk_frame_matches_the_old_rule() -> None:
     rng = np.random.default_rng(23)
-    for i in range(1500):
+    for i in range(600):
         time, event = random_survival(rng, 80)
         exposed = rng.random(len(time)) < 0.5
         m = int(rng.choice(MIN_CELLS))
