@@ -11,6 +11,7 @@ PYBIND11_MODULE(_core, m) {
   famgraph::python::register_synth(m);
   famgraph::python::register_stats(m);
   famgraph::python::register_disclosure(m);
+  famgraph::python::register_disclosure_linked(m);  // adds to _core.disclosure
   famgraph::python::register_disclosure_patterns(m);
   famgraph::python::register_indicators(m);
   famgraph::python::register_familiality(m);

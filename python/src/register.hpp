@@ -34,6 +34,8 @@ void register_graph(pybind11::module_& m);
 void register_synth(pybind11::module_& m);
 void register_stats(pybind11::module_& m);
 void register_disclosure(pybind11::module_& m);
+/// Adds the rules of linked tables to the disclosure submodule (call after register_disclosure).
+void register_disclosure_linked(pybind11::module_& m);
 /// Adds the pattern rules (disclosure_patterns.hpp) to the disclosure submodule (call after register_disclosure).
 void register_disclosure_patterns(pybind11::module_& m);
 void register_indicators(pybind11::module_& m);

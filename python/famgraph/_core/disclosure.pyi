@@ -12,16 +12,20 @@ import numpy
 import numpy.typing
 
 __all__: list[str] = [
-    "MatchRateStatus",
+    "CombinationStatus",
+    "CurveCoarsening",
+    "NestedStatus",
     "PTable",
-    "QualityRowStatus",
+    "PooledCombinations",
+    "PooledGroup",
+    "ShareStatus",
+    "at_risk_hidden",
     "check_min_cell",
-    "count_hidden",
+    "coarsen_curve",
     "count_too_large_message",
     "default_max_deviation",
     "default_min_cell",
     "default_variance",
-    "difference_hidden",
     "estimate_suppressed",
     "estimates_2x2",
     "fields_2x2",
@@ -36,18 +40,19 @@ __all__: list[str] = [
     "margin_mismatch_message",
     "marker",
     "max_max_deviation",
-    "merge_adjacent_levels",
     "missing_text",
-    "nested_count_hidden",
     "noise",
     "perturb",
-    "proportion_hidden",
+    "pool_combinations",
     "ptable_from_probabilities",
-    "quality_row_status",
     "stamp",
     "suppress_2x2",
-    "suppress_match_rates",
+    "suppress_additive",
+    "suppress_combinations",
+    "suppress_linked_2x2",
+    "suppress_nested",
     "suppress_one_way",
+    "suppress_shares",
     "tabulate",
     "values_2x2",
 ]
@@ -69,53 +74,110 @@ class PTable:
     @property
     def options(self) -> dict: ...
 
-class QualityRowStatus:
+class NestedStatus:
     """
-    What of a data-quality row is hidden: its value, its n.
+    Status of nested counts k_1 <= ... <= n and of their total n.
     """
     def __repr__(self) -> str: ...
     @property
-    def n(self) -> bool: ...
+    def hidden(self) -> list[bool]:
+        """
+        per cumulative count, in input order
+        """
     @property
-    def value(self) -> bool: ...
+    def total_hidden(self) -> bool: ...
 
-class MatchRateStatus:
+class ShareStatus:
     """
-    Match-rate suppression: n_hidden per organisation, found_hidden k x k row-major, all_pairs_hidden.
+    Status of shares k/n: n_hidden for n, k_hidden for k and the share.
     """
     def __repr__(self) -> str: ...
     @property
-    def all_pairs_hidden(self) -> bool: ...
-    @property
-    def found_hidden(self) -> list[bool]: ...
+    def k_hidden(self) -> list[bool]: ...
     @property
     def n_hidden(self) -> list[bool]: ...
+
+class CombinationStatus:
+    """
+    Status of the combination counts (uint8 codes) and of the two totals.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def counts(self) -> numpy.typing.NDArray[numpy.uint8]: ...
+    @property
+    def known_1plus_hidden(self) -> bool: ...
+    @property
+    def known_2plus_hidden(self) -> bool: ...
+
+class PooledGroup:
+    """
+    One group of pooled combinations (indices into the input).
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def listed(self) -> list[int]:
+        """
+        listed on their own, largest count first
+        """
+    @property
+    def pooled(self) -> list[int]:
+        """
+        the non-empty combinations in the 'other' row
+        """
+    @property
+    def pooled_count(self) -> int:
+        """
+        the count of the 'other' row
+        """
+
+class PooledCombinations:
+    """
+    The single- and the multi-organisation group.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def multi(self) -> PooledGroup: ...
+    @property
+    def single(self) -> PooledGroup: ...
+
+class CurveCoarsening:
+    """
+    Which points of a Kaplan-Meier curve are published.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def drawn(self) -> bool:
+        """
+        False: no curve at all
+        """
+    @property
+    def points(self) -> list[int]:
+        """
+        indices of the published event times
+        """
+
+def at_risk_hidden(
+    n: typing.SupportsInt | typing.SupportsIndex,
+    at_risk: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    group_hidden: bool | None,
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> list[bool]:
+    """
+    Hidden flags of year 0 (n) and of each later number at risk.
+    """
 
 def check_min_cell(min_cell: int) -> int:
     """
     min_cell as a non-negative 64-bit integer, or ValueError with the core's message.
     """
 
-def count_hidden(
-    count: typing.SupportsInt | typing.SupportsIndex,
+def coarsen_curve(
+    n_persons: typing.SupportsInt | typing.SupportsIndex,
+    events: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    at_risk: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
     min_cell: typing.SupportsInt | typing.SupportsIndex,
-    zero_is_small: bool = True,
-) -> bool:
-    """
-    Whether a count published on its own is hidden (below min_cell).
-    """
-
+) -> CurveCoarsening: ...
 def count_too_large_message(name: str, got: str) -> str: ...
-def difference_hidden(
-    whole: typing.SupportsInt | typing.SupportsIndex,
-    part: typing.SupportsInt | typing.SupportsIndex,
-    min_cell: typing.SupportsInt | typing.SupportsIndex,
-    zero_is_small: bool = True,
-) -> bool:
-    """
-    Whether the difference whole - part of two published counts is hidden.
-    """
-
 def estimate_suppressed(
     sources: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8],
 ) -> numpy.typing.NDArray[numpy.bool]:
@@ -147,25 +209,6 @@ def margin_mismatch_message(
     column: str, field: str, given: str, row: typing.SupportsInt | typing.SupportsIndex, sum: str
 ) -> str: ...
 def marker(min_cell: typing.SupportsInt | typing.SupportsIndex) -> str: ...
-def merge_adjacent_levels(
-    k: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
-    n: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
-    min_cell: typing.SupportsInt | typing.SupportsIndex,
-) -> list[int]:
-    """
-    For each ordered level, the first level of its merged group (every group with at least min_cell outcomes and non-outcomes where possible).
-    """
-
-def nested_count_hidden(
-    inner: typing.SupportsInt | typing.SupportsIndex,
-    x: typing.SupportsInt | typing.SupportsIndex,
-    outer: typing.SupportsInt | typing.SupportsIndex,
-    min_cell: typing.SupportsInt | typing.SupportsIndex,
-) -> bool:
-    """
-    Whether a count between two published counts inner <= x <= outer is hidden.
-    """
-
 def noise(
     ptable: PTable,
     counts: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
@@ -176,32 +219,19 @@ def perturb(
     counts: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
     cell_keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
 ) -> numpy.typing.NDArray[numpy.uint64]: ...
-def proportion_hidden(
-    k: typing.SupportsInt | typing.SupportsIndex,
-    n: typing.SupportsInt | typing.SupportsIndex,
+def pool_combinations(
+    counts: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    n_organisations: typing.Annotated[numpy.typing.ArrayLike, numpy.uint32],
     min_cell: typing.SupportsInt | typing.SupportsIndex,
-    zero_is_small: bool = True,
-) -> bool:
+) -> PooledCombinations:
     """
-    Whether a proportion k of n, published with n, is hidden (k or n - k small).
+    Listed and pooled combinations; the input in name order.
     """
 
 def ptable_from_probabilities(
     max_deviation: typing.SupportsInt | typing.SupportsIndex,
     probabilities: typing.Annotated[numpy.typing.ArrayLike, numpy.float64],
 ) -> PTable: ...
-def quality_row_status(
-    n: typing.SupportsInt | typing.SupportsIndex | None,
-    k: typing.SupportsInt | typing.SupportsIndex | None,
-    kind: str,
-    completeness: bool,
-    table_rows: typing.SupportsInt | typing.SupportsIndex | None,
-    min_cell: typing.SupportsInt | typing.SupportsIndex,
-) -> QualityRowStatus:
-    """
-    The suppression of one data-quality row (kind 'share', 'linkability' or 'consistency').
-    """
-
 def stamp(min_cell: typing.SupportsInt | typing.SupportsIndex) -> str: ...
 def suppress_2x2(
     a: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
@@ -214,19 +244,47 @@ def suppress_2x2(
     Statuses (9, n) of n 2x2 tables, fields in fields_2x2 order.
     """
 
-def suppress_match_rates(
-    n: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
-    found: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
-    names: collections.abc.Sequence[str],
-    n_hidden: collections.abc.Sequence[bool],
-    persons: typing.SupportsInt | typing.SupportsIndex,
-    unlinked_hidden: bool,
+def suppress_additive(
+    values: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    constraints: collections.abc.Sequence[
+        tuple[
+            typing.SupportsInt | typing.SupportsIndex,
+            collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
+        ]
+    ],
     min_cell: typing.SupportsInt | typing.SupportsIndex,
-) -> MatchRateStatus:
+) -> numpy.typing.NDArray[numpy.uint8]:
     """
-    Secondary suppression of the match-rate table of the linkage report (disclosure_patterns.hpp).
+    Status codes of counts linked by (whole, parts) constraints (whole = sum of parts).
     """
 
+def suppress_combinations(
+    counts: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    n_organisations: typing.Annotated[numpy.typing.ArrayLike, numpy.uint32],
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> CombinationStatus: ...
+def suppress_linked_2x2(
+    a: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    b: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    c: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    d: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    linked: collections.abc.Sequence[
+        tuple[
+            typing.SupportsInt | typing.SupportsIndex,
+            collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
+        ]
+    ],
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> numpy.typing.NDArray[numpy.uint8]:
+    """
+    Statuses (9, n) of n 2x2 tables protected jointly; linked: (overall row, stratum rows).
+    """
+
+def suppress_nested(
+    cumulative: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    n: typing.SupportsInt | typing.SupportsIndex,
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> NestedStatus: ...
 def suppress_one_way(
     counts: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
     min_cell: typing.SupportsInt | typing.SupportsIndex,
@@ -236,6 +294,18 @@ def suppress_one_way(
     (statuses of the counts, status of the total) of a one-way table.
     """
 
+def suppress_shares(
+    k: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    n: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    nested: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]],
+    siblings: collections.abc.Sequence[
+        tuple[
+            typing.SupportsInt | typing.SupportsIndex,
+            collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
+        ]
+    ],
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> ShareStatus: ...
 def tabulate(
     cells: typing.Annotated[numpy.typing.ArrayLike, numpy.uint32],
     record_keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],

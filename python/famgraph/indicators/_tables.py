@@ -1,8 +1,10 @@
 """Published tables: statistics on exact counts, then disclosure control (docs/spec/disclosure.md).
 
 Tables that are linked by addition (strata that sum to an overall table; cumulative counts that
-nest) are protected *jointly*, so that no suppressed count can be recovered by subtracting
-published numbers of the same result (see docs/disclosure.md, "Linked tables").
+nest; parts of a published count) are protected *jointly*, so that no suppressed count can be
+recovered by subtracting published numbers of the same result (see docs/disclosure.md, "Linked
+tables"). The rules are the C++ core's (famgraph/disclosure_linked.hpp, through
+famgraph._core.disclosure); this module converts to and from pandas.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from .. import disclosure, stats
-from ..disclosure import FLAG_SUFFIX, Suppression
+from .. import _core, disclosure, stats
+from ..disclosure import FLAG_SUFFIX
 
 __all__ = [
     "COUNT_COLUMNS_2X2",
@@ -50,7 +53,9 @@ ESTIMATE_COLUMNS_2X2: Mapping[str, str] = {
 }
 
 _CELLS = ("a", "b", "c", "d")
-_PAIRS = (("exposed", "unexposed"), ("outcome", "no_outcome"))
+
+# The rules of linked tables: famgraph::disclosure (famgraph/disclosure_linked.hpp).
+_dc = _core.disclosure
 
 
 def _values(a: int, b: int, c: int, d: int) -> dict[str, int]:
@@ -67,103 +72,13 @@ def _values(a: int, b: int, c: int, d: int) -> dict[str, int]:
     }
 
 
-def _close_2x2(s: dict[str, Suppression]) -> bool:
-    """The within-table rules of :func:`famgraph.disclosure.suppress_2x2`; True if anything changed."""
-    changed = False
-
-    def hide(group: Sequence[str]) -> None:
-        nonlocal changed
-        if any(s[f].suppressed for f in group):
-            for f in group:
-                if not s[f].suppressed:
-                    s[f] = Suppression.SECONDARY
-                    changed = True
-
-    if s["total"].suppressed:
-        hide(list(s))
-    else:
-        # a hidden margin would follow from two published cells: hide the cells with it
-        if any(s[f].suppressed for pair in _PAIRS for f in pair):
-            for f in _CELLS:
-                if not s[f].suppressed:
-                    s[f] = Suppression.SECONDARY
-                    changed = True
-        hide(_CELLS)
-        for pair in _PAIRS:
-            hide(pair)
-    return changed
+def _counts(values: Sequence[int], name: str) -> npt.NDArray[np.uint64]:
+    """A count column for the core, with the error of famgraph.disclosure for a bad count."""
+    return disclosure._column(disclosure._check_count(v, f"{name}[{i}]") for i, v in enumerate(values))
 
 
-def _protect_linked(
-    values: list[dict[str, int]],
-    status: list[dict[str, Suppression]],
-    linked: Sequence[tuple[int, Sequence[int]]],
-    m: int,
-) -> None:
-    """Joint protection of strata that add up to an overall table.
-
-    For each (overall row, stratum rows) and each of the nine numbers whose overall value is
-    published, the strata values form a one-way table with a published total, so the one-way rule
-    applies: the suppressed strata values must be at least two and sum to at least ``min_cell``
-    (otherwise the smallest published stratum value is suppressed too). The within-table rules are
-    then re-applied, until nothing changes.
-    """
-    changed = True
-    while changed:
-        changed = False
-        for st in status:
-            changed |= _close_2x2(st)
-        for overall, strata in linked:
-            for field in values[overall]:
-                if status[overall][field].suppressed:
-                    continue
-                hidden = [r for r in strata if status[r][field].suppressed]
-                if not hidden:
-                    continue
-                hidden_sum = sum(values[r][field] for r in hidden)
-                while len(hidden) < 2 or hidden_sum < m:
-                    rest = [r for r in strata if not status[r][field].suppressed]
-                    if not rest:
-                        break
-                    pick = min(rest, key=lambda r: (values[r][field], r))
-                    status[pick][field] = Suppression.SECONDARY
-                    hidden.append(pick)
-                    hidden_sum += values[pick][field]
-                    changed = True
-        changed |= _bounded_strata(values, status, linked, m)
-
-
-def _bounded_strata(
-    values: list[dict[str, int]],
-    status: list[dict[str, Suppression]],
-    linked: Sequence[tuple[int, Sequence[int]]],
-    m: int,
-) -> bool:
-    """Close the gap the one-way rule leaves: each hidden stratum cell a_s is also bounded by its
-    own margins (max(0, outcome − unexposed) ≤ a_s ≤ min(exposed, outcome)), so a sum of hidden
-    cells that sits near the sum of those bounds pins every one of them (docs/disclosure.md,
-    "Linked tables"). When the slack below m, every stratum's cells and margins are hidden; each
-    cell is then bounded only by its stratum total and the overall cell. Conservative: it assumes
-    every stratum margin is known. True if anything changed."""
-    changed = False
-    for overall, strata in linked:
-        if status[overall]["a"].suppressed:
-            continue
-        hidden = [r for r in strata if status[r]["a"].suppressed]
-        if not hidden:
-            continue
-        lo = {r: max(0, values[r]["outcome"] - values[r]["unexposed"]) for r in hidden}
-        width = {r: min(values[r]["exposed"], values[r]["outcome"]) - lo[r] for r in hidden}
-        total_width = sum(width.values())
-        slack = sum(values[r]["a"] - lo[r] for r in hidden)
-        tight = min(slack, total_width - slack, *(min(width[r], total_width - width[r]) for r in hidden))
-        if tight < m:
-            for r in strata:
-                for f in (*_CELLS, "exposed", "unexposed", "outcome", "no_outcome"):
-                    if not status[r][f].suppressed:
-                        status[r][f] = Suppression.SECONDARY
-                        changed = True
-    return changed
+def _constraints(pairs: Sequence[tuple[int, Sequence[int]]]) -> list[tuple[int, list[int]]]:
+    return [(int(whole), [int(r) for r in parts]) for whole, parts in pairs]
 
 
 def _flagged(out: pd.DataFrame, column: str, hide: Sequence[bool], flags: dict[str, list[bool]]) -> None:
@@ -223,11 +138,10 @@ def two_by_two_frame(
             total = sum(values[r][field] for r in strata)
             if total != values[overall][field]:
                 raise AssertionError(f"strata of row {overall} do not add up in cell {field}")
-    status = [
-        {f: disclosure.suppress_2x2(v["a"], v["b"], v["c"], v["d"], m).at(f) for f in v} for v in values
-    ]
-    if m > 0:
-        _protect_linked(values, status, linked, m)
+    # The rules (each table, then jointly with its strata): famgraph::disclosure::suppress_linked_2x2.
+    a, b, c, d = (_counts([v[f] for v in values], f) for f in _CELLS)
+    codes = _dc.suppress_linked_2x2(a, b, c, d, _constraints(linked), m)
+    field_index = {f: i for i, f in enumerate(disclosure.FIELDS_2X2)}
 
     out = keys.reset_index(drop=True).copy()
     for field, column in COLUMN_OF_FIELD.items():
@@ -247,11 +161,10 @@ def two_by_two_frame(
 
     flags: dict[str, list[bool]] = {}
     for field, column in COLUMN_OF_FIELD.items():
-        _flagged(out, column, [st[field].suppressed for st in status], flags)
+        _flagged(out, column, list(codes[field_index[field]] != 0), flags)
     for column, estimate in ESTIMATE_COLUMNS_2X2.items():
-        sources = disclosure.ESTIMATE_SOURCES_2X2[estimate]
-        hide = [disclosure.estimate_suppressed(*(st[f] for f in sources)) for st in status]
-        _flagged(out, column, hide, flags)
+        sources = [field_index[f] for f in disclosure.ESTIMATE_SOURCES_2X2[estimate]]
+        _flagged(out, column, list(_dc.estimate_suppressed(codes[sources])), flags)
     return _finish(out, flags, m, COUNT_COLUMNS_2X2)
 
 
@@ -263,29 +176,13 @@ def nested_status(cumulative: Sequence[int], n: int, m: int) -> tuple[bool, list
     :func:`famgraph.disclosure.suppress_one_way`). A cumulative count is then published only if the
     suppressed increments on each side of it — between it and the previous published count, and
     after it — are none, or at least two that sum to at least ``min_cell``. Returns (n suppressed,
-    each k suppressed).
+    each k suppressed). The rule is ``famgraph::disclosure::suppress_nested``.
+
+    >>> nested_status([3, 15], 30, 5)
+    (False, [True, False])
     """
-    if m == 0:
-        return False, [False] * len(cumulative)
-    if n < m:
-        return True, [True] * len(cumulative)
-    inc = [cumulative[0]] + [cumulative[i] - cumulative[i - 1] for i in range(1, len(cumulative))]
-    inc.append(n - cumulative[-1])
-    s = disclosure.suppress_one_way(inc, m, total_published=True)
-    hidden = [x.suppressed for x in s.counts]
-
-    def ok(lo: int, hi: int) -> bool:  # increments lo..hi-1
-        h = [inc[i] for i in range(lo, hi) if hidden[i]]
-        return not h or (len(h) >= 2 and sum(h) >= m)
-
-    out: list[bool] = []
-    last = 0  # increments before `last` are closed off by a published count
-    for k in range(len(cumulative)):
-        publish = ok(last, k + 1) and ok(k + 1, len(inc))
-        out.append(not publish)
-        if publish:
-            last = k + 1
-    return False, out
+    s = _dc.suppress_nested(_counts(cumulative, "cumulative"), disclosure._check_count(n, "n"), m)
+    return bool(s.total_hidden), [bool(h) for h in s.hidden]
 
 
 def share_frame(
@@ -316,22 +213,18 @@ def share_frame(
     m = disclosure.check_min_cell(min_cell)
     kk = [int(x) for x in k]
     nn = [int(x) for x in n]
-    hide_n = [m > 0 and x < m for x in nn]
-    hide_k = [m > 0 and (a < m or b - a < m) for a, b in zip(kk, nn, strict=True)]
     for group in nested:
-        totals = {nn[r] for r in group}
-        if len(totals) != 1:
+        if len({nn[r] for r in group}) != 1:
             raise AssertionError("nested rows must share n")
-        hn, hk = nested_status([kk[r] for r in group], nn[group[0]], m)
-        for r, h in zip(group, hk, strict=True):
-            hide_k[r] = h or hn
-            hide_n[r] = hn
-    hide_k = [a or b for a, b in zip(hide_k, hide_n, strict=True)]
-    for whole, parts in siblings:
-        hidden = [r for r in (whole, *parts) if hide_k[r]]
-        shown = [r for r in parts if not hide_k[r]]
-        if m > 0 and len(hidden) == 1 and shown:
-            hide_k[min(shown, key=lambda r: (kk[r], r))] = True
+    # The rules: famgraph::disclosure::suppress_shares.
+    s = _dc.suppress_shares(
+        _counts(kk, count_name),
+        _counts(nn, "n"),
+        [[int(r) for r in g] for g in nested],
+        _constraints(siblings),
+        m,
+    )
+    hide_n, hide_k = [bool(h) for h in s.n_hidden], [bool(h) for h in s.k_hidden]
     out = keys.reset_index(drop=True).copy()
     out["n"] = pd.Series(nn, dtype="int64")
     out[count_name] = pd.Series(kk, dtype="int64")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import disclosure
+from .. import _core, disclosure
 from ..cell_key import CellKey
 from ._base import context, core, window_key
 from ._cellkey import CELL_KEY_NOTE, Disclosure, Noise, check_disclosure, prepare
@@ -54,20 +54,12 @@ def _protect(
     multi-organisation combinations; with k2 hidden, over all combinations with total k1, and at
     least one single and one multi are hidden (else k2 = k1 − the published singles).
     """
-    k1 = sum(counts.values())
-    k2 = sum(v for k, v in counts.items() if len(k) >= 2)
-    hide_k1 = m > 0 and k1 < m
-    hide_k2 = m > 0 and (hide_k1 or k2 < m or k1 - k2 < m)
+    s = _core.disclosure.suppress_combinations(
+        [counts[k] for k in keys], [len(k) for k in keys], disclosure.check_min_cell(m)
+    )
+    hidden = {k: bool(code) for k, code in zip(keys, s.counts, strict=True)}
+    hide_k1, hide_k2 = bool(s.known_1plus_hidden), bool(s.known_2plus_hidden)
     groups = [keys] if hide_k2 else [[k for k in keys if len(k) == 1], [k for k in keys if len(k) >= 2]]
-    hidden: dict[Combo, bool] = {}
-    for group in groups:
-        s = disclosure.suppress_one_way([counts[k] for k in group], m, total_published=True)
-        hidden |= {k: x.suppressed for k, x in zip(group, s.counts, strict=True)}
-    if hide_k2 and not hide_k1 and any(hidden.values()):
-        for multi in (False, True):
-            part = [k for k in keys if (len(k) >= 2) == multi]
-            if part and not any(hidden[k] for k in part):
-                hidden[min(part, key=lambda k: (counts[k], keys.index(k)))] = True
     return hidden, hide_k1, hide_k2, groups
 
 
@@ -84,27 +76,22 @@ def _pooled(given: dict[Combo, int], m: int) -> tuple[list[Combo], dict[Combo, i
     Returns the listed keys followed by the pooled keys, the counts, and per group the members
     of its pooled row (listed combinations that joined it included).
     """
+    # The rule: famgraph::disclosure::pool_combinations, on the combinations in name order (its
+    # tie-break among equal counts).
+    combos = sorted(given, key=sorted)
+    p = _core.disclosure.pool_combinations(
+        [given[k] for k in combos], [len(k) for k in combos], disclosure.check_min_cell(m)
+    )
     keys: list[Combo] = []
     counts: dict[Combo, int] = {}
     pooled_members: list[set[Combo]] = []
-    for multi in (False, True):
-        group = sorted(
-            ((k, v) for k, v in given.items() if (len(k) >= 2) == multi and v > 0),
-            key=lambda kv: (-kv[1], sorted(kv[0])),
-        )
-        listed = [(k, v) for k, v in group if m == 0 or v >= m]
-        rest = sum(v for k, v in group if not (m == 0 or v >= m))
-        members = {k for k, v in group if not (m == 0 or v >= m)}
-        while m > 0 and rest < m and listed:
-            k, v = listed.pop()  # the smallest listed (ties: the last in name order)
-            rest += v
-            members.add(k)
-        keys.extend(k for k, _ in listed)
-        counts.update(dict(listed))
-        other = _POOL_MULTI if multi else _POOL_SINGLE
+    for group, other in ((p.single, _POOL_SINGLE), (p.multi, _POOL_MULTI)):
+        listed = [combos[i] for i in group.listed]
+        keys.extend(listed)
+        counts.update({k: given[k] for k in listed})
         keys.append(other)
-        counts[other] = rest
-        pooled_members.append(members)
+        counts[other] = int(group.pooled_count)
+        pooled_members.append({combos[i] for i in group.pooled})
     return keys, counts, pooled_members
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import _rules, disclosure, stats
+from .. import _core, _rules, disclosure, stats
 from .. import disclosure as _dc  # the parameter `disclosure` shadows the module
 from ..cell_key import CellKey
 from ..disclosure import FLAG_SUFFIX
@@ -17,7 +17,7 @@ from ._cellkey import CELL_KEY_NOTE, Disclosure, check_disclosure, prepare
 from ._matched import add_matched_columns, matched_frame, matched_published, verdict_frame
 from ._options import WindowLike, check_relations, check_roles
 from ._result import Result
-from ._tables import count_frame, nested_status, two_by_two_frame
+from ._tables import count_frame, two_by_two_frame
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
@@ -73,26 +73,24 @@ def _km_curve(time: np.ndarray, event: np.ndarray, group: str, m: int, level: fl
     fewer than m events; a group of fewer than m persons has no curve.
     """
     cols = ["group", "time_years", "cumulative_incidence", "lower", "upper"]
-    if len(time) == 0 or (m > 0 and len(time) < m):
-        return pd.DataFrame({c: pd.Series(dtype=object if c == "group" else "float64") for c in cols})
+    empty = pd.DataFrame({c: pd.Series(dtype=object if c == "group" else "float64") for c in cols})
+    if len(time) == 0:
+        return empty
     km = stats.kaplan_meier(time, event, level)
+    # The rule: famgraph::disclosure::coarsen_curve.
+    keep = _core.disclosure.coarsen_curve(
+        len(time),
+        np.asarray(km["events"], dtype=np.uint64),
+        np.asarray(km["at_risk"], dtype=np.uint64),
+        m,
+    )
+    if not keep.drawn:
+        return empty
     rows = [(group, 0.0, 0.0, 0.0, 0.0)]
-    pending = 0
-    for t, at_risk, ev, ci, lo, hi in zip(
-        km["time"],
-        km["at_risk"],
-        km["events"],
-        km["cumulative_incidence"],
-        km["cumulative_incidence_lower"],
-        km["cumulative_incidence_upper"],
-        strict=True,
-    ):
-        if ev == 0:
-            continue
-        pending += int(ev)
-        if m == 0 or (pending >= m and at_risk >= m):
-            rows.append((group, float(t) / _DAYS_PER_YEAR, float(ci), float(lo), float(hi)))
-            pending = 0
+    t, ci = km["time"], km["cumulative_incidence"]
+    lo, hi = km["cumulative_incidence_lower"], km["cumulative_incidence_upper"]
+    for i in keep.points:
+        rows.append((group, float(t[i]) / _DAYS_PER_YEAR, float(ci[i]), float(lo[i]), float(hi[i])))
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -328,15 +326,15 @@ def _at_risk_frame(
     for group, sel, margin in (("exposed", exposed, "n_exposed"), ("unexposed", ~exposed, "n_unexposed")):
         n = int(sel.sum())
         flag = f"{margin}{FLAG_SUFFIX}"
-        hide_0 = bool(table.loc[0, flag]) if len(table) and flag in table else (m > 0 and n < m)
+        group_hidden = bool(table.loc[0, flag]) if len(table) and flag in table else None
         values: list[int] = [n]
-        hidden: list[bool] = [hide_0]
+        at_risk = np.zeros(0, dtype=np.uint64)
         if len(at):
             r = stats.number_at_risk(np.ascontiguousarray(years[sel]), np.ascontiguousarray(event[sel]), at)
-            left = [n - int(v) for v in r["at_risk"]]
-            hide_n, hide = nested_status(left, n, m)
-            values += [int(v) for v in r["at_risk"]]
-            hidden += [bool(h or hide_n or hide_0) for h in hide]
+            at_risk = np.asarray(r["at_risk"], dtype=np.uint64)
+            values += [int(v) for v in at_risk]
+        # The rule (year 0 as the main table says; later years nested): famgraph::disclosure::at_risk_hidden.
+        hidden = [bool(h) for h in _core.disclosure.at_risk_hidden(n, at_risk, group_hidden, m)]
         frame = pd.DataFrame(
             {
                 "group": group,
