@@ -89,7 +89,7 @@ def one_shape(shape: str, persons: int, seed: int, scale: float) -> dict:
         # the C++ counting rules (the part that was quadratic on these shapes)
         "core.relative_exposure[7 relations]": lambda: ind.relative_exposure(
             core, None, None, ["parent", "grandparent", "full_sibling", "half_sibling", "aunt_uncle", "first_cousin",
-                               "partner"], pairs, strata=True),
+                               "partner"], pairs),
         "core.relative_exposure[all 10 relations]": lambda: ind.relative_exposure(core, None, None, rels, pairs),
         "core.recurrence_risk[all 10 relations]": lambda: ind.recurrence_risk(core, None, None, ["perpetrator"], rels),
         "core.chains": lambda: ind.chains(core, None, None),
