@@ -194,6 +194,20 @@ namespace {
 using FeatureColumn = py::typing::Tuple<py::str, AnyArray, py::typing::Optional<py::array_t<bool>>>;
 using MatchedDict = py::typing::Optional<py::typing::Dict<py::str, Object>>;
 
+/// A read-only NumPy view of a column of a bound result (no copy: the array keeps the result
+/// alive), so that reading a per-person column twice costs nothing.
+template <class T>
+py::array_t<T> view(const std::vector<T>& v, const py::object& owner) {
+  py::array_t<T> a({static_cast<py::ssize_t>(v.size())}, {static_cast<py::ssize_t>(sizeof(T))}, v.data(), owner);
+  py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return a;
+}
+/// The getter of a column member (of S or of a base of S) as such a view.
+template <class S, class T, class C>
+auto view_of(std::vector<T> C::*member) {
+  return [member](const py::object& self) { return view(self.cast<const S&>().*member, self); };
+}
+
 void bind_result_classes(py::module_& m) {
   using C2 = indicators::Counts2x2;
   Record<C2>(m, "Counts2x2", "2x2 counts: a exposed & outcome, b exposed & no outcome, c unexposed & outcome, d neither.")
@@ -250,10 +264,10 @@ void bind_result_classes(py::module_& m) {
           "sex name (F, M, U) -> counts")
       .field("by_decade", &VP::by_decade, "birth decade -> counts")
       .field("without_birth_date", &VP::without_birth_date)
-      .column("time", [](const VP& c) { return to_array(c.time); }, "per eligible person: days of follow-up")
-      .column("event", [](const VP& c) { return to_array(c.event); })
-      .column("exposed", [](const VP& c) { return to_array(c.exposed); })
-      .column("person", [](const VP& c) { return to_array(c.person); }, "person index of each entry")
+      .column("time", view_of<VP>(&VP::time), "per eligible person: days of follow-up")
+      .column("event", view_of<VP>(&VP::event))
+      .column("exposed", view_of<VP>(&VP::exposed))
+      .column("person", view_of<VP>(&VP::person), "person index of each entry")
       .field("strata", &VP::strata)
       .field("work", &VP::work)
       .field("keys", &VP::keys, "all zero unless person_keys was given")
@@ -271,9 +285,10 @@ void bind_result_classes(py::module_& m) {
       .column("window", [](const CR& c) { return window_pair(c.window); }, "(start, end) day numbers")
       .column(
           "links",
-          [](const CR& c) {
+          [](const py::object& self) {
+            const auto& c = self.cast<const CR&>();
             return py::typing::Tuple<py::array_t<PersonId>, py::array_t<PersonId>>(
-                py::make_tuple(to_array(c.link_parent), to_array(c.link_child)));
+                py::make_tuple(view(c.link_parent, self), view(c.link_child, self)));
           },
           "(parent person ids, child person ids), sorted by (parent, child) index")
       .field("ge1", &CR::ge1)
@@ -308,9 +323,9 @@ void bind_result_classes(py::module_& m) {
   using RP = RecurrencePersonResult;
   Record<RP>(m, "RecurrencePersonCounts", "The per-proband terms of K_R (recurrence.hpp), for the cluster bootstrap.")
       .column("window", [](const RP& c) { return window_pair(c.window); }, "(start, end) day numbers")
-      .column("observed", [](const RP& c) { return to_array(c.status.observed); }, "status.observed in C++")
-      .column("is_case", [](const RP& c) { return to_array(c.status.is_case); }, "status.is_case in C++")
-      .column("component", [](const RP& c) { return to_array(c.component); }, "family component of each person")
+      .column("observed", [](const py::object& self) { return view(self.cast<const RP&>().status.observed, self); }, "status.observed in C++")
+      .column("is_case", [](const py::object& self) { return view(self.cast<const RP&>().status.is_case, self); }, "status.is_case in C++")
+      .column("component", view_of<RP>(&RP::component), "family component of each person")
       .column(
           "relations",
           [](const RP& c) {
@@ -321,17 +336,17 @@ void bind_result_classes(py::module_& m) {
           "in the order asked")
       .column(
           "case_relatives",
-          [](const RP& c) {
+          [](const py::object& self) {
             py::typing::List<py::array_t<std::uint32_t>> out;
-            for (const auto& v : c.case_relatives) out.append(to_array(v));
+            for (const auto& v : self.cast<const RP&>().case_relatives) out.append(view(v, self));
             return out;
           },
           "per relation: observed case relatives of each observed case proband")
       .column(
           "relatives",
-          [](const RP& c) {
+          [](const py::object& self) {
             py::typing::List<py::array_t<std::uint32_t>> out;
-            for (const auto& v : c.relatives) out.append(to_array(v));
+            for (const auto& v : self.cast<const RP&>().relatives) out.append(view(v, self));
             return out;
           },
           "per relation: observed relatives of each observed case proband")
@@ -374,7 +389,7 @@ void bind_result_classes(py::module_& m) {
             return out;
           },
           "organisation name -> per look-back period (every organisation of the data)")
-      .column("lead_times", [](const ES& c) { return to_array(c.lead_times); }, "days, ascending")
+      .column("lead_times", view_of<ES>(&ES::lead_times), "days, ascending")
       .field("work", &ES::work)
       .done();
 
@@ -428,9 +443,9 @@ void bind_result_classes(py::module_& m) {
 
   using PD = indicators::PersonDates;
   Record<PD>(m, "PersonDates", "Per person: birth day, 18th birthday (NO_DAY when unknown), last observed day.")
-      .column("birth", [](const PD& d) { return to_array(d.birth); })
-      .column("adult", [](const PD& d) { return to_array(d.adult); })
-      .column("last", [](const PD& d) { return to_array(d.last); })
+      .column("birth", view_of<PD>(&PD::birth))
+      .column("adult", view_of<PD>(&PD::adult))
+      .column("last", view_of<PD>(&PD::last))
       .done();
 
   using RPair = indicators::RolePair;
