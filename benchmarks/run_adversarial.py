@@ -101,7 +101,6 @@ def one_shape(shape: str, persons: int, seed: int, scale: float) -> dict:
                 "partner",
             ],
             pairs,
-            strata=True,
         ),
         "core.relative_exposure[all 10 relations]": lambda: ind.relative_exposure(
             core, None, None, rels, pairs

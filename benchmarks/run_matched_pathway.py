@@ -58,8 +58,8 @@ def main() -> None:
         c = core.victim_to_perpetrator(ds._core, None, None, matched=True)
         row = {
             "persons": n,
-            "eligible": len(c["time"]),
-            "strata": c["matched_pathway"]["matched"]["strata"],
+            "eligible": len(c.time),
+            "strata": c.matched_pathway["matched"]["strata"],  # type: ignore[index]
             "generate_s": round(gen, 2),
             "counts_s": round(plain, 3),
             "counts_and_matched_s": round(matched, 3),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import shutil
 import subprocess
 import sys
@@ -66,8 +67,10 @@ def generate(out: Path) -> dict[str, str]:
     files = sorted(stub_dir.rglob("*.pyi"))
     if not files:
         raise SystemExit(f"gen_stubs: pybind11-stubgen wrote no stubs below {stub_dir}")
+    hints = _attribute_hints([f.relative_to(out) for f in files])
     for f in files:
-        f.write_text(HEADER + f.read_text(encoding="utf-8"), encoding="utf-8")
+        text = _annotate(f.read_text(encoding="utf-8"), hints.get(str(f.relative_to(stub_dir)), {}))
+        f.write_text(HEADER + text, encoding="utf-8")
     # The committed stubs pass the repository's ruff format/check like every other file.
     ruff = _tool("ruff")
     # (import order fixed here; long docstring lines are allowed by pyproject's per-file-ignores).
@@ -76,6 +79,42 @@ def generate(out: Path) -> dict[str, str]:
     subprocess.run([ruff, "check", "--quiet", "--fix", "--exit-zero", *map(str, files)], **quiet)  # type: ignore[call-overload]
     subprocess.run([ruff, "format", "--quiet", *map(str, files)], **quiet)  # type: ignore[call-overload]
     return {str(f.relative_to(stub_dir)): f.read_text(encoding="utf-8") for f in files}
+
+
+def _attribute_hints(stubs: list[Path]) -> dict[str, dict[str, str]]:
+    """The type hints the binding declares for module attributes (``attr_with_type_hint``, kept in
+    the module's ``__annotations__``), by stub file: pybind11-stubgen types an attribute by its
+    value's class only (a bare ``tuple``)."""
+    modules = {}
+    for p in stubs:  # famgraph/_core/__init__.pyi -> famgraph._core, famgraph/_core/stats.pyi -> ...stats
+        parts = p.with_suffix("").parts
+        modules[str(p)] = ".".join(parts[:-1] if p.stem == "__init__" else parts)
+    probe = (
+        "import importlib, json, sys\n"
+        "def hints(m):\n"
+        "    ann = getattr(importlib.import_module(m), '__annotations__', {})\n"
+        "    return {k: str(v) for k, v in ann.items()}\n"
+        "out = {f: hints(m) for f, m in json.loads(sys.argv[1]).items()}\n"
+        "sys.stdout.write(json.dumps(out))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe, json.dumps(modules)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    return {str(Path(f).relative_to("famgraph/_core")): h for f, h in json.loads(found.stdout).items()}
+
+
+def _annotate(text: str, hints: dict[str, str]) -> str:
+    """``NAME: hint`` for each module attribute ``NAME: type = value`` (one line) that has a hint."""
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        name, sep, rest = line.partition(": ")
+        if sep and name in hints and " = " in rest and not line.startswith((" ", "\t")):
+            lines[i] = f"{name}: {hints[name]}\n"  # (stubgen's value of a 1-tuple lacks its comma)
+    return "".join(lines)
 
 
 def committed() -> dict[str, str]:

@@ -337,7 +337,9 @@ def bootstrap_lambda(
     ctx = context(ds, window, min_cell, level)
     roles = check_roles(case_roles, "case_roles")
     rels = check_relations(relations)
-    data = core.recurrence_person_counts(ctx.dataset, ctx.window_start, ctx.window_end, roles, rels)
+    data = core.recurrence_person_counts(
+        ctx.dataset, ctx.window_start, ctx.window_end, roles, rels, ctx.graph()
+    )
     rows, counts = _component_sums(data, rels)
     del data  # person-level arrays stay here; only the component sums travel
     if chunk is None:

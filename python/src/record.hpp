@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -16,9 +17,10 @@ class Record {
  public:
   Record(pybind11::handle scope, const char* name, const char* doc) : cls_(scope, name, doc), name_(name) {}
 
-  /// A data member, read-only from Python.
-  template <class M>
-  Record& field(const char* f, M T::*member, const char* doc = "") {
+  /// A data member (of T or of a base of T), read-only from Python.
+  template <class M, class C>
+  Record& field(const char* f, M C::*member, const char* doc = "") {
+    static_assert(std::is_base_of_v<C, T>);
     cls_.def_readonly(f, member, doc);
     fields_.emplace_back(f);
     return *this;
@@ -50,3 +52,17 @@ class Record {
 };
 
 }  // namespace famgraph::python
+
+namespace famgraph::python {
+/// A Python object of any type, spelled `builtins.object` in the generated stubs (py::object is
+/// spelled `typing.Any`, which mypy does not check): the values of the matched-estimate dict.
+class Object : public pybind11::object {
+ public:
+  using pybind11::object::object;
+};
+}  // namespace famgraph::python
+
+template <>
+struct pybind11::detail::handle_type_name<famgraph::python::Object> {
+  static constexpr auto name = const_name("builtins.object");
+};

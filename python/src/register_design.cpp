@@ -13,22 +13,6 @@
 namespace py = pybind11;
 
 namespace famgraph::python {
-namespace {
-/// A Python object of any type, spelled `builtins.object` in the generated stubs (py::object is
-/// spelled `typing.Any`, which mypy does not check): the values of the matched-estimate dict.
-class Object : public py::object {
- public:
-  using py::object::object;
-};
-}  // namespace
-}  // namespace famgraph::python
-
-template <>
-struct pybind11::detail::handle_type_name<famgraph::python::Object> {
-  static constexpr auto name = const_name("builtins.object");
-};
-
-namespace famgraph::python {
 
 namespace {
 
@@ -215,6 +199,20 @@ void register_design(py::module_& m) {
       py::arg("strata"), py::arg("level") = 0.95,
       "The matched estimate of stratified 2x2 counts [(birth_year, sex, parents_known, a, b, c, d)] with its "
       "verdict (no age rule): a dict (see matched_dict in register.hpp)");
+  s.def(
+      "matched",
+      [](const indicators::StratifiedCounts2x2& t, double level) {
+        indicators::MatchedEstimate m;
+        {
+          py::gil_scoped_release release;
+          m = indicators::matched_estimate(t, level);
+        }
+        py::dict d = matched_dict(m);
+        d["verdict"] = verdict_dict(indicators::verdict(indicators::verdict_inputs(m)));
+        return py::typing::Dict<py::str, Object>(d);
+      },
+      py::arg("strata"), py::arg("level") = 0.95,
+      "The same for the StratifiedCounts2x2 of an indicator result (passed back to the core without conversion)");
 }
 
 }  // namespace famgraph::python

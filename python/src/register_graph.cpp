@@ -11,6 +11,7 @@
 #include "famgraph/relations.hpp"
 #include "famgraph/relative_counts.hpp"
 #include "famgraph/summary.hpp"
+#include "graph_handle.hpp"
 #include "record.hpp"
 #include "register.hpp"
 
@@ -18,33 +19,6 @@ namespace py = pybind11;
 
 namespace famgraph::python {
 
-namespace {
-
-/// Keeps the dataset alive for as long as the graph (and its kinship cache) exist.
-class Graph {
- public:
-  explicit Graph(std::shared_ptr<const Dataset> ds) : ds_(std::move(ds)), g_(ds_->persons) {}
-  const FamilyGraph& graph() const { return g_; }
-  const Dataset& dataset() const { return *ds_; }
-  const KinshipCalculator& kinship() const {
-    std::call_once(once_, [&] {
-      py::gil_scoped_release release;
-      k_ = std::make_unique<KinshipCalculator>(g_);
-    });
-    return *k_;
-  }
-  void check(Index i) const {
-    if (i >= g_.size()) throw py::index_error("person index " + std::to_string(i) + " out of range");
-  }
-
- private:
-  std::shared_ptr<const Dataset> ds_;
-  FamilyGraph g_;
-  mutable std::once_flag once_;
-  mutable std::unique_ptr<KinshipCalculator> k_;
-};
-
-}  // namespace
 
 void register_graph(py::module_& m) {
   using DS = DatasetSummary;
@@ -155,7 +129,7 @@ void register_graph(py::module_& m) {
       .def("summary", [](const Graph& g) { return summarise(g.dataset(), g.graph(), g.kinship()); });
   py::list rels;
   for (auto r : all_relations) rels.append(py::str(std::string(to_string(r))));
-  m.attr("RELATIONS") = py::typing::Tuple<py::str, py::ellipsis>(py::tuple(rels));
+  m.attr_with_type_hint<py::typing::Tuple<py::str, py::ellipsis>>("RELATIONS") = py::tuple(rels);
 }
 
 }  // namespace famgraph::python

@@ -1,11 +1,16 @@
-// Indicator counts (famgraph._core.indicators): the exact counting rules, returned as plain
-// dicts; famgraph.indicators adds statistics, disclosure control and pandas results.
+// Indicator counts (famgraph._core.indicators): the exact counting rules, returned as the bound
+// C++ result structs (record.hpp: read-only fields with the C++ names, per-person columns as NumPy
+// arrays); famgraph.indicators adds statistics, disclosure control and pandas results.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
+#include <pybind11/typing.h>
 
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "famgraph/cell_key.hpp"
 #include "famgraph/graph.hpp"
@@ -17,6 +22,8 @@
 #include "famgraph/indicators/transmission.hpp"
 #include "famgraph/indicators/matched.hpp"
 #include "famgraph/relations.hpp"
+#include "graph_handle.hpp"
+#include "record.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
@@ -24,24 +31,6 @@ namespace py = pybind11;
 namespace famgraph::python {
 
 namespace {
-
-py::dict table(const indicators::Counts2x2& t) {
-  py::dict d;
-  d["a"] = t.a;
-  d["b"] = t.b;
-  d["c"] = t.c;
-  d["d"] = t.d;
-  return d;
-}
-
-/// Stratified 2×2 counts as a list of (birth_year, sex, parents_known, a, b, c, d), sorted by key.
-py::list strata_list(const indicators::StratifiedCounts2x2& t) {
-  py::list out;
-  for (const auto& s : t.strata)
-    out.append(py::make_tuple(s.birth_year, std::string(to_string(s.sex)), s.parents_known, s.counts.a, s.counts.b,
-                              s.counts.c, s.counts.d));
-  return out;
-}
 
 using KeyArray = std::optional<py::array_t<std::uint64_t, py::array::c_style>>;
 
@@ -52,15 +41,6 @@ std::span<const std::uint64_t> key_span(const KeyArray& keys) {
   return {keys->data(), static_cast<std::size_t>(keys->size())};
 }
 
-py::dict key_table(const disclosure::KeySums2x2& k) {
-  py::dict d;
-  d["a"] = k.a;
-  d["b"] = k.b;
-  d["c"] = k.c;
-  d["d"] = k.d;
-  return d;
-}
-
 Role role_of(const std::string& name, const char* option) {
   const auto set = indicators::parse_roles({name}, option);
   for (int r = 0; r < n_roles; ++r)
@@ -68,30 +48,60 @@ Role role_of(const std::string& name, const char* option) {
   throw py::value_error(option);
 }
 
-py::dict overlap(const indicators::OverlapCounts& oc, const Dataset& ds, bool keyed) {
-  py::dict d;
-  py::list combos;
-  for (const auto& [orgs, count] : oc.combinations) {
-    py::list names;
-    for (auto o : orgs) names.append(ds.sources[o]);
-    combos.append(py::make_tuple(py::tuple(names), count));
+/// The graph to count on: the caller's (the Dataset's cached graph, which must be of this
+/// dataset), else one built for this call.
+class GraphRef {
+ public:
+  GraphRef(const Dataset& ds, const Graph* given) {
+    if (given && &given->dataset() != &ds)
+      throw py::value_error("graph: the FamilyGraph of another dataset was given (expected dataset.graph)");
+    if (!given) own_.emplace(ds.persons);
+    g_ = given ? &given->graph() : &*own_;
   }
-  d["combinations"] = combos;
-  py::list pairs;
-  for (std::size_t x = 0; x < oc.both.size(); ++x)
-    for (std::size_t y = x + 1; y < oc.both.size(); ++y)
-      pairs.append(py::make_tuple(ds.sources[x], ds.sources[y], oc.both[x][y], oc.either[x][y]));
-  d["pairs"] = pairs;
-  d["known_1plus"] = oc.known_1plus;
-  d["known_2plus"] = oc.known_2plus;
-  if (keyed) {
-    py::list sums;
-    for (const auto& [orgs, count] : oc.combinations) sums.append(oc.combination_key_sums.at(orgs));
-    d["combination_key_sums"] = sums;  // in the order of "combinations"
-  }
-  return d;
-}
+  const FamilyGraph& operator*() const { return *g_; }
 
+ private:
+  std::optional<FamilyGraph> own_;
+  const FamilyGraph* g_ = nullptr;
+};
+
+/// The optional `graph` argument (spelled `FamilyGraph | None` in the stubs).
+using GraphArg = py::typing::Optional<Graph>;
+const Graph* graph_of(const GraphArg& g) { return g.is_none() ? nullptr : &g.cast<const Graph&>(); }
+
+using WindowTuple = py::typing::Tuple<py::int_, py::int_>;
+WindowTuple window_pair(indicators::Window w) { return WindowTuple(window_tuple(w)); }
+std::string sex_name(int s) { return std::string(to_string(static_cast<Sex>(s))); }
+
+// Results that carry what only the binding knows (organisation names, person ids, the matched
+// pathway computed in the same call); the C++ fields are those of the core's struct.
+struct PathwayResult : indicators::VictimToPerpetratorCounts {
+  std::optional<indicators::MatchedPathway> matched;
+};
+struct ChainsResult : indicators::ChainsCounts {
+  std::vector<PersonId> link_parent, link_child;
+};
+struct RecurrencePersonResult : indicators::RecurrencePersonCounts {
+  std::vector<Index> component;
+};
+struct SignallingResult : indicators::EarlySignallingCounts {
+  std::vector<std::string> sources;
+};
+struct OverlapResult {
+  indicators::OverlapCounts counts;
+  std::vector<std::string> sources;
+};
+struct AgencyOverlapResult {
+  indicators::Window window;
+  std::size_t organisations = 0;
+  OverlapResult persons, families;
+  std::uint64_t work = 0;
+};
+struct FeatureTableResult {
+  indicators::Window window;
+  std::uint64_t work = 0;
+  py::list columns;
+};
 
 /// A NumPy array that takes over a C++ column without copying it (the feature table is the size of
 /// the population times ~30 columns: a copy would double its peak memory). With `as_bool`, a 0/1
@@ -160,35 +170,343 @@ std::vector<std::string> default_relation_names() {
   return out;
 }
 
-py::tuple names_of(indicators::RoleSet s) {
-  py::list out;
-  for (const auto& n : indicators::role_names(s)) out.append(n);
-  return py::tuple(out);
+
+
+/// A NumPy array of any dtype, spelled `numpy.typing.NDArray[numpy.generic]` in the stubs (py::array
+/// is spelled as the bare generic `numpy.ndarray`): the columns of the feature table.
+class AnyArray : public py::array {
+ public:
+  using py::array::array;
+  AnyArray(py::array a) : py::array(std::move(a)) {}  // NOLINT(google-explicit-constructor)
+};
+
+}  // namespace
+}  // namespace famgraph::python
+
+template <>
+struct pybind11::detail::handle_type_name<famgraph::python::AnyArray> {
+  static constexpr auto name = const_name("numpy.typing.NDArray[numpy.generic]");
+};
+
+namespace famgraph::python {
+namespace {
+
+using FeatureColumn = py::typing::Tuple<py::str, AnyArray, py::typing::Optional<py::array_t<bool>>>;
+using MatchedDict = py::typing::Optional<py::typing::Dict<py::str, Object>>;
+
+/// A read-only NumPy view of a column of a bound result (no copy: the array keeps the result
+/// alive), so that reading a per-person column twice costs nothing.
+template <class T>
+py::array_t<T> view(const std::vector<T>& v, const py::object& owner) {
+  py::array_t<T> a({static_cast<py::ssize_t>(v.size())}, {static_cast<py::ssize_t>(sizeof(T))}, v.data(), owner);
+  py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return a;
+}
+/// The getter of a column member (of S or of a base of S) as such a view.
+template <class S, class T, class C>
+auto view_of(std::vector<T> C::*member) {
+  return [member](const py::object& self) { return view(self.cast<const S&>().*member, self); };
+}
+
+void bind_result_classes(py::module_& m) {
+  using C2 = indicators::Counts2x2;
+  Record<C2>(m, "Counts2x2", "2x2 counts: a exposed & outcome, b exposed & no outcome, c unexposed & outcome, d neither.")
+      .field("a", &C2::a)
+      .field("b", &C2::b)
+      .field("c", &C2::c)
+      .field("d", &C2::d)
+      .done();
+  using K2 = disclosure::KeySums2x2;
+  Record<K2>(m, "KeySums2x2", "Cell key sums (mod 2**64) of the cells a, b, c, d of a Counts2x2.")
+      .field("a", &K2::a)
+      .field("b", &K2::b)
+      .field("c", &K2::c)
+      .field("d", &K2::d)
+      .done();
+  using SC = indicators::StratumCounts2x2;
+  Record<SC>(m, "StratumCounts2x2", "The 2x2 counts of one single birth year x sex x parents recorded stratum.")
+      .field("birth_year", &SC::birth_year)
+      .column("sex", [](const SC& s) { return std::string(to_string(s.sex)); }, "F, M or U")
+      .field("parents_known", &SC::parents_known)
+      .field("counts", &SC::counts)
+      .done();
+  using ST = indicators::StratifiedCounts2x2;
+  Record<ST>(m, "StratifiedCounts2x2",
+             "A 2x2 table by stratum (non-empty strata, sorted) and the units without a birth date; pass it to matched().")
+      .field("strata", &ST::strata)
+      .field("without_birth_date", &ST::without_birth_date)
+      .done();
+
+  using VK = indicators::VictimToPerpetratorKeySums;
+  Record<VK>(m, "VictimToPerpetratorKeySums", "Key sums of the cells of VictimToPerpetratorCounts.")
+      .field("overall", &VK::overall)
+      .column(
+          "by_sex",
+          [](const VK& k) {
+            py::typing::Dict<py::str, K2> out;
+            for (int s = 0; s < 3; ++s) out[py::str(sex_name(s))] = py::cast(k.by_sex[static_cast<std::size_t>(s)], py::return_value_policy::copy);
+            return out;
+          },
+          "sex name -> key sums")
+      .field("by_decade", &VK::by_decade)
+      .done();
+  using VP = PathwayResult;
+  Record<VP>(m, "VictimToPerpetratorCounts", "Indicator 1, the victim -> perpetrator pathway (transmission.hpp).")
+      .column("window", [](const VP& c) { return window_pair(c.window); }, "(start, end) day numbers")
+      .field("overall", &VP::overall)
+      .column(
+          "by_sex",
+          [](const VP& c) {
+            py::typing::Dict<py::str, C2> out;
+            for (int s = 0; s < 3; ++s) out[py::str(sex_name(s))] = py::cast(c.by_sex[static_cast<std::size_t>(s)], py::return_value_policy::copy);
+            return out;
+          },
+          "sex name (F, M, U) -> counts")
+      .field("by_decade", &VP::by_decade, "birth decade -> counts")
+      .field("without_birth_date", &VP::without_birth_date)
+      .column("time", view_of<VP>(&VP::time), "per eligible person: days of follow-up")
+      .column("event", view_of<VP>(&VP::event))
+      .column("exposed", view_of<VP>(&VP::exposed))
+      .column("person", view_of<VP>(&VP::person), "person index of each entry")
+      .field("strata", &VP::strata)
+      .field("work", &VP::work)
+      .field("keys", &VP::keys, "all zero unless person_keys was given")
+      .column(
+          "matched_pathway",
+          [](const VP& c) -> MatchedDict {
+            if (!c.matched) return MatchedDict(py::none());
+            return MatchedDict(matched_pathway_dict(*c.matched));
+          },
+          "with matched=True: the matched pathway (matched_pathway_dict in register.hpp), else None")
+      .done();
+
+  using CR = ChainsResult;
+  Record<CR>(m, "ChainsCounts", "Indicator 3, intergenerational chains (chains.hpp).")
+      .column("window", [](const CR& c) { return window_pair(c.window); }, "(start, end) day numbers")
+      .column(
+          "links",
+          [](const py::object& self) {
+            const auto& c = self.cast<const CR&>();
+            return py::typing::Tuple<py::array_t<PersonId>, py::array_t<PersonId>>(
+                py::make_tuple(view(c.link_parent, self), view(c.link_child, self)));
+          },
+          "(parent person ids, child person ids), sorted by (parent, child) index")
+      .field("ge1", &CR::ge1)
+      .field("ge2", &CR::ge2)
+      .field("ge3", &CR::ge3)
+      .field("longest", &CR::longest)
+      .field("continuation", &CR::continuation)
+      .field("continuation_strata", &CR::continuation_strata)
+      .field("work", &CR::work)
+      .field("links_key_sum", &CR::links_key_sum)
+      .field("chain_key_sums", &CR::chain_key_sums, "longest chain exactly 1, exactly 2, >= 3 links")
+      .field("continuation_keys", &CR::continuation_keys)
+      .done();
+
+  using RC = indicators::RecurrenceCounts;
+  Record<RC>(m, "RecurrenceCounts", "Indicator 4a for one relation: K, K_R and lambda_R (Risch 1990).")
+      .column("relation", [](const RC& r) { return std::string(to_string(r.relation)); })
+      .field("observed", &RC::observed)
+      .field("cases", &RC::cases)
+      .field("case_relatives", &RC::case_relatives)
+      .field("relatives", &RC::relatives)
+      .column("K", &RC::K)
+      .column("K_R", &RC::K_R)
+      .column("lambda_", &RC::lambda, "lambda() in C++ (a Python keyword)")
+      .done();
+  using RR = indicators::RecurrenceResultCounts;
+  Record<RR>(m, "RecurrenceResultCounts", "Indicator 4a: one RecurrenceCounts per relation, in the order asked.")
+      .column("window", [](const RR& c) { return window_pair(c.window); }, "(start, end) day numbers")
+      .field("by_relation", &RR::by_relation)
+      .field("work", &RR::work)
+      .done();
+  using RP = RecurrencePersonResult;
+  Record<RP>(m, "RecurrencePersonCounts", "The per-proband terms of K_R (recurrence.hpp), for the cluster bootstrap.")
+      .column("window", [](const RP& c) { return window_pair(c.window); }, "(start, end) day numbers")
+      .column("observed", [](const py::object& self) { return view(self.cast<const RP&>().status.observed, self); }, "status.observed in C++")
+      .column("is_case", [](const py::object& self) { return view(self.cast<const RP&>().status.is_case, self); }, "status.is_case in C++")
+      .column("component", view_of<RP>(&RP::component), "family component of each person")
+      .column(
+          "relations",
+          [](const RP& c) {
+            std::vector<std::string> out;
+            for (auto r : c.relations) out.emplace_back(to_string(r));
+            return out;
+          },
+          "in the order asked")
+      .column(
+          "case_relatives",
+          [](const py::object& self) {
+            py::typing::List<py::array_t<std::uint32_t>> out;
+            for (const auto& v : self.cast<const RP&>().case_relatives) out.append(view(v, self));
+            return out;
+          },
+          "per relation: observed case relatives of each observed case proband")
+      .column(
+          "relatives",
+          [](const py::object& self) {
+            py::typing::List<py::array_t<std::uint32_t>> out;
+            for (const auto& v : self.cast<const RP&>().relatives) out.append(view(v, self));
+            return out;
+          },
+          "per relation: observed relatives of each observed case proband")
+      .field("work", &RP::work)
+      .done();
+
+  using RU = indicators::RepeatCounts;
+  Record<RU>(m, "RepeatCounts", "Indicator 4b for one unit (persons or families).")
+      .field("n", &RU::n)
+      .field("repeat", &RU::repeat)
+      .field("repeat_key_sum", &RU::repeat_key_sum)
+      .field("no_repeat_key_sum", &RU::no_repeat_key_sum)
+      .done();
+  using RI = indicators::RepeatIncidentsCounts;
+  Record<RI>(m, "RepeatIncidentsCounts", "Indicator 4b, repeat incidents within T days of the first.")
+      .column("window", [](const RI& c) { return window_pair(c.window); }, "(start, end) day numbers")
+      .field("T", &RI::T)
+      .field("persons", &RI::persons)
+      .field("families", &RI::families)
+      .field("work", &RI::work)
+      .done();
+
+  using SG = indicators::SignallingCounts;
+  Record<SG>(m, "SignallingCounts", "Indicator 5 for one look-back period.")
+      .field("preceded", &SG::preceded)
+      .field("preceded_minor_self_or_parent", &SG::preceded_minor_self_or_parent)
+      .done();
+  using ES = SignallingResult;
+  Record<ES>(m, "EarlySignallingCounts", "Indicator 5, early signalling (signalling.hpp).")
+      .column("window", [](const ES& c) { return window_pair(c.window); }, "(start, end) day numbers")
+      .field("first_incidents", &ES::first_incidents)
+      .field("minors", &ES::minors)
+      .field("years", &ES::years)
+      .field("overall", &ES::overall, "per look-back period")
+      .column(
+          "by_org",
+          [](const ES& c) {
+            py::typing::Dict<py::str, py::typing::List<SG>> out;
+            for (std::size_t o = 0; o < c.by_org.size(); ++o) out[py::str(c.sources[o])] = py::cast(c.by_org[o], py::return_value_policy::copy);
+            return out;
+          },
+          "organisation name -> per look-back period (every organisation of the data)")
+      .column("lead_times", view_of<ES>(&ES::lead_times), "days, ascending")
+      .field("work", &ES::work)
+      .done();
+
+  using OR = OverlapResult;
+  Record<OR>(m, "OverlapCounts", "Indicator 6 for one unit (persons or nuclear families), organisations by name.")
+      .column(
+          "combinations",
+          [](const OR& r) {
+            py::typing::List<py::typing::Tuple<py::typing::Tuple<py::str, py::ellipsis>, py::int_>> out;
+            for (const auto& [orgs, count] : r.counts.combinations) {
+              py::list names;
+              for (auto o : orgs) names.append(r.sources[o]);
+              out.append(py::make_tuple(py::tuple(names), count));
+            }
+            return out;
+          },
+          "(organisations, units known to exactly those), combinations in code order")
+      .column(
+          "combination_key_sums",
+          [](const OR& r) {
+            std::vector<std::uint64_t> out;
+            for (const auto& [orgs, count] : r.counts.combinations) {
+              const auto k = r.counts.combination_key_sums.find(orgs);
+              out.push_back(k == r.counts.combination_key_sums.end() ? 0 : k->second);
+            }
+            return out;
+          },
+          "in the order of combinations (zeros without person_keys)")
+      .column(
+          "pairs",
+          [](const OR& r) {
+            py::typing::List<py::typing::Tuple<py::str, py::str, py::int_, py::int_>> out;
+            const auto& both = r.counts.both;
+            for (std::size_t x = 0; x < both.size(); ++x)
+              for (std::size_t y = x + 1; y < both.size(); ++y)
+                out.append(py::make_tuple(r.sources[x], r.sources[y], both[x][y], r.counts.either[x][y]));
+            return out;
+          },
+          "(organisation x, organisation y, both, either) for x before y in code order (both[x][y], either[x][y] in C++)")
+      .column("known_1plus", [](const OR& r) { return r.counts.known_1plus; })
+      .column("known_2plus", [](const OR& r) { return r.counts.known_2plus; })
+      .done();
+  using AO = AgencyOverlapResult;
+  Record<AO>(m, "AgencyOverlapCounts", "Indicator 6, multi-agency overlap (overlap.hpp).")
+      .column("window", [](const AO& c) { return window_pair(c.window); }, "(start, end) day numbers")
+      .field("organisations", &AO::organisations)
+      .field("persons", &AO::persons)
+      .field("families", &AO::families)
+      .field("work", &AO::work)
+      .done();
+
+  using PD = indicators::PersonDates;
+  Record<PD>(m, "PersonDates", "Per person: birth day, 18th birthday (NO_DAY when unknown), last observed day.")
+      .column("birth", view_of<PD>(&PD::birth))
+      .column("adult", view_of<PD>(&PD::adult))
+      .column("last", view_of<PD>(&PD::last))
+      .done();
+
+  using RPair = indicators::RolePair;
+  Record<RPair>(m, "RolePair", "(a, b): the role of the relative and the role of the proband.")
+      .column("relative_role", [](const RPair& p) { return std::string(to_string(p.relative_role)); })
+      .column("proband_role", [](const RPair& p) { return std::string(to_string(p.proband_role)); })
+      .done();
+  using RE = indicators::RelativeExposureCell;
+  Record<RE>(m, "RelativeExposureCell", "Indicator 2 for one (relation, role pair).")
+      .column("relation", [](const RE& c) { return std::string(to_string(c.relation)); })
+      .field("roles", &RE::roles)
+      .field("counts", &RE::counts)
+      .field("strata", &RE::strata, "counts by stratum of the proband")
+      .field("keys", &RE::keys, "key sums of counts (zero unless person_keys was given)")
+      .done();
+  using RX = indicators::RelativeExposureCounts;
+  Record<RX>(m, "RelativeExposureCounts", "Indicator 2, the relative-exposure table (transmission.hpp).")
+      .column("window", [](const RX& c) { return window_pair(c.window); }, "(start, end) day numbers")
+      .field("cells", &RX::cells, "relations outermost")
+      .field("work", &RX::work)
+      .done();
+
+  using FT = FeatureTableResult;
+  Record<FT>(m, "FeatureTable", "The person-level feature table (features.hpp), as NumPy columns.")
+      .column("window", [](const FT& t) { return window_pair(t.window); }, "(start, end) day numbers")
+      .field("work", &FT::work)
+      .column(
+          "columns", [](const FT& t) { return py::typing::List<FeatureColumn>(t.columns); },
+          "(name, values, missing or None) in the published column order; 'sex' holds codes into SEXES")
+      .done();
 }
 
 }  // namespace
 
 void register_indicators(py::module_& root) {
   auto m = root.def_submodule("indicators", "indicator counting rules (internal)");
+  bind_result_classes(m);
 
-  // The shared rules and defaults (common.hpp), so that no other layer restates them.
+  // The shared rules and defaults (common.hpp), so that no other layer restates them. Typed by
+  // module __annotations__, which scripts/gen_stubs.py writes into the stub (pybind11-stubgen
+  // alone would type each by its value's class, a bare `tuple`).
   {
-    py::list roles_;
-    for (int r = 0; r < n_roles; ++r) roles_.append(std::string(to_string(static_cast<Role>(r))));
-    m.attr("ROLES") = py::tuple(roles_);
-    py::list sexes;
-    for (int s = 0; s < 3; ++s) sexes.append(std::string(to_string(static_cast<Sex>(s))));
-    m.attr("SEXES") = py::tuple(sexes);
+    using Names = py::typing::Tuple<py::str, py::ellipsis>;
+    auto names = [&](const char* key, const std::vector<std::string>& v) {
+      m.attr_with_type_hint<Names>(key) = py::tuple(py::cast(v));
+    };
+    std::vector<std::string> roles_, sexes;
+    for (int r = 0; r < n_roles; ++r) roles_.emplace_back(to_string(static_cast<Role>(r)));
+    for (int s = 0; s < 3; ++s) sexes.push_back(sex_name(s));
+    names("ROLES", roles_);
+    names("SEXES", sexes);
     m.attr("NO_DAY") = NO_DAY;
     m.attr("NO_INDEX") = NONE;
-    m.attr("DEFAULT_EXPOSURE_ROLES") = names_of(indicators::default_exposure_roles);
-    m.attr("DEFAULT_CASE_ROLES") = names_of(indicators::default_case_roles);
-    m.attr("DEFAULT_RECURRENCE_RELATIONS") = py::tuple(py::cast(default_relation_names()));
+    names("DEFAULT_EXPOSURE_ROLES", indicators::role_names(indicators::default_exposure_roles));
+    names("DEFAULT_CASE_ROLES", indicators::role_names(indicators::default_case_roles));
+    names("DEFAULT_RECURRENCE_RELATIONS", default_relation_names());
   }
   m.def(
       "resolve_window",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we) {
-        return window_tuple(indicators::resolve_window(*ds, window_of(ws, we)));
+        return window_pair(indicators::resolve_window(*ds, window_of(ws, we)));
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
       "The window as inclusive (start, end) day numbers: a missing end is the first / last event date "
@@ -196,29 +514,33 @@ void register_indicators(py::module_& root) {
   m.def(
       "feature_table",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
-         const std::vector<std::string>& exposure_roles) {
+         const std::vector<std::string>& exposure_roles, const GraphArg& graph_arg) {
+        const Graph* graph = graph_of(graph_arg);
         indicators::FeatureTableOptions o;
         o.window = window_of(ws, we);
         o.exposure_roles = indicators::parse_roles(exposure_roles, "exposure_roles");
         indicators::FeatureTable t;
         {
           py::gil_scoped_release release;
-          const FamilyGraph g(ds->persons);
-          t = indicators::feature_table(*ds, g, o);
+          const GraphRef g(*ds, graph);
+          t = indicators::feature_table(*ds, *g, o);
         }
-        py::dict d;
-        d["window"] = window_tuple(t.window);
-        d["work"] = t.work;
-        d["columns"] = feature_columns(std::move(t));
-        return d;
+        FeatureTableResult r;
+        r.window = t.window;
+        r.work = t.work;
+        r.columns = feature_columns(std::move(t));
+        return r;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
       py::arg("exposure_roles") = indicators::role_names(indicators::default_exposure_roles),
-      "The person-level feature table: {'window': (start, end), 'work': steps, 'columns': [(name, values, "
-      "missing or None)]} in the published column order; 'sex' holds codes into SEXES.");
-  m.def("parse_roles", [](const std::vector<std::string>& names, const std::string& option) {
-    return indicators::role_names(indicators::parse_roles(names, option));
-  });
+      py::arg("graph") = py::none(),
+      "The person-level feature table; graph: the dataset's FamilyGraph (Dataset.graph), else one is built.");
+  m.def(
+      "parse_roles",
+      [](const std::vector<std::string>& names, const std::string& option) {
+        return indicators::role_names(indicators::parse_roles(names, option));
+      },
+      py::arg("names"), py::arg("option"));
   m.def(
       "victim_to_perpetrator",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
@@ -228,99 +550,47 @@ void register_indicators(py::module_& root) {
         o.window = window_of(ws, we);
         o.exposure_roles = indicators::parse_roles(exposure_roles, "exposure_roles");
         o.person_keys = key_span(person_keys);
-        indicators::VictimToPerpetratorCounts c;
-        std::optional<indicators::MatchedPathway> mp;
+        PathwayResult r;
         {
           py::gil_scoped_release release;
-          c = indicators::victim_to_perpetrator_counts(*ds, o);
+          static_cast<indicators::VictimToPerpetratorCounts&>(r) = indicators::victim_to_perpetrator_counts(*ds, o);
           if (matched) {
             indicators::MatchedOptions mo;
             mo.level = level;
-            mp = indicators::matched_pathway(*ds, c, mo);
+            r.matched = indicators::matched_pathway(*ds, r, mo);
           }
         }
-        py::dict d;
-        d["window"] = window_tuple(c.window);
-        d["overall"] = table(c.overall);
-        py::dict sex;
-        for (int s = 0; s < 3; ++s) sex[py::str(std::string(to_string(static_cast<Sex>(s))))] = table(c.by_sex[s]);
-        d["by_sex"] = sex;
-        py::dict dec;
-        for (const auto& [k, v] : c.by_decade) dec[py::int_(k)] = table(v);
-        d["by_decade"] = dec;
-        d["without_birth_date"] = c.without_birth_date;
-        d["time"] = to_array(c.time);
-        d["event"] = to_array(c.event);
-        d["exposed"] = to_array(c.exposed);
-        d["person"] = to_array(c.person);
-        d["strata"] = strata_list(c.strata);
-        d["strata_without_birth_date"] = c.strata.without_birth_date;
-        d["work"] = c.work;
-        if (person_keys) {
-          py::dict k;
-          k["overall"] = key_table(c.keys.overall);
-          py::dict ks;
-          for (int s = 0; s < 3; ++s)
-            ks[py::str(std::string(to_string(static_cast<Sex>(s))))] = key_table(c.keys.by_sex[s]);
-          k["by_sex"] = ks;
-          py::dict kd;
-          for (const auto& [dec_, v] : c.keys.by_decade) kd[py::int_(dec_)] = key_table(v);
-          k["by_decade"] = kd;
-          d["key_sums"] = k;
-        }
-        if (mp) d["matched_pathway"] = matched_pathway_dict(*mp);
-        return d;
+        return r;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
       py::arg("exposure_roles") = indicators::role_names(indicators::default_exposure_roles), py::arg("person_keys") = py::none(),
       py::arg("matched") = false, py::arg("level") = 0.95);
   m.def(
-      "person_dates",
-      [](std::shared_ptr<const Dataset> ds) {
-        const indicators::PersonDates pd = indicators::person_dates(ds->persons);
-        py::dict d;
-        d["birth"] = to_array(pd.birth);
-        d["adult"] = to_array(pd.adult);
-        d["last"] = to_array(pd.last);
-        return d;
-      },
+      "person_dates", [](std::shared_ptr<const Dataset> ds) { return indicators::person_dates(ds->persons); },
       py::arg("dataset"), "birth day, 18th birthday (NO_DAY when unknown) and last observed day per person");
   m.def(
       "chains",
-      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we, const KeyArray& person_keys) {
-        indicators::ChainsCounts c;
+      [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we, const KeyArray& person_keys,
+         const GraphArg& graph_arg) {
+        const Graph* graph = graph_of(graph_arg);
+        ChainsResult r;
         {
           py::gil_scoped_release release;
-          const FamilyGraph g(ds->persons);
-          c = indicators::chains_counts(*ds, g, {window_of(ws, we), key_span(person_keys)});
+          const GraphRef g(*ds, graph);
+          static_cast<indicators::ChainsCounts&>(r) =
+              indicators::chains_counts(*ds, *g, {window_of(ws, we), key_span(person_keys)});
+          r.link_parent.reserve(r.links.size());
+          r.link_child.reserve(r.links.size());
+          for (const auto& [p, c] : r.links) {
+            r.link_parent.push_back(ds->persons.id[p]);
+            r.link_child.push_back(ds->persons.id[c]);
+          }
         }
-        py::dict d;
-        d["window"] = window_tuple(c.window);
-        d["ge1"] = c.ge1;
-        d["ge2"] = c.ge2;
-        d["ge3"] = c.ge3;
-        d["longest"] = c.longest;
-        d["continuation"] = table(c.continuation);
-        py::array_t<std::int64_t> p(static_cast<py::ssize_t>(c.links.size())), ch(static_cast<py::ssize_t>(c.links.size()));
-        for (std::size_t k = 0; k < c.links.size(); ++k) {
-          p.mutable_data()[k] = ds->persons.id[c.links[k].first];
-          ch.mutable_data()[k] = ds->persons.id[c.links[k].second];
-        }
-        d["links"] = py::make_tuple(p, ch);
-        d["continuation_strata"] = strata_list(c.continuation_strata);
-        d["continuation_strata_without_birth_date"] = c.continuation_strata.without_birth_date;
-        d["work"] = c.work;
-        if (person_keys) {
-          py::dict k;
-          k["links"] = c.links_key_sum;
-          k["chain_exactly"] = py::make_tuple(c.chain_key_sums[0], c.chain_key_sums[1], c.chain_key_sums[2]);
-          k["continuation"] = key_table(c.continuation_keys);
-          d["key_sums"] = k;
-        }
-        return d;
+        return r;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
-      py::arg("person_keys") = py::none());
+      py::arg("person_keys") = py::none(), py::arg("graph") = py::none(),
+      "Indicator 3; graph: the dataset's FamilyGraph (Dataset.graph), else one is built.");
   m.def(
       "recurrence_risk",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
@@ -330,28 +600,8 @@ void register_indicators(py::module_& root) {
         o.case_roles = indicators::parse_roles(case_roles, "case_roles");
         o.relations.clear();
         for (const auto& r : relations) o.relations.push_back(parse_relation(r));
-        indicators::RecurrenceResultCounts c;
-        {
-          py::gil_scoped_release release;
-          c = indicators::recurrence_counts(*ds, o);
-        }
-        py::dict d;
-        d["window"] = window_tuple(c.window);
-        py::dict rel;
-        for (const auto& r : c.by_relation) {
-          py::dict x;
-          x["observed"] = r.observed;
-          x["cases"] = r.cases;
-          x["case_relatives"] = r.case_relatives;
-          x["relatives"] = r.relatives;
-          x["K"] = r.K();
-          x["K_R"] = r.K_R();
-          x["lambda"] = r.lambda();
-          rel[py::str(std::string(to_string(r.relation)))] = x;
-        }
-        d["by_relation"] = rel;
-        d["work"] = c.work;
-        return d;
+        py::gil_scoped_release release;
+        return indicators::recurrence_counts(*ds, o);
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
       py::arg("case_roles") = indicators::role_names(indicators::default_case_roles),
@@ -359,41 +609,32 @@ void register_indicators(py::module_& root) {
   m.def(
       "recurrence_person_counts",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
-         const std::vector<std::string>& case_roles, const std::vector<std::string>& relations) {
+         const std::vector<std::string>& case_roles, const std::vector<std::string>& relations, const GraphArg& graph_arg) {
+        const Graph* graph = graph_of(graph_arg);
         indicators::RecurrenceOptions o;
         o.window = window_of(ws, we);
         o.case_roles = indicators::parse_roles(case_roles, "case_roles");
         o.relations.clear();
         for (const auto& r : relations) o.relations.push_back(parse_relation(r));
-        indicators::RecurrencePersonCounts c;
-        std::vector<Index> component;
+        RecurrencePersonResult r;
         {
           py::gil_scoped_release release;
-          c = indicators::recurrence_person_counts(*ds, o);
-          const FamilyGraph g(ds->persons);
-          component.assign(g.component().begin(), g.component().end());
+          static_cast<indicators::RecurrencePersonCounts&>(r) = indicators::recurrence_person_counts(*ds, o);
+          const GraphRef g(*ds, graph);
+          r.component.assign((*g).component().begin(), (*g).component().end());
         }
-        py::dict d;
-        d["window"] = window_tuple(c.window);
-        d["observed"] = to_array(c.status.observed);
-        d["is_case"] = to_array(c.status.is_case);
-        d["component"] = to_array(component);
-        py::dict rel;
-        for (std::size_t k = 0; k < c.relations.size(); ++k)
-          rel[py::str(std::string(to_string(c.relations[k])))] =
-              py::make_tuple(to_array(c.case_relatives[k]), to_array(c.relatives[k]));
-        d["by_relation"] = rel;
-        d["work"] = c.work;
-        return d;
+        return r;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
       py::arg("case_roles") = indicators::role_names(indicators::default_case_roles),
-      py::arg("relations") = default_relation_names());
+      py::arg("relations") = default_relation_names(), py::arg("graph") = py::none(),
+      "The per-proband terms of K_R and each person's family component; graph: the dataset's FamilyGraph "
+      "(Dataset.graph), else one is built.");
   m.def(
       "relative_exposure",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we,
          const std::vector<std::string>& relations, const std::vector<std::pair<std::string, std::string>>& role_pairs,
-         bool strata, const KeyArray& person_keys) {
+         const KeyArray& person_keys) {
         indicators::RelativeExposureOptions o;
         o.window = window_of(ws, we);
         o.person_keys = key_span(person_keys);
@@ -402,81 +643,34 @@ void register_indicators(py::module_& root) {
         o.role_pairs.clear();
         for (const auto& [a, b] : role_pairs)
           o.role_pairs.push_back({role_of(a, "role_pairs (relative role)"), role_of(b, "role_pairs (proband role)")});
-        indicators::RelativeExposureCounts t;
-        {
-          py::gil_scoped_release release;
-          t = indicators::relative_exposure_table(*ds, o);
-        }
-        py::list out;
-        for (const auto& c : t.cells) {
-          py::dict counts = table(c.counts);
-          if (strata) {
-            counts["strata"] = strata_list(c.strata);
-            counts["strata_without_birth_date"] = c.strata.without_birth_date;
-            counts["work"] = t.work;
-          }
-          if (person_keys) counts["key_sums"] = key_table(c.keys);
-          out.append(py::make_tuple(std::string(to_string(c.relation)), std::string(to_string(c.roles.relative_role)),
-                                    std::string(to_string(c.roles.proband_role)), counts));
-        }
-        return py::make_tuple(window_tuple(t.window), out);
+        py::gil_scoped_release release;
+        return indicators::relative_exposure_table(*ds, o);
       },
       py::arg("dataset"), py::arg("window_start"), py::arg("window_end"), py::arg("relations"), py::arg("role_pairs"),
-      py::arg("strata") = false, py::arg("person_keys") = py::none(),
-      "(window, [(relation, relative_role, proband_role, {a, b, c, d})]); with strata=True each dict also holds "
-      "'strata' [(birth_year, sex, parents_known, a, b, c, d)] (single birth year x sex x parents recorded of the "
-      "proband, non-empty strata sorted), 'strata_without_birth_date' (probands in no stratum) and 'work' (steps of "
-      "the whole table); with person_keys (one uint64 per person) also 'key_sums' {a, b, c, d}");
+      py::arg("person_keys") = py::none(),
+      "One cell per (relation, (relative role, proband role)), relations outermost, with its counts, its strata "
+      "(single birth year x sex x parents recorded of the proband) and, with person_keys (one uint64 per person), "
+      "its key sums");
   m.def(
       "repeat_incidents",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we, int T,
          const KeyArray& person_keys) {
-        indicators::RepeatIncidentsCounts c;
-        {
-          py::gil_scoped_release release;
-          c = indicators::repeat_incidents_counts(*ds, {window_of(ws, we), T, key_span(person_keys)});
-        }
-        auto unit = [&](const indicators::RepeatCounts& r) {
-          py::dict u(py::arg("n") = r.n, py::arg("repeat") = r.repeat);
-          if (person_keys) u["key_sums"] = py::make_tuple(r.repeat_key_sum, r.no_repeat_key_sum);
-          return u;
-        };
-        py::dict d;
-        d["window"] = window_tuple(c.window);
-        d["T"] = c.T;
-        d["persons"] = unit(c.persons);
-        d["families"] = unit(c.families);
-        d["work"] = c.work;
-        return d;
+        py::gil_scoped_release release;
+        return indicators::repeat_incidents_counts(*ds, {window_of(ws, we), T, key_span(person_keys)});
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(), py::arg("T") = 365,
       py::arg("person_keys") = py::none());
   m.def(
       "early_signalling",
       [](std::shared_ptr<const Dataset> ds, std::optional<Day> ws, std::optional<Day> we, std::vector<int> years) {
-        indicators::EarlySignallingCounts c;
+        SignallingResult r;
         {
           py::gil_scoped_release release;
-          c = indicators::early_signalling_counts(*ds, {window_of(ws, we), years});
+          static_cast<indicators::EarlySignallingCounts&>(r) =
+              indicators::early_signalling_counts(*ds, {window_of(ws, we), years});
         }
-        py::dict d;
-        d["window"] = window_tuple(c.window);
-        d["first_incidents"] = c.first_incidents;
-        d["minors"] = c.minors;
-        d["years"] = c.years;
-        py::list overall;
-        for (const auto& s : c.overall) overall.append(py::make_tuple(s.preceded, s.preceded_minor_self_or_parent));
-        d["overall"] = overall;
-        py::dict by_org;
-        for (std::size_t o = 0; o < c.by_org.size(); ++o) {
-          py::list l;
-          for (const auto& s : c.by_org[o]) l.append(py::make_tuple(s.preceded, s.preceded_minor_self_or_parent));
-          by_org[py::str(ds->sources[o])] = l;
-        }
-        d["by_org"] = by_org;
-        d["lead_times"] = to_array(c.lead_times);
-        d["work"] = c.work;
-        return d;
+        r.sources = ds->sources;
+        return r;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
       py::arg("years") = std::vector<int>{1, 2, 5});
@@ -488,12 +682,13 @@ void register_indicators(py::module_& root) {
           py::gil_scoped_release release;
           c = indicators::agency_overlap_counts(*ds, {window_of(ws, we), key_span(person_keys)});
         }
-        py::dict d;
-        d["window"] = window_tuple(c.window);
-        d["persons"] = overlap(c.persons, *ds, person_keys.has_value());
-        d["families"] = overlap(c.families, *ds, person_keys.has_value());
-        d["work"] = c.work;
-        return d;
+        AgencyOverlapResult r;
+        r.window = c.window;
+        r.organisations = c.organisations;
+        r.persons = {std::move(c.persons), ds->sources};
+        r.families = {std::move(c.families), ds->sources};
+        r.work = c.work;
+        return r;
       },
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
       py::arg("person_keys") = py::none());

@@ -117,7 +117,7 @@ def test_indicator_counts_match_famgraph(population: tuple[Any, Any], window: st
     for name, fn in indicators.INDICATORS.items():
         got = fn(t) if window is None else fn(t, (ws, we))
         r = getattr(_core.indicators, name)(ds._core, *core_args)
-        assert r["window"] == (int(ws), int(we))
+        assert r.window == (int(ws), int(we))
         want = famgraph_side.numbers_from_core(name, r)
         assert _diff(want, got) == {}, name
         nonzero += sum(1 for v in want.values() if v)

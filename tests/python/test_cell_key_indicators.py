@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 import famgraph as fg
+from core_results import abcd
 from famgraph import _core, privacy
 from famgraph.cell_key import CellKey, PTable
 from famgraph.indicators import _cellkey
@@ -45,9 +46,9 @@ def _u64(x: object) -> int:
 def test_key_sums_are_the_sums_of_the_persons_keys(ds: fg.Dataset) -> None:
     keys = privacy.person_keys(privacy.Key(SECRET), ds._core.persons_columns()["person_id"])
     c = ENGINE.victim_to_perpetrator(ds._core, None, None, ["victim", "witness"], keys)
-    person = np.asarray(c["person"], dtype=np.int64)
-    exposed = np.asarray(c["exposed"], dtype=bool)
-    outcome = np.asarray(c["event"], dtype=bool)
+    person = np.asarray(c.person, dtype=np.int64)
+    exposed = np.asarray(c.exposed, dtype=bool)
+    outcome = np.asarray(c.event, dtype=bool)
     oracle = {}
     for name, sel in (
         ("a", exposed & outcome),
@@ -56,15 +57,17 @@ def test_key_sums_are_the_sums_of_the_persons_keys(ds: fg.Dataset) -> None:
         ("d", ~exposed & ~outcome),
     ):
         oracle[name] = sum(int(k) for k in keys[person[sel]]) % 2**64
-    assert {k: _u64(v) for k, v in c["key_sums"]["overall"].items()} == oracle
+    assert {k: _u64(v) for k, v in abcd(c.keys.overall).items()} == oracle
     # by sex: the same with the person's sex
     sex = np.asarray(ds._core.persons_columns()["sex"])[person]
     for code, s in enumerate(("F", "M", "U")):
         sel = sex == code
         want = sum(int(k) for k in keys[person[sel & exposed & outcome]]) % 2**64
-        assert _u64(c["key_sums"]["by_sex"][s]["a"]) == want
-    # without keys there are no key sums; a wrong length is refused with the option's name
-    assert "key_sums" not in ENGINE.victim_to_perpetrator(ds._core, None, None, ["victim"])
+        assert _u64(c.keys.by_sex[s].a) == want
+    # without keys the key sums are zero; a wrong length is refused with the option's name
+    assert abcd(ENGINE.victim_to_perpetrator(ds._core, None, None, ["victim"]).keys.overall) == dict.fromkeys(
+        "abcd", 0
+    )
     with pytest.raises(ValueError, match="person_keys: expected one record key per person"):
         ENGINE.victim_to_perpetrator(ds._core, None, None, ["victim"], keys[:-1])
 
@@ -74,28 +77,26 @@ def test_with_unit_keys_the_key_sums_are_the_counts(ds: fg.Dataset) -> None:
     ones = np.ones(ds.n_persons, dtype=np.uint64)
     c = ENGINE.victim_to_perpetrator(ds._core, None, None, ["victim", "witness"], ones)
     for where in ("F", "M", "U"):
-        assert {k: int(v) for k, v in c["key_sums"]["by_sex"][where].items()} == c["by_sex"][where]
-    for dec, t in c["by_decade"].items():
-        assert {k: int(v) for k, v in c["key_sums"]["by_decade"][dec].items()} == t
-    _, cells = ENGINE.relative_exposure(
+        assert abcd(c.keys.by_sex[where]) == abcd(c.by_sex[where])
+    for dec, t in c.by_decade.items():
+        assert abcd(c.keys.by_decade[dec]) == abcd(t)
+    rx = ENGINE.relative_exposure(
         ds._core, None, None, ["parent", "full_sibling"], [("victim", "perpetrator")], person_keys=ones
     )
-    for *_, t in cells:
-        assert {k: int(v) for k, v in t["key_sums"].items()} == {k: t[k] for k in "abcd"}
+    for cell in rx.cells:
+        assert abcd(cell.keys) == abcd(cell.counts)
     ch = ENGINE.chains(ds._core, None, None, ones)
-    assert [int(x) for x in ch["key_sums"]["chain_exactly"]] == [
-        ch["ge1"] - ch["ge2"],
-        ch["ge2"] - ch["ge3"],
-        ch["ge3"],
+    assert [int(x) for x in ch.chain_key_sums] == [
+        ch.ge1 - ch.ge2,
+        ch.ge2 - ch.ge3,
+        ch.ge3,
     ]
-    assert {k: int(v) for k, v in ch["key_sums"]["continuation"].items()} == ch["continuation"]
+    assert abcd(ch.continuation_keys) == abcd(ch.continuation)
     rep = ENGINE.repeat_incidents(ds._core, None, None, 365, ones)
-    p = rep["persons"]
-    assert [int(x) for x in p["key_sums"]] == [p["repeat"], p["n"] - p["repeat"]]
+    p = rep.persons
+    assert [p.repeat_key_sum, p.no_repeat_key_sum] == [p.repeat, p.n - p.repeat]
     ov = ENGINE.agency_overlap(ds._core, None, None, ones)
-    assert [int(x) for x in ov["persons"]["combination_key_sums"]] == [
-        n for _, n in ov["persons"]["combinations"]
-    ]
+    assert [int(x) for x in ov.persons.combination_key_sums] == [n for _, n in ov.persons.combinations]
 
 
 def test_derived_keys_are_sums_of_the_documented_pair_keys(ds: fg.Dataset) -> None:
@@ -113,12 +114,12 @@ def test_derived_keys_are_sums_of_the_documented_pair_keys(ds: fg.Dataset) -> No
     keys = privacy.person_keys(privacy.Key(SECRET), ids)
     index = {int(i): k for k, i in enumerate(ids)}
     ch = ENGINE.chains(ds._core, None, None, keys)
-    parents, children = ch["links"]
+    parents, children = ch.links
     assert len(parents) > 0
     want = 0
     for p, c in zip(parents.tolist(), children.tolist(), strict=True):
         want += mix((mix(int(keys[index[p]])) + int(keys[index[c]])) & M)
-    assert _u64(ch["key_sums"]["links"]) == want % 2**64
+    assert _u64(ch.links_key_sum) == want % 2**64
 
 
 # ---- the published numbers ---------------------------------------------------------------------
@@ -134,9 +135,7 @@ def test_published_cells_are_the_engine_applied_to_counts_and_key_sums(ds: fg.Da
         "victim_to_perpetrator",
         {"window": [None, None], "exposure_roles": ["victim", "witness"]},
     )
-    want = ck.with_digest(digest).perturb(
-        [c["overall"][x] for x in "abcd"], [c["key_sums"]["overall"][x] for x in "abcd"]
-    )
+    want = ck.with_digest(digest).perturb(list(abcd(c.overall).values()), list(abcd(c.keys.overall).values()))
     row = r.table.iloc[0]
     assert [int(row[x]) for x in "abcd"] == want.tolist()
     # margins and the total are sums of the perturbed cells (decision 45); estimates use them
@@ -266,9 +265,9 @@ def _attack_population(
         base.persons.set_index("person_id")["birth_date"], errors="coerce", format="mixed"
     )
     rows = []
-    for k in np.flatnonzero(np.asarray(c["exposed"], dtype=bool)):
-        pid = int(ids[int(c["person"][k])])
-        rows.append((pid, bool(c["event"][k])))
+    for k in np.flatnonzero(np.asarray(c.exposed, dtype=bool)):
+        pid = int(ids[int(c.person[k])])
+        rows.append((pid, bool(c.event[k])))
     rng = np.random.default_rng(seed)
     rng.shuffle(rows)
     out = []
@@ -282,9 +281,9 @@ def _attack_population(
             base.persons, base.partnerships, ev.drop(index=child.index), base.contacts
         )
         check = ENGINE.victim_to_perpetrator(smaller._core, None, None, ["victim", "witness"])
-        moved = {x: check["overall"][x] - c["overall"][x] for x in "abcd"}
+        moved = {x: abcd(check.overall)[x] - abcd(c.overall)[x] for x in "abcd"}
         expected = {"a": -1, "b": 0, "c": 1, "d": 0} if outcome else {"a": 0, "b": -1, "c": 0, "d": 1}
-        if moved != expected or check["window"] != c["window"]:
+        if moved != expected or check.window != c.window:
             continue  # the row also set the window, or the target's exposure did not hinge on it
         out.append((pid, int(outcome), smaller))
         if len(out) == n_targets:

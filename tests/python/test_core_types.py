@@ -1,21 +1,24 @@
 """The typed binding boundary (docs/architecture.md §binding-boundary, docs/development.md §stubs).
 
-Results of famgraph._core.stats, the graph, the generator and the GIF/FIR/design functions are
-bound C++ structs: read-only, under their C++ field names, with a repr; their generated stubs hold
-no ``Any`` and no bare ``dict``/``list``; the Python adapters rename once (``observed1`` →
-``observed_a``).
+Results of famgraph._core.stats, the graph, the generator, the indicator counts and the
+GIF/FIR/design functions are bound C++ structs: read-only, under their C++ field names, with a
+repr; their generated stubs hold no ``Any`` and no bare ``dict``/``list``; the Python adapters
+rename once (``observed1`` → ``observed_a``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import famgraph as fg
-from famgraph import _core
+from famgraph import _core, cell_key, privacy
 
 STUBS = Path(fg.__file__).parent / "_core"
 
@@ -59,7 +62,7 @@ def _signatures(text: str) -> list[str]:
     return [line for line in text.splitlines() if not line.lstrip().startswith(("#", '"'))]
 
 
-@pytest.mark.parametrize("name", ["stats.pyi"])
+@pytest.mark.parametrize("name", ["stats.pyi", "indicators.pyi"])
 def test_owned_stub_files_have_no_any_and_no_bare_containers(name: str) -> None:
     text = "\n".join(_signatures((STUBS / name).read_text(encoding="utf-8")))
     assert "Any" not in text
@@ -67,7 +70,7 @@ def test_owned_stub_files_have_no_any_and_no_bare_containers(name: str) -> None:
 
 
 def test_typed_functions_of_the_shared_stubs() -> None:
-    """The top-level and indicators stubs mix typed functions with others' untyped ones: check ours."""
+    """The top-level stub mixes typed functions with others' untyped ones: check ours."""
     top = (STUBS / "__init__.pyi").read_text(encoding="utf-8")
     for fn in ("def summary(self) -> DatasetSummary", "def synth_parameters() -> list[ParamInfo]"):
         assert fn in top
@@ -75,3 +78,68 @@ def test_typed_functions_of_the_shared_stubs() -> None:
     for ret in ("GifResult", "FirResult", "PerpetrationAges", "list[CohortDesign]", "dict[str, str | int]"):
         assert f") -> {ret}" in ind, ret
     assert "-> dict[str, typing.Any]" not in ind
+
+
+def test_indicator_counts_are_bound_structs() -> None:
+    ds = fg.synth.generate(persons=1500, seed=11, progress=False)
+    ind = _core.indicators
+    v = ind.victim_to_perpetrator(ds._core, matched=True)
+    assert isinstance(v, ind.VictimToPerpetratorCounts) and isinstance(v.overall, ind.Counts2x2)
+    assert repr(v.overall).startswith("Counts2x2(a=")
+    assert sum(s.counts.a for s in v.strata.strata) == v.overall.a  # every eligible person has a stratum
+    assert v.time.dtype == np.int32 and len(v.time) == len(v.person) == len(v.event)
+    assert v.matched_pathway is not None and ind.victim_to_perpetrator(ds._core).matched_pathway is None
+    assert ind.matched(v.strata) == ind.matched(
+        [
+            (x.birth_year, x.sex, x.parents_known, x.counts.a, x.counts.b, x.counts.c, x.counts.d)
+            for x in v.strata.strata
+        ]
+    )
+    with pytest.raises(AttributeError):
+        v.overall.a = 5  # type: ignore[misc]
+    rr = ind.recurrence_risk(ds._core)
+    assert [r.relation for r in rr.by_relation] == list(ind.DEFAULT_RECURRENCE_RELATIONS)
+    x = rr.by_relation[0]
+    assert x.lambda_ == pytest.approx(x.K_R / x.K) and x.K == x.cases / x.observed
+    es = ind.early_signalling(ds._core)
+    assert sorted(es.by_org) == ds.organisations and all(len(v) == 3 for v in es.by_org.values())
+
+
+def test_the_datasets_graph_is_used_and_checked() -> None:
+    ds = fg.synth.generate(persons=1500, seed=11, progress=False)
+    other = fg.synth.generate(persons=300, seed=2, progress=False)
+    ind = _core.indicators
+    own = ind.chains(ds._core)
+    given = ind.chains(ds._core, graph=ds.graph._core)
+    assert (own.ge1, own.ge2, own.ge3, own.work) == (given.ge1, given.ge2, given.ge3, given.work)
+    np.testing.assert_array_equal(own.links[0], given.links[0])
+    np.testing.assert_array_equal(
+        ind.recurrence_person_counts(ds._core, graph=ds.graph._core).component, ds.graph._core.component()
+    )
+    with pytest.raises(ValueError, match="graph: the FamilyGraph of another dataset"):
+        ind.chains(ds._core, graph=other.graph._core)
+    with pytest.raises(ValueError, match="graph: the FamilyGraph of another dataset"):
+        ind.feature_table(ds._core, graph=other.graph._core)
+
+
+def _digest(doc: dict[str, object]) -> str:
+    doc = dict(doc)
+    doc.pop("famgraph_version")
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def test_suite_json_is_unchanged_by_the_typed_boundary() -> None:
+    """The JSON of the whole suite, pinned when the indicator counts still crossed as dicts (byte
+    for byte the same after the change to bound structs). A change of any published number, or of
+    the JSON layout, changes it: update the pins only for a deliberate change of the outputs."""
+    ds = fg.synth.generate(persons=1500, seed=11, progress=False)
+    doc = fg.indicators.to_json(fg.indicators.suite(ds, n_boot=20, n_sim=9, seed=3, min_cell=0), dataset=ds)
+    assert _digest(doc) == "135cc404ab4102033c954fafd3451ef0122ef04bbcd946562169a2fe2ed47fed"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the test secret is short
+        ck = cell_key.CellKey(privacy.Key(b"boundary pin secret, 32 bytes!!!"), scope="records")
+    res = fg.indicators.suite(ds, n_boot=20, n_sim=9, seed=3, disclosure="cell_key", cell_key=ck)
+    assert (
+        _digest(fg.indicators.to_json(res))
+        == "552343dbd2110ab5e86140addf624d47900608e0e632d5748c0f214e023733cb"
+    )

@@ -760,16 +760,16 @@ def core_truth(ds: fg.Dataset, window: Any, pub: Mapping[str, Any]) -> dict[str,
     ws, we = parse_window(window)
     out: dict[str, Any] = {}
     v = core_indicators.victim_to_perpetrator(c, ws, we, ["victim", "witness"])
-    idx = np.asarray(v["person"], dtype=np.int64)
+    idx = np.asarray(v.person, dtype=np.int64)
     sex = np.asarray(SEXES)[np.asarray(c.persons_columns()["sex"], dtype=np.int64)[idx]]
     year = ds.persons["birth_date"].astype(str).str[:4].astype(int).to_numpy()[idx]
-    x = np.asarray(v["exposed"], dtype=bool)
-    y = np.asarray(v["event"], dtype=bool)
+    x = np.asarray(v.exposed, dtype=bool)
+    y = np.asarray(v.event, dtype=bool)
     cell = np.where(x, np.where(y, "a", "b"), np.where(y, "c", "d"))
     joint = collections.Counter(
         zip(sex.tolist(), [str(d) for d in (year // 10) * 10], cell.tolist(), strict=True)
     )
-    t = np.asarray(v["time"], dtype=np.float64)
+    t = np.asarray(v.time, dtype=np.float64)
     out["vtp"] = {
         "joint": dict(joint),
         "km_events": {"exposed": np.sort(t[x & y]), "unexposed": np.sort(t[~x & y])},
@@ -777,54 +777,61 @@ def core_truth(ds: fg.Dataset, window: Any, pub: Mapping[str, Any]) -> dict[str,
     re = pub["relative_exposure"].tables["table"]
     rels = list(dict.fromkeys(re["relation"]))
     pairs = list(dict.fromkeys(zip(re["relative_role"], re["proband_role"], strict=True)))
-    _, cells = core_indicators.relative_exposure(c, ws, we, rels, pairs)
-    out["relative_exposure"] = {(r, a, b): tuple(int(tab[k]) for k in "abcd") for r, a, b, tab in cells}
+    rx = core_indicators.relative_exposure(c, ws, we, rels, pairs)
+    out["relative_exposure"] = {
+        (x.relation, x.roles.relative_role, x.roles.proband_role): (
+            x.counts.a,
+            x.counts.b,
+            x.counts.c,
+            x.counts.d,
+        )
+        for x in rx.cells
+    }
     rec_rels = list(pub["recurrence_risk"].tables["table"]["relation"])
     d = core_indicators.recurrence_person_counts(c, ws, we, ["perpetrator"], rec_rels)
     out["recurrence"] = {
-        "observed": int(np.asarray(d["observed"], dtype=np.int64).sum()),
-        "cases": int(np.asarray(d["is_case"], dtype=np.int64).sum()),
+        "observed": int(np.asarray(d.observed, dtype=np.int64).sum()),
+        "cases": int(np.asarray(d.is_case, dtype=np.int64).sum()),
         "case_relatives": {
-            r: int(np.asarray(d["by_relation"][r][0], dtype=np.int64).sum()) for r in rec_rels
+            r: int(np.asarray(d.case_relatives[j], dtype=np.int64).sum()) for j, r in enumerate(rec_rels)
         },
-        "relatives": {r: int(np.asarray(d["by_relation"][r][1], dtype=np.int64).sum()) for r in rec_rels},
+        "relatives": {
+            r: int(np.asarray(d.relatives[j], dtype=np.int64).sum()) for j, r in enumerate(rec_rels)
+        },
     }
     f = core_indicators.fir(c, ws, we, ["perpetrator"])
     fin = np.isfinite(np.asarray(f.fir, dtype=np.float64)) & np.asarray(f.observed, dtype=bool)
     case = np.asarray(f.is_case, dtype=bool)
     out["fir"] = {"case": int((fin & case).sum()), "non_case": int((fin & ~case).sum())}
     ch = core_indicators.chains(c, ws, we)
-    per_child = collections.Counter(ch["links"][1])
+    per_child = collections.Counter(ch.links[1].tolist())
     out["chains"] = {
-        "ge1": int(ch["ge1"]),
-        "ge2": int(ch["ge2"]),
-        "ge3": int(ch["ge3"]),
+        "ge1": int(ch.ge1),
+        "ge2": int(ch.ge2),
+        "ge3": int(ch.ge3),
         "two_link_children": sum(1 for n in per_child.values() if n == 2),
-        "continuation": tuple(int(ch["continuation"][k]) for k in "abcd"),
+        "continuation": (ch.continuation.a, ch.continuation.b, ch.continuation.c, ch.continuation.d),
     }
     years = list(pub["early_signalling"].parameters["years"])
     e = core_indicators.early_signalling(c, ws, we, years)
     k: dict[tuple[str, int, str], int] = {}
-    for org, per_year in [("all", e["overall"])] + [(o, e["by_org"][o]) for o in c.sources]:
+    for org, per_year in [("all", e.overall)] + [(o, e.by_org[o]) for o in c.sources]:
         for yr, counts in zip(years, per_year, strict=True):
-            k[(org, yr, "first_incidents")] = int(counts[0])
-            k[(org, yr, "minors_self_or_parent")] = int(counts[1])
+            k[(org, yr, "first_incidents")] = int(counts.preceded)
+            k[(org, yr, "minors_self_or_parent")] = int(counts.preceded_minor_self_or_parent)
     out["signalling"] = {
-        "n": {"first_incidents": int(e["first_incidents"]), "minors_self_or_parent": int(e["minors"])},
+        "n": {"first_incidents": int(e.first_incidents), "minors_self_or_parent": int(e.minors)},
         "k": k,
-        "lead_n": len(e["lead_times"]),
+        "lead_n": len(e.lead_times),
     }
     ov = core_indicators.agency_overlap(c, ws, we)
     out["overlap"] = {
-        unit: {frozenset(o): int(n) for o, n in ov[key]["combinations"]}
-        for unit, key in (("person", "persons"), ("family", "families"))
+        unit: {frozenset(o): int(n) for o, n in counts.combinations}
+        for unit, counts in (("person", ov.persons), ("family", ov.families))
     }
     out["overlap"]["organisations"] = list(c.sources)
     r = core_indicators.repeat_incidents(c, ws, we, int(pub["repeat_incidents"].parameters["T"]))
-    out["repeat"] = {
-        u: (int(r[key]["n"]), int(r[key]["repeat"]))
-        for u, key in (("person", "persons"), ("family", "families"))
-    }
+    out["repeat"] = {u: (int(x.n), int(x.repeat)) for u, x in (("person", r.persons), ("family", r.families))}
     return out
 
 

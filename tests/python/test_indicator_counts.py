@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import famgraph as fg
+from core_results import abcd, repeat, signalling
 from famgraph import _core
 from reference import indicators_reference as ref
 
@@ -64,21 +65,22 @@ def check_all(ds: fg.Dataset, window: tuple[dt.date, dt.date] | None) -> None:
     args = (day(w[0]), day(w[1])) if window else (None, None)
     t = tables(ds)
     got = _core.indicators.victim_to_perpetrator(ds._core, *args)
-    assert got["window"] == (day(w[0]), day(w[1]))
-    assert got["overall"] == as_abcd(ref.victim_to_perpetrator(*t, w))
+    assert got.window == (day(w[0]), day(w[1]))
+    assert abcd(got.overall) == as_abcd(ref.victim_to_perpetrator(*t, w))
     for roles in (["victim"], ["witness", "other"]):
         g2 = _core.indicators.victim_to_perpetrator(ds._core, *args, roles)
-        assert g2["overall"] == as_abcd(ref.victim_to_perpetrator(*t, w, exposure_roles=roles))
+        assert abcd(g2.overall) == as_abcd(ref.victim_to_perpetrator(*t, w, exposure_roles=roles))
     ch = _core.indicators.chains(ds._core, *args)
     want = ref.chains(*t, w)
-    assert (ch["ge1"], ch["ge2"], ch["ge3"]) == (want["ge1"], want["ge2"], want["ge3"])
-    assert len(ch["links"][0]) == want["links"]
-    assert ch["continuation"] == as_abcd(want["continuation"])
+    assert (ch.ge1, ch.ge2, ch.ge3) == (want["ge1"], want["ge2"], want["ge3"])
+    assert len(ch.links[0]) == want["links"]
+    assert abcd(ch.continuation) == as_abcd(want["continuation"])
     rr = _core.indicators.recurrence_risk(ds._core, *args)
-    for rel, got_r in rr["by_relation"].items():
+    for got_r in rr.by_relation:
+        rel = got_r.relation
         want_r = ref.recurrence_risk(*t, w, rel)
         for k in ("observed", "cases", "case_relatives", "relatives"):
-            assert got_r[k] == want_r[k], (rel, k)
+            assert getattr(got_r, k) == want_r[k], (rel, k)
 
 
 @_settings(50)
@@ -208,13 +210,13 @@ def test_edge_case_values_by_hand() -> None:
     got = _core.indicators.victim_to_perpetrator(
         ds._core, day(dt.date(2010, 1, 1)), day(dt.date(2012, 12, 31))
     )
-    assert got["overall"] == {"a": 0, "b": 1, "c": 1, "d": 0}
-    assert got["without_birth_date"] == 1
+    assert abcd(got.overall) == {"a": 0, "b": 1, "c": 1, "d": 0}
+    assert got.without_birth_date == 1
     # Links in the window: (1 -> 5) incident 2 (1 is 5's mother, 5 a child); (4 -> 8) incident 4
     # (4 is 8's father); (3 -> 9) incident 7 on 2012-12-31 = we (3 is 9's mother). Chains: 3 -> 9
     # and 4 -> 8 each have length 1 (3 and 4 are not victims of a link in the window).
     ch = _core.indicators.chains(ds._core, day(dt.date(2010, 1, 1)), day(dt.date(2012, 12, 31)))
-    assert (ch["ge1"], ch["ge2"], ch["ge3"]) == (3, 0, 0)
+    assert (ch.ge1, ch.ge2, ch.ge3) == (3, 0, 0)
 
 
 def test_bad_options_are_rejected(example_dir: Path) -> None:
@@ -241,30 +243,34 @@ def check_more(ds: fg.Dataset, window: tuple[dt.date, dt.date] | None, relations
         ("perpetrator", "victim"),
         ("witness", "perpetrator"),
     ]
-    got_w, cells = _core.indicators.relative_exposure(ds._core, *args, list(relations), pairs)
-    assert got_w == (day(w[0]), day(w[1]))
-    for rel, a, b, counts in cells:
-        assert counts == ref2.relative_exposure(*t, w, rel, a, b), (rel, a, b)
+    rx = _core.indicators.relative_exposure(ds._core, *args, list(relations), pairs)
+    assert rx.window == (day(w[0]), day(w[1]))
+    for cell in rx.cells:
+        rel, a, b = cell.relation, cell.roles.relative_role, cell.roles.proband_role
+        assert abcd(cell.counts) == ref2.relative_exposure(*t, w, rel, a, b), (rel, a, b)
     for T in (0, 30, 365):
         rep = _core.indicators.repeat_incidents(ds._core, *args, T)
         want = ref2.repeat_incidents(*t, w, T=T)
-        assert rep["persons"] == want["persons"] and rep["families"] == want["families"], T
+        assert repeat(rep.persons) == want["persons"] and repeat(rep.families) == want["families"], T
     es = _core.indicators.early_signalling(ds._core, *args, [1, 2, 5])
     want = ref2.early_signalling(*t, w, years=(1, 2, 5))
     for k, N in enumerate((1, 2, 5)):
-        assert es["first_incidents"] == want[N]["n"] and es["minors"] == want[N]["n_minor"]
-        assert es["overall"][k] == (want[N]["preceded"], want[N]["preceded_minor_self_or_parent"])
-        assert set(es["by_org"]) == set(want[N]["by_org"])
+        assert es.first_incidents == want[N]["n"] and es.minors == want[N]["n_minor"]
+        assert signalling(es.overall[k]) == (want[N]["preceded"], want[N]["preceded_minor_self_or_parent"])
+        assert set(es.by_org) == set(want[N]["by_org"])
         for org, counts in want[N]["by_org"].items():
-            assert es["by_org"][org][k] == (counts["preceded"], counts["preceded_minor_self_or_parent"])
-    assert list(es["lead_times"]) == want["lead_times"]
+            assert signalling(es.by_org[org][k]) == (
+                counts["preceded"],
+                counts["preceded_minor_self_or_parent"],
+            )
+    assert list(es.lead_times) == want["lead_times"]
     ov = _core.indicators.agency_overlap(ds._core, *args)
     want = ref2.agency_overlap(*t, w)
     for unit in ("persons", "families"):
-        got_u, want_u = ov[unit], want[unit]
-        assert {frozenset(c): n for c, n in got_u["combinations"]} == want_u["combinations"]
-        assert (got_u["known_1plus"], got_u["known_2plus"]) == (want_u["known_1plus"], want_u["known_2plus"])
-        got_pairs = {tuple(sorted((x, y))): (both, either) for x, y, both, either in got_u["pairs"]}
+        got_u, want_u = getattr(ov, unit), want[unit]
+        assert {frozenset(c): n for c, n in got_u.combinations} == want_u["combinations"]
+        assert (got_u.known_1plus, got_u.known_2plus) == (want_u["known_1plus"], want_u["known_2plus"])
+        got_pairs = {tuple(sorted((x, y))): (both, either) for x, y, both, either in got_u.pairs}
         assert got_pairs == want_u["jaccard"]
 
 

@@ -307,8 +307,8 @@ def test_bootstrap_replicate_equals_lambda_of_resampled_families() -> None:
     r = fg.indicators.recurrence_risk(ds, min_cell=0, n_boot=0, relations=rels)
     w = window_of(r)
     data = fg.indicators._base.core.recurrence_person_counts(ds._core, None, None, ["perpetrator"], rels)
-    comp_ids = np.asarray(data["component"])
-    observed_comps = sorted({int(c) for c, o in zip(comp_ids, data["observed"], strict=True) if o})
+    comp_ids = np.asarray(data.component)
+    observed_comps = sorted({int(c) for c, o in zip(comp_ids, data.observed, strict=True) if o})
     rng = np.random.default_rng(5)
     for _ in range(3):
         weights = {
@@ -320,9 +320,9 @@ def test_bootstrap_replicate_equals_lambda_of_resampled_families() -> None:
         for c, x in weights.items():
             vec[c] = x
         for j, rel in enumerate(rels):
-            cr, rr = (np.asarray(a, dtype=float) for a in data["by_relation"][rel])
-            obs = np.bincount(comp_ids, weights=np.asarray(data["observed"], float), minlength=len(vec)) @ vec
-            cas = np.bincount(comp_ids, weights=np.asarray(data["is_case"], float), minlength=len(vec)) @ vec
+            cr, rr = (np.asarray(a, dtype=float) for a in (data.case_relatives[j], data.relatives[j]))
+            obs = np.bincount(comp_ids, weights=np.asarray(data.observed, float), minlength=len(vec)) @ vec
+            cas = np.bincount(comp_ids, weights=np.asarray(data.is_case, float), minlength=len(vec)) @ vec
             s_cr = np.bincount(comp_ids, weights=cr, minlength=len(vec)) @ vec
             s_rr = np.bincount(comp_ids, weights=rr, minlength=len(vec)) @ vec
             want = ref.recurrence_risk(dup.persons, None, dup.events, None, w, rel)

@@ -31,19 +31,19 @@ def works(ds) -> dict[str, int]:
     ind = _core.indicators
     core = ds._core
     out: dict[str, int] = {}
-    _, cells = ind.relative_exposure(
-        core, None, None, list(RELATIONS), [("victim", "victim"), ("perpetrator", "victim")], strata=True
+    rx = ind.relative_exposure(
+        core, None, None, list(RELATIONS), [("victim", "victim"), ("perpetrator", "victim")]
     )
-    out["relative_exposure"] = int(cells[0][3]["work"])
-    out["recurrence_risk"] = int(ind.recurrence_risk(core, None, None, ALL_ROLES, list(RELATIONS))["work"])
+    out["relative_exposure"] = int(rx.work)
+    out["recurrence_risk"] = int(ind.recurrence_risk(core, None, None, ALL_ROLES, list(RELATIONS)).work)
     out["recurrence_person_counts"] = int(
-        ind.recurrence_person_counts(core, None, None, ["perpetrator"], list(RELATIONS))["work"]
+        ind.recurrence_person_counts(core, None, None, ["perpetrator"], list(RELATIONS)).work
     )
-    out["victim_to_perpetrator"] = int(ind.victim_to_perpetrator(core, None, None)["work"])
-    out["chains"] = int(ind.chains(core, None, None)["work"])
-    out["repeat_incidents"] = int(ind.repeat_incidents(core, None, None, 365)["work"])
-    out["early_signalling"] = int(ind.early_signalling(core, None, None, [1, 2, 5])["work"])
-    out["agency_overlap"] = int(ind.agency_overlap(core, None, None)["work"])
+    out["victim_to_perpetrator"] = int(ind.victim_to_perpetrator(core, None, None).work)
+    out["chains"] = int(ind.chains(core, None, None).work)
+    out["repeat_incidents"] = int(ind.repeat_incidents(core, None, None, 365).work)
+    out["early_signalling"] = int(ind.early_signalling(core, None, None, [1, 2, 5]).work)
+    out["agency_overlap"] = int(ind.agency_overlap(core, None, None).work)
     flags = (np.arange(ds.n_persons) % 3 == 0).astype(np.uint8) | 2
     for relation in RELATIONS:
         out[f"relative_counts[{relation}]"] = int(ds.graph._core.relative_counts(relation, flags, 2)[1])

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import famgraph as fg
+from core_results import abcd, strata_rows
 from famgraph import _core
 from reference import indicators_reference as ref
 from reference import indicators_reference2 as ref2
@@ -274,16 +275,17 @@ def test_recurrence_person_counts_equal_brute_force_for_every_relation(fam: Fami
     got = _core.indicators.recurrence_person_counts(
         ds._core, None, None, ["perpetrator", "victim"], list(RELATIONS)
     )
-    observed = got["observed"].astype(bool)
-    case = got["is_case"].astype(bool)
+    observed = got.observed.astype(bool)
+    case = got.is_case.astype(bool)
     P = ref.Persons(fam.persons)
     rows = [r for r in ref.event_rows(fam.events) if ref.in_window(r.date, ws, we)]
     want_case = {r.person for r in rows if r.role in ("perpetrator", "victim")} & {
         p for p in P.ids if P.observed(p, ws, we)
     }
     assert {i + 1 for i in np.flatnonzero(case)} == want_case
-    for relation in RELATIONS:
-        case_rel, rel = got["by_relation"][relation]
+    assert got.relations == list(RELATIONS)
+    for k, relation in enumerate(RELATIONS):
+        case_rel, rel = got.case_relatives[k], got.relatives[k]
         for p in fam.ref.persons:
             if p not in want_case:
                 assert case_rel[p - 1] == 0 and rel[p - 1] == 0
@@ -300,17 +302,18 @@ def test_relative_exposure_and_its_strata_equal_the_reference(fam: Family, relat
     w = _window(fam)
     pairs = [("victim", "perpetrator"), ("perpetrator", "victim"), ("witness", "other")]
     t = (fam.persons, fam.partnerships, fam.events, None)
-    got_w, cells = _core.indicators.relative_exposure(ds._core, None, None, [relation], pairs, strata=True)
-    assert got_w == (_day(w[0]), _day(w[1]))
-    for rel, a, b, counts in cells:
+    rx = _core.indicators.relative_exposure(ds._core, None, None, [relation], pairs)
+    assert rx.window == (_day(w[0]), _day(w[1]))
+    for cell in rx.cells:
+        rel, a, b = cell.relation, cell.roles.relative_role, cell.roles.proband_role
         exposed, outcome = ref2.relative_exposure_classes(*t, w, rel, a, b)
-        assert {k: counts[k] for k in "abcd"} == ref2.relative_exposure(*t, w, rel, a, b)
+        assert abcd(cell.counts) == ref2.relative_exposure(*t, w, rel, a, b)
         want, without = ref.strata_2x2(fam.persons, exposed, outcome)
-        _check_sorted_nonempty(counts["strata"])
-        assert _strata(counts["strata"]) == want, (rel, a, b)
-        assert counts["strata_without_birth_date"] == without
+        _check_sorted_nonempty(strata_rows(cell.strata))
+        assert _strata(strata_rows(cell.strata)) == want, (rel, a, b)
+        assert cell.strata.without_birth_date == without
         total = sum(sum(c.values()) for c in want.values()) + without
-        assert total == sum(counts[k] for k in "abcd")
+        assert total == sum(abcd(cell.counts).values())
 
 
 @SETTINGS
@@ -321,13 +324,13 @@ def test_strata_of_indicators_1_and_3_equal_the_reference(fam: Family) -> None:
     v = _core.indicators.victim_to_perpetrator(ds._core, None, None)
     exposed, outcome = ref.victim_to_perpetrator_classes(fam.persons, fam.events, w)
     want, without = ref.strata_2x2(fam.persons, exposed, outcome)
-    _check_sorted_nonempty(v["strata"])
-    assert _strata(v["strata"]) == want and without == 0 and v["strata_without_birth_date"] == 0
+    _check_sorted_nonempty(strata_rows(v.strata))
+    assert _strata(strata_rows(v.strata)) == want and without == 0 and v.strata.without_birth_date == 0
     ch = _core.indicators.chains(ds._core, None, None)
     exposed, outcome = ref.chains_continuation_classes(fam.persons, fam.events, w)
     want, without = ref.strata_2x2(fam.persons, exposed, outcome)
-    _check_sorted_nonempty(ch["continuation_strata"])
-    assert _strata(ch["continuation_strata"]) == want and without == 0
+    _check_sorted_nonempty(strata_rows(ch.continuation_strata))
+    assert _strata(strata_rows(ch.continuation_strata)) == want and without == 0
 
 
 def test_strata_on_synthetic_population_add_up_and_match_the_reference() -> None:
@@ -337,29 +340,25 @@ def test_strata_on_synthetic_population_add_up_and_match_the_reference() -> None
     w = (min(dates), max(dates))  # type: ignore[type-var]
     v = _core.indicators.victim_to_perpetrator(ds._core, None, None)
     exposed, outcome = ref.victim_to_perpetrator_classes(ds.persons, ds.events, w)
-    assert _strata(v["strata"]) == ref.strata_2x2(ds.persons, exposed, outcome)[0]
-    assert len(v["strata"]) > 20
+    assert _strata(strata_rows(v.strata)) == ref.strata_2x2(ds.persons, exposed, outcome)[0]
+    assert len(v.strata.strata) > 20
     by_sex: dict[str, list[int]] = {}
-    for _, sex, _, a, b, c, d in v["strata"]:
+    for _, sex, _, a, b, c, d in strata_rows(v.strata):
         by_sex.setdefault(sex, [0, 0, 0, 0])
         by_sex[sex] = [x + y for x, y in zip(by_sex[sex], (a, b, c, d), strict=True)]
-    for sex, abcd in by_sex.items():
-        assert tuple(abcd) == tuple(v["by_sex"][sex][k] for k in "abcd")
+    for sex, cells in by_sex.items():
+        assert tuple(cells) == tuple(abcd(v.by_sex[sex]).values())
     ch = _core.indicators.chains(ds._core, None, None)
     exposed, outcome = ref.chains_continuation_classes(ds.persons, ds.events, w)
-    assert _strata(ch["continuation_strata"]) == ref.strata_2x2(ds.persons, exposed, outcome)[0]
-    _, cells = _core.indicators.relative_exposure(
-        ds._core, None, None, ["parent", "first_cousin"], [("perpetrator", "victim")], strata=True
+    assert _strata(strata_rows(ch.continuation_strata)) == ref.strata_2x2(ds.persons, exposed, outcome)[0]
+    rx = _core.indicators.relative_exposure(
+        ds._core, None, None, ["parent", "first_cousin"], [("perpetrator", "victim")]
     )
-    for rel, a, b, counts in cells:
+    for cell in rx.cells:
+        rel, a, b = cell.relation, cell.roles.relative_role, cell.roles.proband_role
         exposed, outcome = ref2.relative_exposure_classes(*t, w, rel, a, b)
         want, without = ref.strata_2x2(ds.persons, exposed, outcome)
-        assert _strata(counts["strata"]) == want and counts["strata_without_birth_date"] == without
-    # without the flag the cells are exactly the four counts, as before
-    _, plain = _core.indicators.relative_exposure(
-        ds._core, None, None, ["parent"], [("perpetrator", "victim")]
-    )
-    assert set(plain[0][3]) == {"a", "b", "c", "d"}
+        assert _strata(strata_rows(cell.strata)) == want and cell.strata.without_birth_date == without
 
 
 @SETTINGS

@@ -15,6 +15,7 @@ import pytest
 from statsmodels.stats.contingency_tables import StratifiedTable
 
 import famgraph as fg
+from core_results import strata_rows
 from test_synth_design_truth import _persons, _window, pathway_reference
 
 REL = 1e-9
@@ -187,10 +188,8 @@ def test_transmission_table_has_matched_columns_equal_to_statsmodels(pop: fg.Dat
     )
     core = fg._core.indicators  # type: ignore[attr-defined]
     ws, we = fg.indicators._options.parse_window(_win(pop))  # type: ignore[attr-defined]
-    _, cells = core.relative_exposure(
-        pop._core, ws, we, ["parent"], [("perpetrator", "perpetrator")], strata=True
-    )
-    rows = cells[0][3]["strata"]
+    rx = core.relative_exposure(pop._core, ws, we, ["parent"], [("perpetrator", "perpetrator")])
+    rows = strata_rows(rx.cells[0].strata)
     st = StratifiedTable(
         [np.array([[a, b], [c, d]], dtype=float) for *_, a, b, c, d in rows if a + b + c + d > 1]
     )

@@ -322,16 +322,5 @@ MAX_YEAR: int = 2200
 MAX_YEAR_LIMIT: int = 9999
 MIN_YEAR: int = 1800
 MIN_YEAR_LIMIT: int = 1
-RELATIONS: tuple = (
-    "parent",
-    "child",
-    "full_sibling",
-    "half_sibling",
-    "grandparent",
-    "grandchild",
-    "aunt_uncle",
-    "niece_nephew",
-    "first_cousin",
-    "partner",
-)
+RELATIONS: tuple[str, ...]
 __version__: str = "0.1.0"

@@ -23,11 +23,32 @@ __all__: list[str] = [
     "NO_INDEX",
     "ROLES",
     "SEXES",
+    "AgencyOverlapCounts",
+    "ChainsCounts",
     "CohortDesign",
+    "Counts2x2",
+    "EarlySignallingCounts",
+    "FeatureTable",
     "FirResult",
     "GifResult",
     "GifStratum",
+    "KeySums2x2",
+    "OverlapCounts",
     "PerpetrationAges",
+    "PersonDates",
+    "RecurrenceCounts",
+    "RecurrencePersonCounts",
+    "RecurrenceResultCounts",
+    "RelativeExposureCell",
+    "RelativeExposureCounts",
+    "RepeatCounts",
+    "RepeatIncidentsCounts",
+    "RolePair",
+    "SignallingCounts",
+    "StratifiedCounts2x2",
+    "StratumCounts2x2",
+    "VictimToPerpetratorCounts",
+    "VictimToPerpetratorKeySums",
     "agency_overlap",
     "chains",
     "cohort_design",
@@ -50,6 +71,454 @@ __all__: list[str] = [
     "verdict",
     "victim_to_perpetrator",
 ]
+
+class Counts2x2:
+    """
+    2x2 counts: a exposed & outcome, b exposed & no outcome, c unexposed & outcome, d neither.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def a(self) -> int: ...
+    @property
+    def b(self) -> int: ...
+    @property
+    def c(self) -> int: ...
+    @property
+    def d(self) -> int: ...
+
+class KeySums2x2:
+    """
+    Cell key sums (mod 2**64) of the cells a, b, c, d of a Counts2x2.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def a(self) -> int: ...
+    @property
+    def b(self) -> int: ...
+    @property
+    def c(self) -> int: ...
+    @property
+    def d(self) -> int: ...
+
+class StratumCounts2x2:
+    """
+    The 2x2 counts of one single birth year x sex x parents recorded stratum.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def birth_year(self) -> int: ...
+    @property
+    def counts(self) -> Counts2x2: ...
+    @property
+    def parents_known(self) -> bool: ...
+    @property
+    def sex(self) -> str:
+        """
+        F, M or U
+        """
+
+class StratifiedCounts2x2:
+    """
+    A 2x2 table by stratum (non-empty strata, sorted) and the units without a birth date; pass it to matched().
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def strata(self) -> list[StratumCounts2x2]: ...
+    @property
+    def without_birth_date(self) -> int: ...
+
+class VictimToPerpetratorKeySums:
+    """
+    Key sums of the cells of VictimToPerpetratorCounts.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def by_decade(self) -> dict[int, KeySums2x2]: ...
+    @property
+    def by_sex(self) -> dict[str, KeySums2x2]:
+        """
+        sex name -> key sums
+        """
+    @property
+    def overall(self) -> KeySums2x2: ...
+
+class VictimToPerpetratorCounts:
+    """
+    Indicator 1, the victim -> perpetrator pathway (transmission.hpp).
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def by_decade(self) -> dict[int, Counts2x2]:
+        """
+        birth decade -> counts
+        """
+    @property
+    def by_sex(self) -> dict[str, Counts2x2]:
+        """
+        sex name (F, M, U) -> counts
+        """
+    @property
+    def event(self) -> numpy.typing.NDArray[numpy.uint8]: ...
+    @property
+    def exposed(self) -> numpy.typing.NDArray[numpy.uint8]: ...
+    @property
+    def keys(self) -> VictimToPerpetratorKeySums:
+        """
+        all zero unless person_keys was given
+        """
+    @property
+    def matched_pathway(self) -> dict[str, builtins.object] | None:
+        """
+        with matched=True: the matched pathway (matched_pathway_dict in register.hpp), else None
+        """
+    @property
+    def overall(self) -> Counts2x2: ...
+    @property
+    def person(self) -> numpy.typing.NDArray[numpy.uint32]:
+        """
+        person index of each entry
+        """
+    @property
+    def strata(self) -> StratifiedCounts2x2: ...
+    @property
+    def time(self) -> numpy.typing.NDArray[numpy.int32]:
+        """
+        per eligible person: days of follow-up
+        """
+    @property
+    def window(self) -> tuple[int, int]:
+        """
+        (start, end) day numbers
+        """
+    @property
+    def without_birth_date(self) -> int: ...
+    @property
+    def work(self) -> int: ...
+
+class ChainsCounts:
+    """
+    Indicator 3, intergenerational chains (chains.hpp).
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def chain_key_sums(self) -> typing.Annotated[list[int], "FixedSize(3)"]:
+        """
+        longest chain exactly 1, exactly 2, >= 3 links
+        """
+    @property
+    def continuation(self) -> Counts2x2: ...
+    @property
+    def continuation_keys(self) -> KeySums2x2: ...
+    @property
+    def continuation_strata(self) -> StratifiedCounts2x2: ...
+    @property
+    def ge1(self) -> int: ...
+    @property
+    def ge2(self) -> int: ...
+    @property
+    def ge3(self) -> int: ...
+    @property
+    def links(self) -> tuple[numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.int64]]:
+        """
+        (parent person ids, child person ids), sorted by (parent, child) index
+        """
+    @property
+    def links_key_sum(self) -> int: ...
+    @property
+    def longest(self) -> int: ...
+    @property
+    def window(self) -> tuple[int, int]:
+        """
+        (start, end) day numbers
+        """
+    @property
+    def work(self) -> int: ...
+
+class RecurrenceCounts:
+    """
+    Indicator 4a for one relation: K, K_R and lambda_R (Risch 1990).
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def K(self) -> float: ...
+    @property
+    def K_R(self) -> float: ...
+    @property
+    def case_relatives(self) -> int: ...
+    @property
+    def cases(self) -> int: ...
+    @property
+    def lambda_(self) -> float:
+        """
+        lambda() in C++ (a Python keyword)
+        """
+    @property
+    def observed(self) -> int: ...
+    @property
+    def relation(self) -> str: ...
+    @property
+    def relatives(self) -> int: ...
+
+class RecurrenceResultCounts:
+    """
+    Indicator 4a: one RecurrenceCounts per relation, in the order asked.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def by_relation(self) -> list[RecurrenceCounts]: ...
+    @property
+    def window(self) -> tuple[int, int]:
+        """
+        (start, end) day numbers
+        """
+    @property
+    def work(self) -> int: ...
+
+class RecurrencePersonCounts:
+    """
+    The per-proband terms of K_R (recurrence.hpp), for the cluster bootstrap.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def case_relatives(self) -> list[numpy.typing.NDArray[numpy.uint32]]:
+        """
+        per relation: observed case relatives of each observed case proband
+        """
+    @property
+    def component(self) -> numpy.typing.NDArray[numpy.uint32]:
+        """
+        family component of each person
+        """
+    @property
+    def is_case(self) -> numpy.typing.NDArray[numpy.uint8]:
+        """
+        status.is_case in C++
+        """
+    @property
+    def observed(self) -> numpy.typing.NDArray[numpy.uint8]:
+        """
+        status.observed in C++
+        """
+    @property
+    def relations(self) -> list[str]:
+        """
+        in the order asked
+        """
+    @property
+    def relatives(self) -> list[numpy.typing.NDArray[numpy.uint32]]:
+        """
+        per relation: observed relatives of each observed case proband
+        """
+    @property
+    def window(self) -> tuple[int, int]:
+        """
+        (start, end) day numbers
+        """
+    @property
+    def work(self) -> int: ...
+
+class RepeatCounts:
+    """
+    Indicator 4b for one unit (persons or families).
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def no_repeat_key_sum(self) -> int: ...
+    @property
+    def repeat(self) -> int: ...
+    @property
+    def repeat_key_sum(self) -> int: ...
+
+class RepeatIncidentsCounts:
+    """
+    Indicator 4b, repeat incidents within T days of the first.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def T(self) -> int: ...
+    @property
+    def families(self) -> RepeatCounts: ...
+    @property
+    def persons(self) -> RepeatCounts: ...
+    @property
+    def window(self) -> tuple[int, int]:
+        """
+        (start, end) day numbers
+        """
+    @property
+    def work(self) -> int: ...
+
+class SignallingCounts:
+    """
+    Indicator 5 for one look-back period.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def preceded(self) -> int: ...
+    @property
+    def preceded_minor_self_or_parent(self) -> int: ...
+
+class EarlySignallingCounts:
+    """
+    Indicator 5, early signalling (signalling.hpp).
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def by_org(self) -> dict[str, list[SignallingCounts]]:
+        """
+        organisation name -> per look-back period (every organisation of the data)
+        """
+    @property
+    def first_incidents(self) -> int: ...
+    @property
+    def lead_times(self) -> numpy.typing.NDArray[numpy.int32]:
+        """
+        days, ascending
+        """
+    @property
+    def minors(self) -> int: ...
+    @property
+    def overall(self) -> list[SignallingCounts]:
+        """
+        per look-back period
+        """
+    @property
+    def window(self) -> tuple[int, int]:
+        """
+        (start, end) day numbers
+        """
+    @property
+    def work(self) -> int: ...
+    @property
+    def years(self) -> list[int]: ...
+
+class OverlapCounts:
+    """
+    Indicator 6 for one unit (persons or nuclear families), organisations by name.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def combination_key_sums(self) -> list[int]:
+        """
+        in the order of combinations (zeros without person_keys)
+        """
+    @property
+    def combinations(self) -> list[tuple[tuple[str, ...], int]]:
+        """
+        (organisations, units known to exactly those), combinations in code order
+        """
+    @property
+    def known_1plus(self) -> int: ...
+    @property
+    def known_2plus(self) -> int: ...
+    @property
+    def pairs(self) -> list[tuple[str, str, int, int]]:
+        """
+        (organisation x, organisation y, both, either) for x before y in code order (both[x][y], either[x][y] in C++)
+        """
+
+class AgencyOverlapCounts:
+    """
+    Indicator 6, multi-agency overlap (overlap.hpp).
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def families(self) -> OverlapCounts: ...
+    @property
+    def organisations(self) -> int: ...
+    @property
+    def persons(self) -> OverlapCounts: ...
+    @property
+    def window(self) -> tuple[int, int]:
+        """
+        (start, end) day numbers
+        """
+    @property
+    def work(self) -> int: ...
+
+class PersonDates:
+    """
+    Per person: birth day, 18th birthday (NO_DAY when unknown), last observed day.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def adult(self) -> numpy.typing.NDArray[numpy.int32]: ...
+    @property
+    def birth(self) -> numpy.typing.NDArray[numpy.int32]: ...
+    @property
+    def last(self) -> numpy.typing.NDArray[numpy.int32]: ...
+
+class RolePair:
+    """
+    (a, b): the role of the relative and the role of the proband.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def proband_role(self) -> str: ...
+    @property
+    def relative_role(self) -> str: ...
+
+class RelativeExposureCell:
+    """
+    Indicator 2 for one (relation, role pair).
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def counts(self) -> Counts2x2: ...
+    @property
+    def keys(self) -> KeySums2x2:
+        """
+        key sums of counts (zero unless person_keys was given)
+        """
+    @property
+    def relation(self) -> str: ...
+    @property
+    def roles(self) -> RolePair: ...
+    @property
+    def strata(self) -> StratifiedCounts2x2:
+        """
+        counts by stratum of the proband
+        """
+
+class RelativeExposureCounts:
+    """
+    Indicator 2, the relative-exposure table (transmission.hpp).
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def cells(self) -> list[RelativeExposureCell]:
+        """
+        relations outermost
+        """
+    @property
+    def window(self) -> tuple[int, int]:
+        """
+        (start, end) day numbers
+        """
+    @property
+    def work(self) -> int: ...
+
+class FeatureTable:
+    """
+    The person-level feature table (features.hpp), as NumPy columns.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def columns(
+        self,
+    ) -> list[tuple[str, numpy.typing.NDArray[numpy.generic], numpy.typing.NDArray[numpy.bool] | None]]:
+        """
+        (name, values, missing or None) in the published column order; 'sex' holds codes into SEXES
+        """
+    @property
+    def window(self) -> tuple[int, int]:
+        """
+        (start, end) day numbers
+        """
+    @property
+    def work(self) -> int: ...
 
 class GifStratum:
     """
@@ -147,13 +616,18 @@ def agency_overlap(
     window_start: typing.SupportsInt | typing.SupportsIndex | None = None,
     window_end: typing.SupportsInt | typing.SupportsIndex | None = None,
     person_keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64] | None = None,
-) -> dict: ...
+) -> AgencyOverlapCounts: ...
 def chains(
     dataset: famgraph._core.Dataset,
     window_start: typing.SupportsInt | typing.SupportsIndex | None = None,
     window_end: typing.SupportsInt | typing.SupportsIndex | None = None,
     person_keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64] | None = None,
-) -> dict: ...
+    graph: famgraph._core.FamilyGraph | None = None,
+) -> ChainsCounts:
+    """
+    Indicator 3; graph: the dataset's FamilyGraph (Dataset.graph), else one is built.
+    """
+
 def cohort_design(
     window_start: typing.SupportsInt | typing.SupportsIndex,
     window_end: typing.SupportsInt | typing.SupportsIndex,
@@ -168,15 +642,16 @@ def early_signalling(
     window_start: typing.SupportsInt | typing.SupportsIndex | None = None,
     window_end: typing.SupportsInt | typing.SupportsIndex | None = None,
     years: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [1, 2, 5],
-) -> dict: ...
+) -> EarlySignallingCounts: ...
 def feature_table(
     dataset: famgraph._core.Dataset,
     window_start: typing.SupportsInt | typing.SupportsIndex | None = None,
     window_end: typing.SupportsInt | typing.SupportsIndex | None = None,
     exposure_roles: collections.abc.Sequence[str] = ["victim", "witness"],
-) -> dict:
+    graph: famgraph._core.FamilyGraph | None = None,
+) -> FeatureTable:
     """
-    The person-level feature table: {'window': (start, end), 'work': steps, 'columns': [(name, values, missing or None)]} in the published column order; 'sex' holds codes into SEXES.
+    The person-level feature table; graph: the dataset's FamilyGraph (Dataset.graph), else one is built.
     """
 
 def fir(
@@ -220,6 +695,7 @@ def gif_control_set(
     Person indices (draw order) of control set `sim` of gif() with the same arguments; for audits and tests.
     """
 
+@typing.overload
 def matched(
     strata: list[
         tuple[
@@ -238,12 +714,20 @@ def matched(
     The matched estimate of stratified 2x2 counts [(birth_year, sex, parents_known, a, b, c, d)] with its verdict (no age rule): a dict (see matched_dict in register.hpp)
     """
 
+@typing.overload
+def matched(
+    strata: StratifiedCounts2x2, level: typing.SupportsFloat | typing.SupportsIndex = 0.95
+) -> dict[str, builtins.object]:
+    """
+    The same for the StratifiedCounts2x2 of an indicator result (passed back to the core without conversion)
+    """
+
 def oldest_eligible_age(
     window_start: typing.SupportsInt | typing.SupportsIndex,
     window_end: typing.SupportsInt | typing.SupportsIndex,
 ) -> int: ...
-def parse_roles(arg0: collections.abc.Sequence[str], arg1: str) -> list[str]: ...
-def person_dates(dataset: famgraph._core.Dataset) -> dict:
+def parse_roles(names: collections.abc.Sequence[str], option: str) -> list[str]: ...
+def person_dates(dataset: famgraph._core.Dataset) -> PersonDates:
     """
     birth day, 18th birthday (NO_DAY when unknown) and last observed day per person
     """
@@ -254,25 +738,29 @@ def recurrence_person_counts(
     window_end: typing.SupportsInt | typing.SupportsIndex | None = None,
     case_roles: collections.abc.Sequence[str] = ["perpetrator"],
     relations: collections.abc.Sequence[str] = ["parent", "full_sibling", "half_sibling"],
-) -> dict: ...
+    graph: famgraph._core.FamilyGraph | None = None,
+) -> RecurrencePersonCounts:
+    """
+    The per-proband terms of K_R and each person's family component; graph: the dataset's FamilyGraph (Dataset.graph), else one is built.
+    """
+
 def recurrence_risk(
     dataset: famgraph._core.Dataset,
     window_start: typing.SupportsInt | typing.SupportsIndex | None = None,
     window_end: typing.SupportsInt | typing.SupportsIndex | None = None,
     case_roles: collections.abc.Sequence[str] = ["perpetrator"],
     relations: collections.abc.Sequence[str] = ["parent", "full_sibling", "half_sibling"],
-) -> dict: ...
+) -> RecurrenceResultCounts: ...
 def relative_exposure(
     dataset: famgraph._core.Dataset,
     window_start: typing.SupportsInt | typing.SupportsIndex | None,
     window_end: typing.SupportsInt | typing.SupportsIndex | None,
     relations: collections.abc.Sequence[str],
     role_pairs: collections.abc.Sequence[tuple[str, str]],
-    strata: bool = False,
     person_keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64] | None = None,
-) -> tuple[tuple, list]:
+) -> RelativeExposureCounts:
     """
-    (window, [(relation, relative_role, proband_role, {a, b, c, d})]); with strata=True each dict also holds 'strata' [(birth_year, sex, parents_known, a, b, c, d)] (single birth year x sex x parents recorded of the proband, non-empty strata sorted), 'strata_without_birth_date' (probands in no stratum) and 'work' (steps of the whole table); with person_keys (one uint64 per person) also 'key_sums' {a, b, c, d}
+    One cell per (relation, (relative role, proband role)), relations outermost, with its counts, its strata (single birth year x sex x parents recorded of the proband) and, with person_keys (one uint64 per person), its key sums
     """
 
 def repeat_incidents(
@@ -281,12 +769,12 @@ def repeat_incidents(
     window_end: typing.SupportsInt | typing.SupportsIndex | None = None,
     T: typing.SupportsInt | typing.SupportsIndex = 365,
     person_keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64] | None = None,
-) -> dict: ...
+) -> RepeatIncidentsCounts: ...
 def resolve_window(
     dataset: famgraph._core.Dataset,
     window_start: typing.SupportsInt | typing.SupportsIndex | None = None,
     window_end: typing.SupportsInt | typing.SupportsIndex | None = None,
-) -> tuple:
+) -> tuple[int, int]:
     """
     The window as inclusive (start, end) day numbers: a missing end is the first / last event date (ValueError when the data has no events, or when the end is before the start).
     """
@@ -313,13 +801,13 @@ def victim_to_perpetrator(
     person_keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64] | None = None,
     matched: bool = False,
     level: typing.SupportsFloat | typing.SupportsIndex = 0.95,
-) -> dict: ...
+) -> VictimToPerpetratorCounts: ...
 
-DEFAULT_CASE_ROLES: tuple = "perpetrator"
-DEFAULT_EXPOSURE_ROLES: tuple = ("victim", "witness")
-DEFAULT_RECURRENCE_RELATIONS: tuple = ("parent", "full_sibling", "half_sibling")
+DEFAULT_CASE_ROLES: tuple[str, ...]
+DEFAULT_EXPOSURE_ROLES: tuple[str, ...]
+DEFAULT_RECURRENCE_RELATIONS: tuple[str, ...]
 GIF_TIE_TOLERANCE: float = 1e-12
 NO_DAY: int = -2147483648
 NO_INDEX: int = 4294967295
-ROLES: tuple = ("victim", "perpetrator", "witness", "other")
-SEXES: tuple = ("F", "M", "U")
+ROLES: tuple[str, ...]
+SEXES: tuple[str, ...]

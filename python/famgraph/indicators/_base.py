@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import _core
+from .._core import indicators as core  # the counting rules, typed by famgraph/_core/indicators.pyi
 from ._options import WindowLike, check_level, check_min_cell, parse_window, published_window
 
 if TYPE_CHECKING:
@@ -13,20 +14,22 @@ if TYPE_CHECKING:
 
 __all__ = ["Context", "context", "core", "core_call", "window_key"]
 
-_core_any: Any = _core
-#: famgraph._core.indicators (no type stub: the counts are plain dicts).
-core: Any = _core_any.indicators
-
 
 @dataclass(frozen=True)
 class Context:
     """Validated common options of one indicator call."""
 
-    dataset: Any  # the compiled dataset (famgraph._core.Dataset)
+    dataset: _core.Dataset  # the compiled dataset
     window_start: int | None
     window_end: int | None
     min_cell: int
     level: float
+    owner: Dataset  # the Dataset itself: its cached graph (:meth:`graph`)
+
+    def graph(self) -> _core.FamilyGraph:
+        """The dataset's family graph (built once per Dataset and cached): the counting functions
+        that need one take it instead of building their own."""
+        return self.owner.graph._core
 
     def parameters(self, window: tuple[int, int], **more: Any) -> dict[str, Any]:
         """The published parameters. An end of the window taken from the data is the date of a
@@ -46,7 +49,7 @@ def context(ds: Dataset, window: WindowLike, min_cell: Any, level: Any = 0.95) -
     if not isinstance(ds, Dataset):
         raise TypeError(f"expected a famgraph.Dataset, got {type(ds).__name__}")
     ws, we = parse_window(window)
-    return Context(ds._core, ws, we, check_min_cell(min_cell), check_level(level))
+    return Context(ds._core, ws, we, check_min_cell(min_cell), check_level(level), ds)
 
 
 def core_call(fn: Any, *args: Any, **kwargs: Any) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -103,6 +103,19 @@ def dataset_digest(ds: Dataset) -> bytes:
     return digest
 
 
+class Cells2x2(Protocol):
+    """The cells a, b, c, d of a 2×2 table (the core's Counts2x2 and KeySums2x2)."""
+
+    @property
+    def a(self) -> int: ...
+    @property
+    def b(self) -> int: ...
+    @property
+    def c(self) -> int: ...
+    @property
+    def d(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class Noise:
     """The cell-key settings of one indicator run: the CellKey (with the run's digest for scope
@@ -119,9 +132,10 @@ class Noise:
         k = np.array([int(x) for x in key_sums], dtype=np.uint64)
         return [int(x) for x in self.cell_key.perturb(c, k)]
 
-    def perturb_2x2(self, t: Mapping[str, Any], keys: Mapping[str, Any]) -> tuple[int, int, int, int]:
-        """The four perturbed cells of a 2×2 table from its counts and key sums {a, b, c, d}."""
-        a, b, c, d = self.perturb([t[x] for x in "abcd"], [keys[x] for x in "abcd"])
+    def perturb_2x2(self, t: Cells2x2, keys: Cells2x2) -> tuple[int, int, int, int]:
+        """The four perturbed cells of a 2×2 table from the core's counts and key sums
+        (``Counts2x2``, ``KeySums2x2``)."""
+        a, b, c, d = self.perturb([t.a, t.b, t.c, t.d], [keys.a, keys.b, keys.c, keys.d])
         return a, b, c, d
 
     def parameters(self) -> dict[str, Any]:

@@ -60,22 +60,25 @@ def chains(
     ck = check_disclosure(disclosure, cell_key, "chains")
     noise = None if ck is None else prepare(ck, ds, "chains", {"window": window_key(ctx)})
     c = core.chains(
-        ctx.dataset, ctx.window_start, ctx.window_end, None if noise is None else noise.person_keys
+        ctx.dataset,
+        ctx.window_start,
+        ctx.window_end,
+        None if noise is None else noise.person_keys,
+        graph=ctx.graph(),
     )
     m = ctx.min_cell
-    n_links = len(c["links"][0])
-    ge1, ge2, ge3 = int(c["ge1"]), int(c["ge2"]), int(c["ge3"])
-    t = c["continuation"]
-    continuation = (int(t["a"]), int(t["b"]), int(t["c"]), int(t["d"]))
+    n_links = len(c.links[0])
+    ge1, ge2, ge3 = int(c.ge1), int(c.ge2), int(c.ge3)
+    t = c.continuation
+    continuation = (int(t.a), int(t.b), int(t.c), int(t.d))
     if noise is not None:
         # the finest cells: links, and persons with exactly 1, exactly 2, >= 3 links (decision 45)
-        ks = c["key_sums"]
         n_links, e1, e2, ge3 = noise.perturb(
-            [n_links, ge1 - ge2, ge2 - ge3, ge3], [ks["links"], *ks["chain_exactly"]]
+            [n_links, ge1 - ge2, ge2 - ge3, ge3], [c.links_key_sum, *c.chain_key_sums]
         )
         ge2 = e2 + ge3
         ge1 = e1 + ge2
-        continuation = noise.perturb_2x2(t, ks["continuation"])
+        continuation = noise.perturb_2x2(t, c.continuation_keys)
     # ge3 ≤ ge2 ≤ ge1: nested counts with total ge1 (exactly 1 and exactly 2 are differences).
     hide_ge1, hide_nested = nested_status([ge3, ge2], ge1, m)
     table = pd.DataFrame(
@@ -92,13 +95,11 @@ def chains(
     cont = two_by_two_frame(
         pd.DataFrame({"population": ["continuation"]}), [continuation], level=ctx.level, min_cell=m
     )
-    add_matched_columns(
-        cont, [core.matched(c["continuation_strata"], ctx.level)], m, withheld=noise is not None
-    )
+    add_matched_columns(cont, [core.matched(c.continuation_strata, ctx.level)], m, withheld=noise is not None)
     assert f"count{FLAG_SUFFIX}" in table.columns
-    exact_links = len(c["links"][0])
+    exact_links = len(c.links[0])
     note = "" if exact_links else "no links: no parent-to-child incident inside the window"
-    params = ctx.parameters(c["window"])
+    params = ctx.parameters(c.window)
     if noise is not None:
         params.update(noise.parameters())
         note = note or CELL_KEY_NOTE
@@ -109,7 +110,7 @@ def chains(
         DEFINITION,
         note,
         {
-            "empty": exact_links == 0 and sum(int(t[x]) for x in "abcd") == 0,
-            "window_days": tuple(c["window"]),
+            "empty": exact_links == 0 and t.a + t.b + t.c + t.d == 0,
+            "window_days": tuple(c.window),
         },
     )

@@ -77,16 +77,16 @@ def feature_table(ds: Dataset, *, window: WindowLike = None) -> pd.DataFrame:
     True
     """
     ctx = context(ds, window, 0)
-    t = core.feature_table(ctx.dataset, ctx.window_start, ctx.window_end)
+    t = core.feature_table(ctx.dataset, ctx.window_start, ctx.window_end, graph=ctx.graph())
     out: dict[str, Any] = {}
-    for name, values, missing in t["columns"]:
+    for name, values, missing in t.columns:
         if name == "sex":
             codes = np.asarray(values, dtype=np.int8)
             out[name] = pd.Categorical.from_codes(codes, categories=pd.Index(_rules.SEXES))
         else:
             out[name] = _column(values, missing)
     frame = pd.DataFrame(out, copy=False)
-    frame.attrs["window"] = [int(t["window"][0]), int(t["window"][1])]
+    frame.attrs["window"] = [int(t.window[0]), int(t.window[1])]
     frame.attrs["note"] = "person-level data: research-only, not for publication (docs/spec/disclosure.md)"
     return frame
 
@@ -138,16 +138,17 @@ def adjusted_association(
     v = core.victim_to_perpetrator(
         ctx.dataset, ctx.window_start, ctx.window_end, roles, matched=True, level=ctx.level
     )
-    mp = v["matched_pathway"]
+    mp: dict[str, Any] | None = v.matched_pathway
+    assert mp is not None  # asked for (matched=True)
     published = matched_published(mp["matched"], ctx.min_cell)
     matched = matched_frame(mp["matched"], ctx.min_cell)
     verdict = verdict_frame(mp["verdict"], published, ctx.min_cell)
-    idx = np.asarray(v["person"], dtype=np.int64)
-    y = np.asarray(v["event"], dtype=np.int64)
-    x = np.asarray(v["exposed"], dtype=np.int64)
+    idx = np.asarray(v.person, dtype=np.int64)
+    y = np.asarray(v.event, dtype=np.int64)
+    x = np.asarray(v.exposed, dtype=np.int64)
     p = ds.columns("persons")
     sex = np.asarray(p["sex"], dtype=np.int64)[idx]
-    birth = np.asarray(core.person_dates(ctx.dataset)["birth"], dtype=np.int64)[idx]
+    birth = np.asarray(core.person_dates(ctx.dataset).birth, dtype=np.int64)[idx]
     decade = (pd.to_datetime(birth, unit="D").year.to_numpy() // 10) * 10
     m = ctx.min_cell
     a, b = int((x * y).sum()), int((x * (1 - y)).sum())
@@ -206,7 +207,7 @@ def adjusted_association(
     table = _finish(table, flags, m, [])
     merged = {str(k): str(vv) for k, vv in groups.items() if k != vv}
     params = ctx.parameters(
-        v["window"],
+        v.window,
         exposure_roles=roles,
         reference="sex F, earliest birth decade",
         merged_decades=merged,
@@ -223,6 +224,6 @@ def adjusted_association(
         {
             "empty": len(y) == 0,
             "n_model": len(y_k) if not math.isnan(len(y_k)) else 0,
-            "window_days": tuple(v["window"]),
+            "window_days": tuple(v.window),
         },
     )

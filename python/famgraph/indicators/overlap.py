@@ -189,6 +189,17 @@ def _unit(
     return comb, pairs, known
 
 
+def _counts(o: core.OverlapCounts) -> dict[str, Any]:
+    """The core's counts of one unit as the dict that :func:`_unit` and :func:`_perturbed` read."""
+    return {
+        "combinations": o.combinations,
+        "combination_key_sums": o.combination_key_sums,
+        "pairs": o.pairs,
+        "known_1plus": o.known_1plus,
+        "known_2plus": o.known_2plus,
+    }
+
+
 def _perturbed(d: dict[str, Any], noise: Noise) -> dict[str, Any]:
     """The counts of one unit with every combination perturbed (the finest cells, decision 45);
     the pair counts and the numbers known to ≥ 1 and ≥ 2 organisations are their sums."""
@@ -249,8 +260,10 @@ def agency_overlap(
     )
     orgs = ds.organisations
     parts = [
-        _unit(u, c[key] if noise is None else _perturbed(c[key], noise), orgs, ctx.min_cell, ctx.level)
-        for u, key in (("person", "persons"), ("family", "families"))
+        _unit(
+            u, _counts(o) if noise is None else _perturbed(_counts(o), noise), orgs, ctx.min_cell, ctx.level
+        )
+        for u, o in (("person", c.persons), ("family", c.families))
     ]
     tables = {
         name: pd.concat([p[i] for p in parts], ignore_index=True)
@@ -258,9 +271,9 @@ def agency_overlap(
     }
     for i, t in enumerate(tables.values()):
         t.attrs.update(parts[0][i].attrs)
-    n = int(c["persons"]["known_1plus"])
+    n = int(c.persons.known_1plus)
     note = "" if n else "nobody is known to any organisation inside the window"
-    params = ctx.parameters(c["window"])
+    params = ctx.parameters(c.window)
     if noise is not None:
         params.update(noise.parameters())
         note = note or CELL_KEY_NOTE
@@ -270,5 +283,5 @@ def agency_overlap(
         params,
         DEFINITION,
         note,
-        {"empty": n == 0, "window_days": tuple(c["window"])},
+        {"empty": n == 0, "window_days": tuple(c.window)},
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -44,17 +44,19 @@ DEFINITION_4B = (
 FloatArray = npt.NDArray[np.float64]
 
 
-def _component_sums(data: dict[str, Any], relations: Sequence[str]) -> tuple[FloatArray, FloatArray]:
+def _component_sums(
+    data: core.RecurrencePersonCounts, relations: Sequence[str]
+) -> tuple[FloatArray, FloatArray]:
     """Per family component with an observed person: [observed, cases, (case_relatives, relatives)
     per relation], grouped into distinct rows with their multiplicities."""
-    comp = np.asarray(data["component"], dtype=np.int64)
+    comp = np.asarray(data.component, dtype=np.int64)
     n = int(comp.max()) + 1 if len(comp) else 0
     cols = [
-        np.bincount(comp, weights=np.asarray(data["observed"], dtype=np.float64), minlength=n),
-        np.bincount(comp, weights=np.asarray(data["is_case"], dtype=np.float64), minlength=n),
+        np.bincount(comp, weights=np.asarray(data.observed, dtype=np.float64), minlength=n),
+        np.bincount(comp, weights=np.asarray(data.is_case, dtype=np.float64), minlength=n),
     ]
-    for r in relations:
-        cr, rr = data["by_relation"][r]
+    for j, _ in enumerate(relations):  # the core's per-relation arrays are in the order asked
+        cr, rr = data.case_relatives[j], data.relatives[j]
         cols.append(np.bincount(comp, weights=np.asarray(cr, dtype=np.float64), minlength=n))
         cols.append(np.bincount(comp, weights=np.asarray(rr, dtype=np.float64), minlength=n))
     mat = np.column_stack(cols) if n else np.zeros((0, 2 + 2 * len(relations)))
@@ -138,14 +140,16 @@ def recurrence_risk(
     rels = check_relations(relations)
     n_boot = check_n_boot(n_boot)
     seed = check_int(seed, "seed", 0, 2**63 - 1)
-    data = core.recurrence_person_counts(ctx.dataset, ctx.window_start, ctx.window_end, roles, rels)
-    observed = int(np.asarray(data["observed"], dtype=np.int64).sum())
-    cases = int(np.asarray(data["is_case"], dtype=np.int64).sum())
+    data = core.recurrence_person_counts(
+        ctx.dataset, ctx.window_start, ctx.window_end, roles, rels, ctx.graph()
+    )
+    observed = int(np.asarray(data.observed, dtype=np.int64).sum())
+    cases = int(np.asarray(data.is_case, dtype=np.int64).sum())
     rows, counts = _component_sums(data, rels)
     boot = bootstrap_lambda(rows, counts, n_boot, seed) if n_boot else np.zeros((0, len(rels)))
     records = []
     for j, r in enumerate(rels):
-        cr_arr, rr_arr = data["by_relation"][r]
+        cr_arr, rr_arr = data.case_relatives[j], data.relatives[j]
         cr = int(np.asarray(cr_arr, dtype=np.int64).sum())
         rr = int(np.asarray(rr_arr, dtype=np.int64).sum())
         K = cases / observed if observed else math.nan
@@ -190,7 +194,7 @@ def recurrence_risk(
         _flagged(table, col, hide_cr, flags)
     table = _finish(table, flags, m, ["observed", "cases", "relatives", "case_relatives", "n_boot_valid"])
     params = ctx.parameters(
-        data["window"],
+        data.window,
         case_roles=roles,
         relations=rels,
         n_boot=n_boot,
@@ -208,7 +212,7 @@ def recurrence_risk(
             "empty": cases == 0,
             "bootstrap": boot,
             "components": int(counts.sum()),
-            "window_days": tuple(data["window"]),
+            "window_days": tuple(data.window),
         },
     )
 
@@ -245,10 +249,10 @@ def repeat_incidents(
     )
     repeat: list[int] = []
     total: list[int] = []
-    for u in (c["persons"], c["families"]):
-        k, n_u = int(u["repeat"]), int(u["n"])
+    for u in (c.persons, c.families):
+        k, n_u = int(u.repeat), int(u.n)
         if noise is not None:  # the finest cells: with and without a repeat; n is their sum
-            k, rest = noise.perturb([k, n_u - k], list(u["key_sums"]))
+            k, rest = noise.perturb([k, n_u - k], [u.repeat_key_sum, u.no_repeat_key_sum])
             n_u = k + rest
         repeat.append(k)
         total.append(n_u)
@@ -260,9 +264,9 @@ def repeat_incidents(
         min_cell=ctx.min_cell,
         count_name="repeat",
     )
-    n = int(c["persons"]["n"])
+    n = int(c.persons.n)
     note = "" if n else f"nobody had a first incident at least T = {T} days before the end of observation"
-    params = ctx.parameters(c["window"], T=T)
+    params = ctx.parameters(c.window, T=T)
     if noise is not None:
         params.update(noise.parameters())
         note = note or CELL_KEY_NOTE
@@ -277,5 +281,5 @@ def repeat_incidents(
         params,
         DEFINITION_4B,
         note,
-        {"empty": n == 0 and int(c["families"]["n"]) == 0, "window_days": tuple(c["window"])},
+        {"empty": n == 0 and int(c.families.n) == 0, "window_days": tuple(c.window)},
     )

@@ -71,11 +71,11 @@ def early_signalling(
     # overlaps, but other published tables can pin them): a hidden one among them gets a partner.
     wholes: dict[tuple[int, str], int] = {}
     parts: dict[tuple[int, str], list[int]] = {}
-    groups = [("all", c["overall"])] + [(org, c["by_org"][org]) for org in ds.organisations]
+    groups = [("all", c.overall)] + [(org, c.by_org[org]) for org in ds.organisations]
     for g, (org, per_year) in enumerate(groups):
         for pop, idx, total in (
-            ("first_incidents", 0, c["first_incidents"]),
-            ("minors_self_or_parent", 1, c["minors"]),
+            ("first_incidents", 0, c.first_incidents),
+            ("minors_self_or_parent", 1, c.minors),
         ):
             rows = []
             for y, counts in zip(ys, per_year, strict=True):
@@ -85,7 +85,7 @@ def early_signalling(
                     parts.setdefault((y, pop), []).append(len(keys))
                 rows.append(len(keys))
                 keys.append((org, y, pop))
-                k.append(int(counts[idx]))
+                k.append(int(counts.preceded_minor_self_or_parent if idx else counts.preceded))
                 n.append(int(total))
             nested.append(rows)
     table = share_frame(
@@ -98,7 +98,7 @@ def early_signalling(
         nested=nested,
         siblings=[(wholes[g], rows) for g, rows in parts.items()],
     )
-    lead = np.asarray(c["lead_times"], dtype=np.float64)
+    lead = np.asarray(c.lead_times, dtype=np.float64)
     q = stats.quartiles(lead)
     lt = pd.DataFrame(
         {
@@ -118,7 +118,7 @@ def early_signalling(
         & (table["population"] == "first_incidents")
     ].index[0]
     k_top = int(k[top])
-    n_first_all = int(c["first_incidents"])
+    n_first_all = int(c.first_incidents)
     hide = [
         _dc.Policy(m).enabled
         and (
@@ -130,7 +130,7 @@ def early_signalling(
     for col in ("n", "q1", "median", "q3"):
         _flagged(lt, col, hide, flags)
     lt = _finish(lt, flags, ctx.min_cell, ["n"])
-    n_first = int(c["first_incidents"])
+    n_first = int(c.first_incidents)
     note = "" if n_first else "no first incidents inside the window"
     return Result(
         "early_signalling",
@@ -139,8 +139,8 @@ def early_signalling(
             "verdict": count_verdict_frame(n_first, "first incidents", ctx.min_cell),
             "lead_time": lt,
         },
-        ctx.parameters(c["window"], years=ys),
+        ctx.parameters(c.window, years=ys),
         DEFINITION,
         note,
-        {"empty": n_first == 0, "window_days": tuple(c["window"])},
+        {"empty": n_first == 0, "window_days": tuple(c.window)},
     )

@@ -61,8 +61,8 @@ DEFAULT_ROLE_PAIRS: tuple[tuple[str, str], ...] = (
 _DAYS_PER_YEAR = 365.25
 
 
-def _abcd(t: dict[str, int]) -> tuple[int, int, int, int]:
-    return int(t["a"]), int(t["b"]), int(t["c"]), int(t["d"])
+def _abcd(t: core.Counts2x2) -> tuple[int, int, int, int]:
+    return int(t.a), int(t.b), int(t.c), int(t.d)
 
 
 def _km_curve(time: np.ndarray, event: np.ndarray, group: str, m: int, level: float) -> pd.DataFrame:
@@ -139,20 +139,20 @@ def victim_to_perpetrator(
         level=ctx.level,
     )
 
-    def _published(t: dict[str, int], where: tuple[str, Any] = ("overall", 0)) -> tuple[int, int, int, int]:
+    def _published(t: core.Counts2x2, where: tuple[str, Any] = ("overall", 0)) -> tuple[int, int, int, int]:
         if noise is None:
             return _abcd(t)
-        ks = c["key_sums"]["overall"] if where[0] == "overall" else c["key_sums"][where[0]][where[1]]
+        ks = c.keys.overall if where[0] == "overall" else getattr(c.keys, where[0])[where[1]]
         return noise.perturb_2x2(t, ks)
 
     keys: list[tuple[str, str]] = [("overall", "all")]
-    counts = [_published(c["overall"])]
+    counts = [_published(c.overall)]
     linked: list[tuple[int, list[int]]] = []
     # A stratum with nobody in it is structural, not a small count: it is left out (see
     # docs/disclosure.md), so it neither shows as "<10" nor forces secondary suppression.
     for stratum, items in (
-        ("sex", [(s, c["by_sex"][s], ("by_sex", s)) for s in ("F", "M", "U")]),
-        ("birth_decade", [(str(d), c["by_decade"][d], ("by_decade", d)) for d in sorted(c["by_decade"])]),
+        ("sex", [(s, c.by_sex[s], ("by_sex", s)) for s in ("F", "M", "U")]),
+        ("birth_decade", [(str(d), c.by_decade[d], ("by_decade", d)) for d in sorted(c.by_decade)]),
     ):
         rows = []
         for name, t, where in items:
@@ -171,9 +171,9 @@ def victim_to_perpetrator(
         linked=linked,
         perturbed=noise is not None,
     )
-    time = np.asarray(c["time"], dtype=np.float64)
-    event = np.asarray(c["event"], dtype=np.float64)
-    exposed = np.asarray(c["exposed"], dtype=bool)
+    time = np.asarray(c.time, dtype=np.float64)
+    event = np.asarray(c.event, dtype=np.float64)
+    exposed = np.asarray(c.exposed, dtype=bool)
     # A curve's steps count the events of its group (cell a or c): a curve is drawn only when
     # that cell is published, otherwise just its origin.
     curves = []
@@ -204,13 +204,14 @@ def victim_to_perpetrator(
         disclosure_control=_dc.stamp(ctx.min_cell),
         count_columns=["observed_exposed", "observed_unexposed"],
     )
-    n_eligible = sum(_abcd(c["overall"]))
+    n_eligible = sum(_abcd(c.overall))
     note = ""
     if n_eligible == 0:
         note = "no eligible persons: nobody had an 18th birthday inside the window while observed"
     elif noise is not None:
         note = CELL_KEY_NOTE + " The Kaplan-Meier curves and the log-rank test are withheld."
-    mp = c["matched_pathway"]
+    mp: dict[str, Any] | None = c.matched_pathway
+    assert mp is not None  # asked for (matched=True)
     # Under the cell key method the published cells are perturbed while the strata behind the
     # matched estimates are not: the matched tables would undo the noise, so they are withheld
     # (docs/disclosure.md, "Using it").
@@ -226,7 +227,7 @@ def victim_to_perpetrator(
     if noise is None:
         tables["at_risk"] = _at_risk_frame(time, event, exposed, table, ctx.min_cell)
     tables["logrank"] = logrank
-    params = ctx.parameters(c["window"], exposure_roles=roles)
+    params = ctx.parameters(c.window, exposure_roles=roles)
     if noise is not None:
         params.update(noise.parameters())
     return Result(
@@ -237,8 +238,8 @@ def victim_to_perpetrator(
         note,
         {
             "empty": n_eligible == 0,
-            "without_birth_date": int(c["without_birth_date"]),
-            "window_days": tuple(c["window"]),
+            "without_birth_date": int(c.without_birth_date),
+            "window_days": tuple(c.window),
         },
     )
 
@@ -405,28 +406,28 @@ def relative_exposure(
     if ck is not None:
         options = {"window": window_key(ctx), "relations": rels, "role_pairs": [list(p) for p in pairs]}
         noise = prepare(ck, ds, "relative_exposure", options)
-    win, cells = core.relative_exposure(
+    rx = core.relative_exposure(
         ctx.dataset,
         ctx.window_start,
         ctx.window_end,
         rels,
         pairs,
-        strata=True,
         person_keys=None if noise is None else noise.person_keys,
     )
     keys = pd.DataFrame(
-        [(r, a, b) for r, a, b, _ in cells], columns=["relation", "relative_role", "proband_role"]
+        [(t.relation, t.roles.relative_role, t.roles.proband_role) for t in rx.cells],
+        columns=["relation", "relative_role", "proband_role"],
     )
-    published = [_abcd(t) if noise is None else noise.perturb_2x2(t, t["key_sums"]) for *_, t in cells]
+    published = [_abcd(t.counts) if noise is None else noise.perturb_2x2(t.counts, t.keys) for t in rx.cells]
     table = two_by_two_frame(keys, published, level=ctx.level, min_cell=ctx.min_cell)
     add_matched_columns(
         table,
-        [core.matched(t["strata"], ctx.level) for *_, t in cells],
+        [core.matched(t.strata, ctx.level) for t in rx.cells],
         ctx.min_cell,
         withheld=noise is not None,
     )
-    n = sum(_abcd(cells[0][3])) if cells else 0
-    params = ctx.parameters(win, relations=rels, role_pairs=[list(p) for p in pairs])
+    n = sum(_abcd(rx.cells[0].counts)) if rx.cells else 0
+    params = ctx.parameters(rx.window, relations=rels, role_pairs=[list(p) for p in pairs])
     note = "" if n else "no probands: nobody was observed inside the window"
     if noise is not None:
         params.update(noise.parameters())
@@ -437,5 +438,5 @@ def relative_exposure(
         params,
         DEFINITION_2,
         note,
-        {"empty": n == 0, "window_days": tuple(win)},
+        {"empty": n == 0, "window_days": tuple(rx.window)},
     )

@@ -24,8 +24,8 @@ import numpy as np
 Numbers = dict[str, Any]
 
 
-def _abcd(prefix: str, t: dict[str, int]) -> Numbers:
-    return {f"{prefix}.{k}": int(t[k]) for k in ("a", "b", "c", "d")}
+def _abcd(prefix: str, t: Any) -> Numbers:
+    return {f"{prefix}.{k}": int(getattr(t, k)) for k in ("a", "b", "c", "d")}
 
 
 def _quantiles(values: np.ndarray) -> Numbers:
@@ -36,54 +36,57 @@ def _quantiles(values: np.ndarray) -> Numbers:
     return out
 
 
-def numbers_from_core(name: str, r: dict[str, Any]) -> Numbers:
-    """Flatten a ``famgraph._core.indicators.<name>`` result into the peers' keys."""
+def numbers_from_core(name: str, r: Any) -> Numbers:
+    """Flatten a ``famgraph._core.indicators.<name>`` result (the core's bound result struct) into
+    the peers' keys."""
     out: Numbers = {}
     if name == "victim_to_perpetrator":
-        out.update(_abcd("overall", r["overall"]))
-        for sex, t in r["by_sex"].items():
+        out.update(_abcd("overall", r.overall))
+        for sex, t in r.by_sex.items():
             out.update(_abcd(f"sex.{sex}", t))
-        for dec, t in r["by_decade"].items():
+        for dec, t in r.by_decade.items():
             out.update(_abcd(f"decade.{int(dec)}", t))
-        out["km.n"] = len(r["time"])
-        out["km.events"] = int(np.asarray(r["event"]).sum())
-        out["km.time_sum"] = int(np.asarray(r["time"], dtype=np.int64).sum())
+        out["km.n"] = len(r.time)
+        out["km.events"] = int(np.asarray(r.event).sum())
+        out["km.time_sum"] = int(np.asarray(r.time, dtype=np.int64).sum())
     elif name == "chains":
-        out = {
-            "links": len(r["links"][0]),
-            "ge1": r["ge1"],
-            "ge2": r["ge2"],
-            "ge3": r["ge3"],
-            "longest": r["longest"],
-        }
-        out.update(_abcd("continuation", r["continuation"]))
+        out = {"links": len(r.links[0]), "ge1": r.ge1, "ge2": r.ge2, "ge3": r.ge3, "longest": r.longest}
+        out.update(_abcd("continuation", r.continuation))
     elif name == "recurrence_risk":
-        for rel, x in r["by_relation"].items():
-            out["observed"], out["cases"] = x["observed"], x["cases"]
-            out[f"{rel}.relatives"] = x["relatives"]
-            out[f"{rel}.case_relatives"] = x["case_relatives"]
+        for x in r.by_relation:
+            out["observed"], out["cases"] = x.observed, x.cases
+            out[f"{x.relation}.relatives"] = x.relatives
+            out[f"{x.relation}.case_relatives"] = x.case_relatives
     elif name == "repeat_incidents":
         for unit in ("persons", "families"):
-            out[f"{unit}.n"] = r[unit]["n"]
-            out[f"{unit}.repeat"] = r[unit]["repeat"]
+            u = getattr(r, unit)
+            out[f"{unit}.n"] = u.n
+            out[f"{unit}.repeat"] = u.repeat
     elif name == "early_signalling":
-        out = {"first_incidents": r["first_incidents"], "minors": r["minors"]}
-        for k, n in enumerate(r["years"]):
-            out[f"all.{n}.preceded"], out[f"all.{n}.preceded_minor"] = r["overall"][k]
-            for org, counts in r["by_org"].items():
-                out[f"{org}.{n}.preceded"], out[f"{org}.{n}.preceded_minor"] = counts[k]
-        out.update(_quantiles(np.asarray(r["lead_times"])))
+        out = {"first_incidents": r.first_incidents, "minors": r.minors}
+        by_org = r.by_org
+        for k, n in enumerate(r.years):
+            s = r.overall[k]
+            out[f"all.{n}.preceded"], out[f"all.{n}.preceded_minor"] = (
+                s.preceded,
+                s.preceded_minor_self_or_parent,
+            )
+            for org, counts in by_org.items():
+                s = counts[k]
+                out[f"{org}.{n}.preceded"] = s.preceded
+                out[f"{org}.{n}.preceded_minor"] = s.preceded_minor_self_or_parent
+        out.update(_quantiles(np.asarray(r.lead_times)))
     elif name == "agency_overlap":
         for unit in ("persons", "families"):
-            o = r[unit]
-            for orgs, count in o["combinations"]:
+            o = getattr(r, unit)
+            for orgs, count in o.combinations:
                 out[f"{unit}.combination.{'+'.join(sorted(orgs))}"] = count
-            for x, y, both, either in o["pairs"]:
+            for x, y, both, either in o.pairs:
                 x, y = sorted((x, y))
                 out[f"{unit}.pair.{x}+{y}.both"] = both
                 out[f"{unit}.pair.{x}+{y}.either"] = either
-            out[f"{unit}.known_1plus"] = o["known_1plus"]
-            out[f"{unit}.known_2plus"] = o["known_2plus"]
+            out[f"{unit}.known_1plus"] = o.known_1plus
+            out[f"{unit}.known_2plus"] = o.known_2plus
     else:
         raise ValueError(f"unknown indicator {name!r}")
     return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in out.items()}
