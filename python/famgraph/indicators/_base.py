@@ -12,7 +12,7 @@ from ._options import WindowLike, check_level, check_min_cell, parse_window, pub
 if TYPE_CHECKING:
     from ..dataset import Dataset
 
-__all__ = ["Context", "context", "core", "core_call", "window_key"]
+__all__ = ["Context", "context", "core", "window_key"]
 
 
 @dataclass(frozen=True)
@@ -50,14 +50,6 @@ def context(ds: Dataset, window: WindowLike, min_cell: Any, level: Any = 0.95) -
         raise TypeError(f"expected a famgraph.Dataset, got {type(ds).__name__}")
     ws, we = parse_window(window)
     return Context(ds._core, ws, we, check_min_cell(min_cell), check_level(level), ds)
-
-
-def core_call(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call a counting function; a bad window in the data's terms becomes a clear ValueError."""
-    try:
-        return fn(*args, **kwargs)
-    except ValueError as e:
-        raise ValueError(str(e)) from None
 
 
 def window_key(ctx: Context) -> list[int | None]:
