@@ -14,18 +14,22 @@ import numpy.typing
 __all__: list[str] = [
     "CombinationStatus",
     "CurveCoarsening",
+    "MatchRateStatus",
     "NestedStatus",
     "PTable",
     "PooledCombinations",
     "PooledGroup",
+    "QualityRowStatus",
     "ShareStatus",
     "at_risk_hidden",
     "check_min_cell",
     "coarsen_curve",
+    "count_hidden",
     "count_too_large_message",
     "default_max_deviation",
     "default_min_cell",
     "default_variance",
+    "difference_hidden",
     "estimate_suppressed",
     "estimates_2x2",
     "fields_2x2",
@@ -40,16 +44,21 @@ __all__: list[str] = [
     "margin_mismatch_message",
     "marker",
     "max_max_deviation",
+    "merge_adjacent_levels",
     "missing_text",
+    "nested_count_hidden",
     "noise",
     "perturb",
     "pool_combinations",
+    "proportion_hidden",
     "ptable_from_probabilities",
+    "quality_row_status",
     "stamp",
     "suppress_2x2",
     "suppress_additive",
     "suppress_combinations",
     "suppress_linked_2x2",
+    "suppress_match_rates",
     "suppress_nested",
     "suppress_one_way",
     "suppress_shares",
@@ -156,6 +165,28 @@ class CurveCoarsening:
         indices of the published event times
         """
 
+class QualityRowStatus:
+    """
+    What of a data-quality row is hidden: its value, its n.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def n(self) -> bool: ...
+    @property
+    def value(self) -> bool: ...
+
+class MatchRateStatus:
+    """
+    Match-rate suppression: n_hidden per organisation, found_hidden k x k row-major, all_pairs_hidden.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def all_pairs_hidden(self) -> bool: ...
+    @property
+    def found_hidden(self) -> list[bool]: ...
+    @property
+    def n_hidden(self) -> list[bool]: ...
+
 def at_risk_hidden(
     n: typing.SupportsInt | typing.SupportsIndex,
     at_risk: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
@@ -177,7 +208,26 @@ def coarsen_curve(
     at_risk: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
     min_cell: typing.SupportsInt | typing.SupportsIndex,
 ) -> CurveCoarsening: ...
+def count_hidden(
+    count: typing.SupportsInt | typing.SupportsIndex,
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+    zero_is_small: bool = True,
+) -> bool:
+    """
+    Whether a count published on its own is hidden (below min_cell).
+    """
+
 def count_too_large_message(name: str, got: str) -> str: ...
+def difference_hidden(
+    whole: typing.SupportsInt | typing.SupportsIndex,
+    part: typing.SupportsInt | typing.SupportsIndex,
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+    zero_is_small: bool = True,
+) -> bool:
+    """
+    Whether the difference whole - part of two published counts is hidden.
+    """
+
 def estimate_suppressed(
     sources: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8],
 ) -> numpy.typing.NDArray[numpy.bool]:
@@ -209,6 +259,25 @@ def margin_mismatch_message(
     column: str, field: str, given: str, row: typing.SupportsInt | typing.SupportsIndex, sum: str
 ) -> str: ...
 def marker(min_cell: typing.SupportsInt | typing.SupportsIndex) -> str: ...
+def merge_adjacent_levels(
+    k: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
+    n: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> list[int]:
+    """
+    For each ordered level, the first level of its merged group (every group with at least min_cell outcomes and non-outcomes where possible).
+    """
+
+def nested_count_hidden(
+    inner: typing.SupportsInt | typing.SupportsIndex,
+    x: typing.SupportsInt | typing.SupportsIndex,
+    outer: typing.SupportsInt | typing.SupportsIndex,
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> bool:
+    """
+    Whether a count between two published counts inner <= x <= outer is hidden.
+    """
+
 def noise(
     ptable: PTable,
     counts: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
@@ -228,10 +297,32 @@ def pool_combinations(
     Listed and pooled combinations; the input in name order.
     """
 
+def proportion_hidden(
+    k: typing.SupportsInt | typing.SupportsIndex,
+    n: typing.SupportsInt | typing.SupportsIndex,
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+    zero_is_small: bool = True,
+) -> bool:
+    """
+    Whether a proportion k of n, published with n, is hidden (k or n - k small).
+    """
+
 def ptable_from_probabilities(
     max_deviation: typing.SupportsInt | typing.SupportsIndex,
     probabilities: typing.Annotated[numpy.typing.ArrayLike, numpy.float64],
 ) -> PTable: ...
+def quality_row_status(
+    n: typing.SupportsInt | typing.SupportsIndex | None,
+    k: typing.SupportsInt | typing.SupportsIndex | None,
+    kind: str,
+    completeness: bool,
+    table_rows: typing.SupportsInt | typing.SupportsIndex | None,
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> QualityRowStatus:
+    """
+    The suppression of one data-quality row (kind 'share', 'linkability' or 'consistency').
+    """
+
 def stamp(min_cell: typing.SupportsInt | typing.SupportsIndex) -> str: ...
 def suppress_2x2(
     a: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
@@ -278,6 +369,19 @@ def suppress_linked_2x2(
 ) -> numpy.typing.NDArray[numpy.uint8]:
     """
     Statuses (9, n) of n 2x2 tables protected jointly; linked: (overall row, stratum rows).
+    """
+
+def suppress_match_rates(
+    n: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
+    found: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
+    names: collections.abc.Sequence[str],
+    n_hidden: collections.abc.Sequence[bool],
+    persons: typing.SupportsInt | typing.SupportsIndex,
+    unlinked_hidden: bool,
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> MatchRateStatus:
+    """
+    Secondary suppression of the match-rate table of the linkage report (disclosure_patterns.hpp).
     """
 
 def suppress_nested(
