@@ -52,9 +52,9 @@ def main() -> None:
         t = time.perf_counter()
         ds = fg.synth.generate(persons=n, seed=1, window_years=a.window_years, progress=False)
         gen = time.perf_counter() - t
-        plain = best(lambda: core.victim_to_perpetrator(ds._core, None, None))
-        matched = best(lambda: core.victim_to_perpetrator(ds._core, None, None, matched=True))
-        full = best(lambda: fg.indicators.victim_to_perpetrator(ds), repeat=1)
+        plain = best(lambda ds=ds: core.victim_to_perpetrator(ds._core, None, None))
+        matched = best(lambda ds=ds: core.victim_to_perpetrator(ds._core, None, None, matched=True))
+        full = best(lambda ds=ds: fg.indicators.victim_to_perpetrator(ds), repeat=1)
         c = core.victim_to_perpetrator(ds._core, None, None, matched=True)
         row = {
             "persons": n,

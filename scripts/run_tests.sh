@@ -26,7 +26,7 @@ stage "installed CMake package + C++ consumer + README C++ quickstart"
 scripts/check_consumer.sh build/release
 
 stage "lint (ruff, stubs of the compiled core, mypy)"
-.venv/bin/ruff check python tests/python scripts
+.venv/bin/ruff check python tests/python benchmarks scripts
 # The committed python/famgraph/_core/*.pyi must match the built extension (docs/development.md).
 $PY scripts/gen_stubs.py --check
 .venv/bin/mypy
