@@ -85,7 +85,8 @@ def test_dataset_and_disclosure_stubs_are_precise() -> None:
         assert f"def {t}_columns(self) -> dict[str, numpy.ndarray]" in top
     assert "def quarantine(self) -> list[tuple[str, str, str, str, int, str, str, str, str]]" in top
     assert "def warnings(self) -> list[famgraph._errors.DataIssue]" in top
-    assert "labels: dict[str, str]" in top and "rejects: dict[str, list[tuple[int, str, str, str, str]]]" in top
+    assert "labels: dict[str, str]" in top
+    assert "rejects: dict[str, list[tuple[int, str, str, str, str]]]" in top
     assert "values: list[builtins.object]" in top and ") -> list[str | None]:" in top
     dc = "\n".join(_signatures((STUBS / "disclosure.pyi").read_text(encoding="utf-8")))
     assert "def options(self) -> dict[str, int | float | bool]" in dc
@@ -102,7 +103,8 @@ def test_typed_dataset_and_disclosure_values() -> None:
         cols = getattr(ds._core, f"{t}_columns")()
         assert cols and all(isinstance(k, str) and isinstance(v, np.ndarray) for k, v in cols.items())
     d = ds._core.persons_columns()
-    assert _core.format_dates(d["birth_day"][:3], d["birth_precision"][:3]) == ds.persons["birth_date"][:3].tolist()
+    shown = _core.format_dates(d["birth_day"][:3], d["birth_precision"][:3])
+    assert shown == ds.persons["birth_date"][:3].tolist()
     assert all(isinstance(w, fg.DataIssue) for w in ds._core.warnings)
     t = _core.disclosure.make_ptable()
     o = t.options
