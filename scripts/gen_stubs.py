@@ -107,10 +107,19 @@ def _attribute_hints(stubs: list[Path]) -> dict[str, dict[str, str]]:
     return {str(Path(f).relative_to("famgraph/_core")): h for f, h in json.loads(found.stdout).items()}
 
 
+# pybind11 sets ``__hash__ = None`` on a class that binds ``__eq__`` only (not hashable); typeshed
+# marks the same declaration (``list.__hash__``) this way, since object's ``__hash__`` is a method.
+UNHASHABLE = "    __hash__: typing.ClassVar[None] = None\n"
+
+
 def _annotate(text: str, hints: dict[str, str]) -> str:
-    """``NAME: hint`` for each module attribute ``NAME: type = value`` (one line) that has a hint."""
+    """``NAME: hint`` for each module attribute ``NAME: type = value`` (one line) that has a hint;
+    the ``__hash__ = None`` of an unhashable class marked as typeshed marks it."""
     lines = text.splitlines(keepends=True)
     for i, line in enumerate(lines):
+        if line == UNHASHABLE:
+            lines[i] = line[:-1] + "  # type: ignore[assignment]\n"
+            continue
         name, sep, rest = line.partition(": ")
         if sep and name in hints and " = " in rest and not line.startswith((" ", "\t")):
             lines[i] = f"{name}: {hints[name]}\n"  # (stubgen's value of a 1-tuple lacks its comma)

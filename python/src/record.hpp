@@ -4,6 +4,7 @@
 // generated stubs (scripts/gen_stubs.py) give mypy the exact type of every result that crosses the
 // boundary (docs/architecture.md §binding-boundary).
 #include <pybind11/pybind11.h>
+#include <pybind11/typing.h>
 
 #include <string>
 #include <type_traits>
@@ -59,10 +60,42 @@ namespace famgraph::python {
 class Object : public pybind11::object {
  public:
   using pybind11::object::object;
+  /// Any object is one (so that an argument of this type accepts everything, as py::object does).
+  static bool check_(pybind11::handle h) { return h.ptr() != nullptr; }
 };
 }  // namespace famgraph::python
 
 template <>
 struct pybind11::detail::handle_type_name<famgraph::python::Object> {
   static constexpr auto name = const_name("builtins.object");
+};
+
+namespace famgraph::python {
+/// A famgraph._errors.DataIssue (a Python class, built in register_errors.cpp), spelled so in the
+/// generated stubs: Dataset.warnings and DataError.errors hold these.
+class DataIssueObject : public pybind11::object {
+ public:
+  using pybind11::object::object;
+};
+using IssueList = pybind11::typing::List<DataIssueObject>;
+}  // namespace famgraph::python
+
+template <>
+struct pybind11::detail::handle_type_name<famgraph::python::DataIssueObject> {
+  static constexpr auto name = const_name("famgraph._errors.DataIssue");
+};
+
+namespace famgraph::python {
+/// The result of a bound __eq__: a bool, or NotImplemented for an operand of another type; spelled
+/// `bool` as typeshed spells object.__eq__.
+class EqResult : public pybind11::object {
+ public:
+  using pybind11::object::object;
+  explicit EqResult(pybind11::object o) : pybind11::object(std::move(o)) {}
+};
+}  // namespace famgraph::python
+
+template <>
+struct pybind11::detail::handle_type_name<famgraph::python::EqResult> {
+  static constexpr auto name = const_name("bool");
 };

@@ -1,6 +1,7 @@
 // Dataset loading (CSV, in-memory columns) and column access as numpy arrays.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
+#include <pybind11/typing.h>
 
 #include <functional>
 #include <map>
@@ -9,13 +10,26 @@
 
 #include "famgraph/dataset.hpp"
 #include "famgraph/io/csv.hpp"
+#include "record.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
 
 namespace famgraph::python {
 
-py::list issues_to_python(const std::vector<DataIssue>& issues);
+IssueList issues_to_python(const std::vector<DataIssue>& issues);
+
+// The types the stubs show (docs/architecture.md §binding-boundary): a table's columns by name, one
+// quarantined record (table, action, rule, file, line, column, value, message, record), a column
+// handed over by famgraph._convert, and the rows a format reader rejected before the core saw them.
+using Columns = py::typing::Dict<py::str, py::array>;
+using QuarantineRow = py::typing::Tuple<py::str, py::str, py::str, py::str, py::int_, py::str, py::str,
+                                        py::str, py::str>;
+using ColumnArg = py::typing::Union<py::typing::Tuple<py::str, py::array, py::array>,
+                                    py::typing::Tuple<py::str, py::typing::List<py::typing::Optional<py::str>>>>;
+using TablesArg = py::typing::Dict<py::str, py::typing::Dict<py::str, ColumnArg>>;
+using RejectsArg =
+    py::typing::Dict<py::str, py::typing::List<py::typing::Tuple<py::int_, py::str, py::str, py::str, py::str>>>;
 
 using io::FieldParser;
 
@@ -56,8 +70,8 @@ LoadOptions load_options(const std::string& missing, std::size_t max_errors,
   return opt;
 }
 
-py::list quarantine_to_python(const std::vector<QuarantinedRecord>& q) {
-  py::list out;
+py::typing::List<QuarantineRow> quarantine_to_python(const std::vector<QuarantinedRecord>& q) {
+  py::typing::List<QuarantineRow> out;
   for (const auto& r : q)
     out.append(py::make_tuple(r.table, r.action, r.issue.rule, r.issue.file, r.issue.line,
                               r.issue.column, r.issue.value, r.issue.message, r.record));
@@ -330,9 +344,9 @@ void register_dataset(py::module_& m) {
         }
         return out;
       }, "Dense indices of external ids (-1 where unknown).")
-      .def("persons_columns", [](const Dataset& d) {
+      .def("persons_columns", [](const Dataset& d) -> Columns {
         const auto& P = d.persons;
-        py::dict c;
+        Columns c;
         c["person_id"] = to_array(P.id);
         c["sex"] = enum_array(P.sex);
         c["birth_day"] = to_array(P.birth);
@@ -343,9 +357,9 @@ void register_dataset(py::module_& m) {
         c["father"] = to_array(P.father);
         return c;
       })
-      .def("partnerships_columns", [](const Dataset& d) {
+      .def("partnerships_columns", [](const Dataset& d) -> Columns {
         const auto& T = d.partnerships;
-        py::dict c;
+        Columns c;
         c["a"] = to_array(T.a);
         c["b"] = to_array(T.b);
         c["start_day"] = to_array(T.start);
@@ -354,9 +368,9 @@ void register_dataset(py::module_& m) {
         c["end_precision"] = enum_array(T.end_precision);
         return c;
       })
-      .def("events_columns", [](const Dataset& d) {
+      .def("events_columns", [](const Dataset& d) -> Columns {
         const auto& E = d.events;
-        py::dict c;
+        Columns c;
         c["person"] = to_array(E.person);
         c["day"] = to_array(E.date);
         c["precision"] = enum_array(E.date_precision);
@@ -367,9 +381,9 @@ void register_dataset(py::module_& m) {
         c["incident_id"] = to_array(E.incident_id);
         return c;
       })
-      .def("contacts_columns", [](const Dataset& d) {
+      .def("contacts_columns", [](const Dataset& d) -> Columns {
         const auto& C = d.contacts;
-        py::dict c;
+        Columns c;
         c["person"] = to_array(C.person);
         c["source"] = to_array(C.source);
         c["kind"] = to_array(C.kind);
@@ -419,9 +433,9 @@ void register_dataset(py::module_& m) {
 
   m.def(
       "build_from_columns",
-      [](const py::dict& tables, const py::dict& labels, const std::string& missing_parents,
-         std::size_t max_errors, const std::string& on_error, int min_y, int max_y,
-         const std::string& date_format, const py::dict& rejects) {
+      [](const TablesArg& tables, const py::typing::Dict<py::str, py::str>& labels,
+         const std::string& missing_parents, std::size_t max_errors, const std::string& on_error,
+         int min_y, int max_y, const std::string& date_format, const RejectsArg& rejects) {
         const LoadOptions opt =
             load_options(missing_parents, max_errors, on_error, parse_options(min_y, max_y, date_format));
         IssueLog log(opt.error_limit());
@@ -443,13 +457,13 @@ void register_dataset(py::module_& m) {
       py::arg("tables"), py::arg("labels"), py::arg("missing_parents") = "strict",
       py::arg("max_errors") = 100, py::arg("on_error") = "raise", py::arg("min_year") = min_year,
       py::arg("max_year") = max_year, py::arg("date_format") = "ISO",
-      py::arg("rejects") = py::dict(),
+      py::arg("rejects") = RejectsArg(),
       "Builds a dataset from column tuples prepared by famgraph._convert (internal).");
 
   m.def("format_dates", [](py::array_t<std::int32_t> days, py::array_t<std::uint8_t> precision) {
     auto d = days.unchecked<1>();
     auto p = precision.unchecked<1>();
-    py::list out(d.shape(0));
+    py::typing::List<py::typing::Optional<py::str>> out(d.shape(0));
     for (py::ssize_t k = 0; k < d.shape(0); ++k) {
       const Date x{d(k), static_cast<DatePrecision>(p(k))};
       if (x.known()) out[static_cast<std::size_t>(k)] = py::str(format_date(x));
@@ -474,7 +488,7 @@ void register_dataset(py::module_& m) {
 
   m.def(
       "date_bounds",
-      [](const py::list& values, int min_year_, int max_year_) {
+      [](const py::typing::List<Object>& values, int min_year_, int max_year_) {
         // One rule for dates in any text a user hands in (docs/spec/common_rules.md §dates): what
         // the loader accepts, with the first and last day of the period a partial date denotes.
         const auto n = static_cast<py::ssize_t>(values.size());

@@ -3,8 +3,8 @@
 // cell key engine (wrapped by famgraph.cell_key; keys are derived in famgraph.privacy). Status
 // columns cross as uint8 codes: 0 none, 1 primary, 2 secondary (the values of dc::Suppression).
 #include <pybind11/numpy.h>
-#include <pybind11/operators.h>
 #include <pybind11/stl.h>
+#include <pybind11/typing.h>
 
 #include <array>
 #include <cstdint>
@@ -15,6 +15,7 @@
 
 #include "famgraph/cell_key.hpp"
 #include "famgraph/disclosure.hpp"
+#include "record.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
@@ -86,9 +87,12 @@ void register_rules(py::module_& d) {
       for (dc::Field2x2 f : dc::estimate_sources(e)) src.append(std::string(dc::field_name(f)));
       estimates.append(py::make_tuple(std::string(dc::to_string(e)), py::tuple(src)));
     }
-    d.attr("fields_2x2") = py::tuple(fields);
-    d.attr("json_names_2x2") = py::tuple(json_names);
-    d.attr("estimates_2x2") = py::tuple(estimates);
+    // Declared types, kept in the module's __annotations__ for the stubs (scripts/gen_stubs.py).
+    using Names = py::typing::Tuple<py::str, py::ellipsis>;
+    d.attr_with_type_hint<Names>("fields_2x2") = py::tuple(fields);
+    d.attr_with_type_hint<Names>("json_names_2x2") = py::tuple(json_names);
+    d.attr_with_type_hint<py::typing::Tuple<py::typing::Tuple<py::str, Names>, py::ellipsis>>("estimates_2x2") =
+        py::tuple(estimates);
   }
 
   d.def(
@@ -206,7 +210,8 @@ void register_disclosure(py::module_& m) {
       .def_property_readonly("options",
                              [](const dc::PTable& t) {
                                const auto& o = t.options();
-                               py::dict out;
+                               // max_deviation, js: int; variance: float; monotone: bool.
+                               py::typing::Dict<py::str, py::typing::Union<py::int_, py::float_, py::bool_>> out;
                                out["max_deviation"] = o.max_deviation;
                                out["variance"] = o.variance;
                                out["js"] = o.js;
@@ -240,8 +245,17 @@ void register_disclosure(py::module_& m) {
             return py::make_tuple(lower, v);
           },
           py::arg("count"))
-      .def(py::self == py::self)
-      .def("__reduce__", [](const dc::PTable&) -> py::object {
+      // As `py::self == py::self` did, but typed like object.__eq__ (any other object; NotImplemented
+      // for a non-PTable, so Python falls back to the other operand, then identity). pybind11 still
+      // sets __hash__ = None (a PTable is not hashable); gen_stubs.py marks that line as typeshed does.
+      .def(
+          "__eq__",
+          [](const dc::PTable& a, const Object& other) -> EqResult {
+            if (!py::isinstance<dc::PTable>(other)) return EqResult(py::reinterpret_borrow<py::object>(Py_NotImplemented));
+            return EqResult(py::bool_(a == other.cast<const dc::PTable&>()));
+          },
+          py::is_operator())
+      .def("__reduce__", [](const dc::PTable&) -> py::typing::NoReturn {
         throw py::type_error(
             "famgraph._core.disclosure.PTable is not picklable; rebuild it from its options");
       });

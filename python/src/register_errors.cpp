@@ -3,6 +3,7 @@
 
 #include "famgraph/data_error.hpp"
 #include "famgraph/io/files.hpp"
+#include "record.hpp"
 #include "register.hpp"
 
 namespace py = pybind11;
@@ -17,8 +18,8 @@ py::object issue_to_python(const DataIssue& e) {
 }
 }  // namespace
 
-py::list issues_to_python(const std::vector<DataIssue>& issues) {
-  py::list out;
+IssueList issues_to_python(const std::vector<DataIssue>& issues) {
+  IssueList out;
   for (const auto& e : issues) out.append(issue_to_python(e));
   return out;
 }

@@ -13,6 +13,7 @@ import json
 import re
 import warnings
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -59,14 +60,71 @@ def test_graph_summary_and_generator_types() -> None:
 
 
 def _signatures(text: str) -> list[str]:
+    text = re.sub(r'"""(.*?)"""', '""', text, flags=re.S)  # docstrings are prose, not types
     return [line for line in text.splitlines() if not line.lstrip().startswith(("#", '"'))]
 
 
-@pytest.mark.parametrize("name", ["stats.pyi", "indicators.pyi"])
+STUB_FILES = ["__init__.pyi", "stats.pyi", "indicators.pyi", "disclosure.pyi"]
+
+
+def test_every_stub_file_is_checked() -> None:
+    assert sorted(str(f.relative_to(STUBS)) for f in STUBS.rglob("*.pyi")) == sorted(STUB_FILES)
+
+
+@pytest.mark.parametrize("name", STUB_FILES)
 def test_owned_stub_files_have_no_any_and_no_bare_containers(name: str) -> None:
     text = "\n".join(_signatures((STUBS / name).read_text(encoding="utf-8")))
     assert "Any" not in text
-    assert not re.search(r"(->|:)\s*(dict|list|tuple)\s*[:=,)\n]", text)
+    assert not re.search(r"(->|:)\s*(dict|list|tuple)\s*[:=,)\n\]|]", text)
+    assert not re.search(r"[\[ ](dict|list|tuple)\s*[,\]]", text)  # nor one inside another type
+
+
+def test_dataset_and_disclosure_stubs_are_precise() -> None:
+    top = "\n".join(_signatures((STUBS / "__init__.pyi").read_text(encoding="utf-8")))
+    for t in ("persons", "partnerships", "events", "contacts"):
+        assert f"def {t}_columns(self) -> dict[str, numpy.ndarray]" in top
+    assert "def quarantine(self) -> list[tuple[str, str, str, str, int, str, str, str, str]]" in top
+    assert "def warnings(self) -> list[famgraph._errors.DataIssue]" in top
+    assert "labels: dict[str, str]" in top
+    assert "rejects: dict[str, list[tuple[int, str, str, str, str]]]" in top
+    assert "values: list[builtins.object]" in top and ") -> list[str | None]:" in top
+    dc = "\n".join(_signatures((STUBS / "disclosure.pyi").read_text(encoding="utf-8")))
+    assert "def options(self) -> dict[str, int | float | bool]" in dc
+    assert "def __eq__(self, arg0: builtins.object) -> bool" in dc
+    assert "def __reduce__(self) -> typing.NoReturn" in dc
+    assert "fields_2x2: tuple[str, ...]\n" in dc and "json_names_2x2: tuple[str, ...]\n" in dc
+    assert "estimates_2x2: tuple[tuple[str, tuple[str, ...]], ...]\n" in dc
+
+
+def test_typed_dataset_and_disclosure_values() -> None:
+    """What the typed signatures promise is what the core returns."""
+    ds = fg.synth.generate(persons=300, seed=5, progress=False)
+    for t in ("persons", "partnerships", "events", "contacts"):
+        cols = getattr(ds._core, f"{t}_columns")()
+        assert cols and all(isinstance(k, str) and isinstance(v, np.ndarray) for k, v in cols.items())
+    d = ds._core.persons_columns()
+    shown = _core.format_dates(d["birth_day"][:3], d["birth_precision"][:3])
+    assert shown == ds.persons["birth_date"][:3].tolist()
+    assert all(isinstance(w, fg.DataIssue) for w in ds._core.warnings)
+    t = _core.disclosure.make_ptable()
+    o = t.options
+    assert o == {"max_deviation": 3, "variance": 2.0, "js": 0, "monotone": True}
+    assert [type(o[k]) for k in ("max_deviation", "variance", "js", "monotone")] == [int, float, int, bool]
+    dc = _core.disclosure
+    assert all(isinstance(f, str) for f in dc.fields_2x2 + dc.json_names_2x2)
+    assert all(isinstance(n, str) and set(src) <= set(dc.fields_2x2) for n, src in dc.estimates_2x2)
+
+
+def test_ptable_equality_and_hash_are_as_before() -> None:
+    """__eq__ is bound on any object (typed as object.__eq__); it behaves as pybind11's operator did."""
+    mk = _core.disclosure.make_ptable
+    a, b, c = mk(), mk(), mk(max_deviation=2)
+    assert a == b and a != c and not (a == 3) and a != "x"
+    assert (a == mock.ANY) and (mock.ANY == a)  # NotImplemented: the other operand decides
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(a)
+    with pytest.raises(TypeError, match="not picklable"):
+        a.__reduce__()
 
 
 def test_typed_functions_of_the_shared_stubs() -> None:

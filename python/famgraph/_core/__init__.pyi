@@ -5,11 +5,14 @@ famgraph C++ core (internal; use the famgraph package)
 
 from __future__ import annotations
 
+import builtins
 import collections.abc
 import typing
 
 import numpy
 import numpy.typing
+
+import famgraph._errors
 
 from . import disclosure, indicators, stats
 
@@ -41,8 +44,8 @@ __all__: list[str] = [
 ]
 
 class Dataset:
-    def contacts_columns(self) -> dict: ...
-    def events_columns(self) -> dict: ...
+    def contacts_columns(self) -> dict[str, numpy.ndarray]: ...
+    def events_columns(self) -> dict[str, numpy.ndarray]: ...
     def index_of(
         self, arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]
     ) -> numpy.typing.NDArray[numpy.int64]:
@@ -50,8 +53,8 @@ class Dataset:
         Dense indices of external ids (-1 where unknown).
         """
     def memory_bytes(self) -> int: ...
-    def partnerships_columns(self) -> dict: ...
-    def persons_columns(self) -> dict: ...
+    def partnerships_columns(self) -> dict[str, numpy.ndarray]: ...
+    def persons_columns(self) -> dict[str, numpy.ndarray]: ...
     @property
     def kinds(self) -> list[str]: ...
     @property
@@ -63,7 +66,7 @@ class Dataset:
     @property
     def n_persons(self) -> int: ...
     @property
-    def quarantine(self) -> list: ...
+    def quarantine(self) -> list[tuple[str, str, str, str, int, str, str, str, str]]: ...
     @property
     def quarantine_counts(self) -> dict[str, int]: ...
     @property
@@ -71,7 +74,7 @@ class Dataset:
     @property
     def warning_counts(self) -> dict[str, int]: ...
     @property
-    def warnings(self) -> list: ...
+    def warnings(self) -> list[famgraph._errors.DataIssue]: ...
 
 class DatasetSummary:
     """
@@ -224,15 +227,15 @@ class SynthPopulation:
     def write_csv(self, dir: str) -> None: ...
 
 def build_from_columns(
-    tables: dict,
-    labels: dict,
+    tables: dict[str, dict[str, tuple[str, numpy.ndarray, numpy.ndarray] | tuple[str, list[str | None]]]],
+    labels: dict[str, str],
     missing_parents: str = "strict",
     max_errors: typing.SupportsInt | typing.SupportsIndex = 100,
     on_error: str = "raise",
     min_year: typing.SupportsInt | typing.SupportsIndex = 1800,
     max_year: typing.SupportsInt | typing.SupportsIndex = 2200,
     date_format: str = "ISO",
-    rejects: dict = {},
+    rejects: dict[str, list[tuple[int, str, str, str, str]]] = {},
 ) -> Dataset:
     """
     Builds a dataset from column tuples prepared by famgraph._convert (internal).
@@ -247,7 +250,7 @@ def completed_years(
     """
 
 def date_bounds(
-    values: list,
+    values: list[builtins.object],
     min_year: typing.SupportsInt | typing.SupportsIndex = 1800,
     max_year: typing.SupportsInt | typing.SupportsIndex = 2200,
 ) -> tuple[
@@ -272,7 +275,7 @@ def date_status(
 def format_dates(
     arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.int32],
     arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8],
-) -> list:
+) -> list[str | None]:
     """
     ISO text of dates at their own precision (None when missing).
     """

@@ -5,6 +5,7 @@ famgraph::disclosure: suppression rules and the cell key engine (internal; use f
 
 from __future__ import annotations
 
+import builtins
 import collections.abc
 import typing
 
@@ -67,9 +68,9 @@ __all__: list[str] = [
 ]
 
 class PTable:
-    __hash__: typing.ClassVar[None] = None
-    def __eq__(self, arg0: PTable) -> bool: ...
-    def __reduce__(self) -> typing.Any: ...
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, arg0: builtins.object) -> bool: ...
+    def __reduce__(self) -> typing.NoReturn: ...
     def intervals(
         self, count: typing.SupportsInt | typing.SupportsIndex
     ) -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.int32]]: ...
@@ -81,7 +82,7 @@ class PTable:
     @property
     def max_deviation(self) -> int: ...
     @property
-    def options(self) -> dict: ...
+    def options(self) -> dict[str, int | float | bool]: ...
 
 class NestedStatus:
     """
@@ -428,24 +429,8 @@ def values_2x2(
 default_max_deviation: int = 3
 default_min_cell: int = 10
 default_variance: float = 2.0
-estimates_2x2: tuple = (
-    ("risk_exposed", ("a", "b", "exposed")),
-    ("risk_unexposed", ("c", "d", "unexposed")),
-    ("risk_ratio", ("a", "b", "c", "d", "exposed", "unexposed")),
-    ("odds_ratio", ("a", "b", "c", "d")),
-    ("risk_difference", ("a", "b", "c", "d", "exposed", "unexposed")),
-)
-fields_2x2: tuple = ("a", "b", "c", "d", "exposed", "unexposed", "outcome", "no_outcome", "total")
-json_names_2x2: tuple = (
-    "exposed.outcome",
-    "exposed.no_outcome",
-    "unexposed.outcome",
-    "unexposed.no_outcome",
-    "margins.exposed",
-    "margins.unexposed",
-    "margins.outcome",
-    "margins.no_outcome",
-    "margins.total",
-)
+estimates_2x2: tuple[tuple[str, tuple[str, ...]], ...]
+fields_2x2: tuple[str, ...]
+json_names_2x2: tuple[str, ...]
 max_max_deviation: int = 10
 missing_text: str = "NA"
