@@ -116,6 +116,23 @@ indicators::StratifiedCounts2x2 strata_from_rows(const py::list& rows) {
   return t;
 }
 
+namespace {
+
+// The matched estimate of stratified counts with its count-free verdict, as the dict that
+// famgraph.indicators._matched reads (both overloads of `matched` return it).
+py::typing::Dict<py::str, Object> matched_with_verdict(const indicators::StratifiedCounts2x2& t, double level) {
+  indicators::MatchedEstimate m;
+  {
+    py::gil_scoped_release release;
+    m = indicators::matched_estimate(t, level);
+  }
+  py::dict d = matched_dict(m);
+  d["verdict"] = verdict_dict(indicators::verdict(indicators::verdict_inputs(m)));
+  return py::typing::Dict<py::str, Object>(d);
+}
+
+}  // namespace
+
 void register_design(py::module_& m) {
   py::module_ s = m.attr("indicators").cast<py::module_>();
   using CD = indicators::CohortDesign;
@@ -186,31 +203,14 @@ void register_design(py::module_& m) {
       [](const py::typing::List<py::typing::Tuple<int, py::str, bool, std::uint64_t, std::uint64_t, std::uint64_t,
                                                    std::uint64_t>>& rows,
          double level) {
-        const auto t = strata_from_rows(rows);
-        indicators::MatchedEstimate m;
-        {
-          py::gil_scoped_release release;
-          m = indicators::matched_estimate(t, level);
-        }
-        py::dict d = matched_dict(m);
-        d["verdict"] = verdict_dict(indicators::verdict(indicators::verdict_inputs(m)));
-        return py::typing::Dict<py::str, Object>(d);
+        return matched_with_verdict(strata_from_rows(rows), level);
       },
       py::arg("strata"), py::arg("level") = 0.95,
       "The matched estimate of stratified 2x2 counts [(birth_year, sex, parents_known, a, b, c, d)] with its "
       "verdict (no age rule): a dict (see matched_dict in register.hpp)");
   s.def(
       "matched",
-      [](const indicators::StratifiedCounts2x2& t, double level) {
-        indicators::MatchedEstimate m;
-        {
-          py::gil_scoped_release release;
-          m = indicators::matched_estimate(t, level);
-        }
-        py::dict d = matched_dict(m);
-        d["verdict"] = verdict_dict(indicators::verdict(indicators::verdict_inputs(m)));
-        return py::typing::Dict<py::str, Object>(d);
-      },
+      [](const indicators::StratifiedCounts2x2& t, double level) { return matched_with_verdict(t, level); },
       py::arg("strata"), py::arg("level") = 0.95,
       "The same for the StratifiedCounts2x2 of an indicator result (passed back to the core without conversion)");
 }

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "famgraph/disclosure.hpp"
+#include "json_fixture.hpp"
 
 namespace fd = famgraph::disclosure;
 using fd::Field2x2;
@@ -462,32 +463,12 @@ TEST_CASE("disclosure one-way property: nothing small is published and nothing s
 namespace {
 
 namespace pt = boost::property_tree;
+using famgraph::test_fixture::flag;
+using famgraph::test_fixture::strings;
+using famgraph::test_fixture::u64;
+using famgraph::test_fixture::u64s;
 
-// Boost.PropertyTree keeps JSON numbers as their text: exact for counts up to 2^64 − 1.
-const pt::ptree& shared_cases() {
-  static const pt::ptree tree = [] {
-    pt::ptree t;
-    pt::read_json((std::filesystem::path(FAMGRAPH_FIXTURES) / "disclosure_cases.json").string(), t);
-    return t;
-  }();
-  return tree;
-}
-
-std::uint64_t u64(const pt::ptree& node) { return std::stoull(node.data()); }
-
-std::vector<std::uint64_t> u64s(const pt::ptree& node) {
-  std::vector<std::uint64_t> out;
-  for (const auto& [key, child] : node) out.push_back(u64(child));
-  return out;
-}
-
-std::vector<std::string> strings(const pt::ptree& node) {
-  std::vector<std::string> out;
-  for (const auto& [key, child] : node) out.push_back(child.data());
-  return out;
-}
-
-bool flag(const pt::ptree& node) { return node.data() == "true"; }
+const pt::ptree& shared_cases() { return famgraph::test_fixture::cases("disclosure_cases.json"); }
 
 }  // namespace
 

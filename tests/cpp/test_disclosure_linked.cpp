@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "famgraph/disclosure_linked.hpp"
+#include "json_fixture.hpp"
 
 namespace fd = famgraph::disclosure;
 using fd::Field2x2;
@@ -280,49 +281,15 @@ TEST_CASE("linked 2x2: the guarantee on random strata", "[disclosure][linked]") 
 namespace {
 
 namespace pt = boost::property_tree;
+using famgraph::test_fixture::flag;
+using famgraph::test_fixture::flags;
+using famgraph::test_fixture::strings;
+using famgraph::test_fixture::u64;
+using famgraph::test_fixture::u64s;
 
-const pt::ptree& linked_cases() {
-  static const pt::ptree tree = [] {
-    pt::ptree t;
-    pt::read_json((std::filesystem::path(FAMGRAPH_FIXTURES) / "disclosure_linked_cases.json").string(), t);
-    return t;
-  }();
-  return tree;
-}
-
-std::uint64_t u64(const pt::ptree& node) { return std::stoull(node.data()); }
-
-std::vector<std::uint64_t> u64s(const pt::ptree& node) {
-  std::vector<std::uint64_t> out;
-  for (const auto& [key, child] : node) out.push_back(u64(child));
-  return out;
-}
-
-std::vector<std::uint32_t> u32s(const pt::ptree& node) {
-  std::vector<std::uint32_t> out;
-  for (const auto& [key, child] : node) out.push_back(static_cast<std::uint32_t>(u64(child)));
-  return out;
-}
-
-Sizes sizes(const pt::ptree& node) {
-  Sizes out;
-  for (const auto& [key, child] : node) out.push_back(static_cast<std::size_t>(u64(child)));
-  return out;
-}
-
-bool flag(const pt::ptree& node) { return node.data() == "true"; }
-
-Bools flags(const pt::ptree& node) {
-  Bools out;
-  for (const auto& [key, child] : node) out.push_back(flag(child));
-  return out;
-}
-
-std::vector<std::string> strings(const pt::ptree& node) {
-  std::vector<std::string> out;
-  for (const auto& [key, child] : node) out.push_back(child.data());
-  return out;
-}
+const pt::ptree& linked_cases() { return famgraph::test_fixture::cases("disclosure_linked_cases.json"); }
+std::vector<std::uint32_t> u32s(const pt::ptree& node) { return famgraph::test_fixture::numbers<std::uint32_t>(node); }
+Sizes sizes(const pt::ptree& node) { return famgraph::test_fixture::numbers<std::size_t>(node); }
 
 // [[whole, [parts]], ...]
 std::vector<fd::AdditiveConstraint> constraints(const pt::ptree& node) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "famgraph/disclosure_patterns.hpp"
+#include "json_fixture.hpp"
 
 namespace fd = famgraph::disclosure;
 using fd::Policy;
@@ -184,35 +185,16 @@ TEST_CASE("patterns: match rates", "[disclosure][patterns]") {
 namespace {
 
 namespace pt = boost::property_tree;
+using famgraph::test_fixture::flag;
+using famgraph::test_fixture::flags;
+using famgraph::test_fixture::opt_u64;
+using famgraph::test_fixture::u64;
+using famgraph::test_fixture::u64s;
 
-const pt::ptree& cases() {
-  static const pt::ptree tree = [] {
-    pt::ptree t;
-    pt::read_json((std::filesystem::path(FAMGRAPH_FIXTURES) / "disclosure_patterns_cases.json").string(), t);
-    return t;
-  }();
-  return tree;
-}
-
-std::uint64_t u64(const pt::ptree& node) { return std::stoull(node.data()); }
-std::optional<std::uint64_t> opt_u64(const pt::ptree& node) {
-  if (node.data() == "null") return std::nullopt;
-  return u64(node);
-}
-bool flag(const pt::ptree& node) { return node.data() == "true"; }
+const pt::ptree& cases() { return famgraph::test_fixture::cases("disclosure_patterns_cases.json"); }
 Zero zero(const pt::ptree& c) { return flag(c.get_child("zero_is_small")) ? Zero::small : Zero::safe; }
 Policy policy(const pt::ptree& c) { return Policy{u64(c.get_child("min_cell"))}; }
 
-std::vector<std::uint64_t> u64s(const pt::ptree& node) {
-  std::vector<std::uint64_t> out;
-  for (const auto& [key, child] : node) out.push_back(u64(child));
-  return out;
-}
-std::vector<bool> flags(const pt::ptree& node) {
-  std::vector<bool> out;
-  for (const auto& [key, child] : node) out.push_back(flag(child));
-  return out;
-}
 // A matrix (list of rows) flattened row-major.
 template <class F>
 auto flat(const pt::ptree& node, F&& each) {
