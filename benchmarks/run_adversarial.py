@@ -88,19 +88,7 @@ def one_shape(shape: str, persons: int, seed: int, scale: float) -> dict:
     runs = {
         # the C++ counting rules (the part that was quadratic on these shapes)
         "core.relative_exposure[7 relations]": lambda: ind.relative_exposure(
-            core,
-            None,
-            None,
-            [
-                "parent",
-                "grandparent",
-                "full_sibling",
-                "half_sibling",
-                "aunt_uncle",
-                "first_cousin",
-                "partner",
-            ],
-            pairs,
+            core, None, None, list(fg.indicators.transmission.DEFAULT_RELATIONS), pairs
         ),
         "core.relative_exposure[all 10 relations]": lambda: ind.relative_exposure(
             core, None, None, rels, pairs

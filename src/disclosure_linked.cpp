@@ -28,6 +28,13 @@ constexpr std::array<Field2x2, 8> cells_and_margins = {Field2x2::a,       Field2
 
 std::string index_text(std::size_t i) { return std::to_string(i); }
 
+// A combination table: one size (number of organisations) per count.
+void check_combinations(std::span<const std::uint64_t> counts, std::span<const std::uint32_t> n_organisations) {
+  if (counts.size() != n_organisations.size())
+    throw std::invalid_argument("combinations: " + index_text(counts.size()) + " counts but " +
+                                index_text(n_organisations.size()) + " sizes");
+}
+
 }  // namespace
 
 void check_constraints(std::span<const AdditiveConstraint> constraints, std::size_t n) {
@@ -274,9 +281,7 @@ ShareStatus suppress_shares(std::span<const std::uint64_t> k, std::span<const st
 
 CombinationStatus suppress_combinations(std::span<const std::uint64_t> counts,
                                         std::span<const std::uint32_t> n_organisations, const Policy& policy) {
-  if (counts.size() != n_organisations.size())
-    throw std::invalid_argument("combinations: " + index_text(counts.size()) + " counts but " +
-                                index_text(n_organisations.size()) + " sizes");
+  check_combinations(counts, n_organisations);
   const std::size_t rows = counts.size();
   auto is_multi = [&](std::size_t i) { return n_organisations[i] >= 2; };
   std::uint64_t k1 = 0, k2 = 0;
@@ -324,9 +329,7 @@ CombinationStatus suppress_combinations(std::span<const std::uint64_t> counts,
 
 PooledCombinations pool_combinations(std::span<const std::uint64_t> counts,
                                      std::span<const std::uint32_t> n_organisations, const Policy& policy) {
-  if (counts.size() != n_organisations.size())
-    throw std::invalid_argument("combinations: " + index_text(counts.size()) + " counts but " +
-                                index_text(n_organisations.size()) + " sizes");
+  check_combinations(counts, n_organisations);
   PooledCombinations out;
   for (bool multi : {false, true}) {
     PooledGroup& g = multi ? out.multi : out.single;

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "famgraph/disclosure.hpp"
+
 namespace famgraph::test_fixture {
 
 namespace pt = boost::property_tree;
@@ -55,6 +57,24 @@ inline std::vector<bool> flags(const pt::ptree& node) {
 inline std::vector<std::string> strings(const pt::ptree& node) {
   std::vector<std::string> out;
   for (const auto& [key, child] : node) out.push_back(child.data());
+  return out;
+}
+
+/// The letter of a suppression status in the fixtures' patterns: '.' published, 'P' primary,
+/// 'S' secondary.
+inline char code(disclosure::Suppression s) {
+  switch (s) {
+    case disclosure::Suppression::none: return '.';
+    case disclosure::Suppression::primary: return 'P';
+    case disclosure::Suppression::secondary: return 'S';
+  }
+  return '?';
+}
+
+/// The nine statuses of a 2×2 table as letters, in fields_2x2 order ("PPPP.SS.." …).
+inline std::string pattern(const disclosure::Suppressed2x2& s) {
+  std::string out;
+  for (disclosure::Field2x2 f : disclosure::fields_2x2) out += code(s.at(f));
   return out;
 }
 

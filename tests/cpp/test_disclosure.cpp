@@ -37,20 +37,8 @@ using fd::Suppression;
 
 namespace {
 
-char code(Suppression s) {
-  switch (s) {
-    case Suppression::none: return '.';
-    case Suppression::primary: return 'P';
-    case Suppression::secondary: return 'S';
-  }
-  return '?';
-}
-
-std::string pattern(const fd::Suppressed2x2& s) {
-  std::string out;
-  for (Field2x2 f : fd::fields_2x2) out += code(s.at(f));
-  return out;
-}
+using famgraph::test_fixture::code;
+using famgraph::test_fixture::pattern;
 
 std::string pattern(const fd::SuppressedOneWay& s) {
   std::string out;
