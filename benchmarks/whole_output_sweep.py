@@ -84,14 +84,24 @@ def with_unknowns(ds: Any, share: float, seed: int) -> Any:
     return fg.Dataset.from_pandas(persons, ds.partnerships, ds.events, ds.contacts)
 
 
-def run_one(pop: Population, tmp: Path) -> dict[str, Any]:
+def run_one(
+    pop: Population, tmp: Path, rounds: int = 10, share: float = 0.5, key_moves: bool = False
+) -> dict[str, Any]:
     t0 = time.perf_counter()
     ds = fg.synth.generate(persons=pop.persons, seed=pop.seed, progress=False, **dict(pop.params))
     if pop.unknown:
         ds = with_unknowns(ds, pop.unknown, pop.seed)
     out = R.publish(ds, tmp, label=pop.name)
     u = R.universes(ds.persons, ds.partnerships, ds.events, ds.contacts, out)
-    res = R.attack(out, u)
+    # Records that differ from real ones by one change (added or removed event row or contact,
+    # unknown sex, no birth date), made by the oracle's definitions: the reader cannot rule them
+    # out, so without them an empty cell would be known to be empty (docs/disclosure.md).
+    corpus = (
+        R.perturbed(ds.persons, ds.partnerships, ds.events, ds.contacts, out, rounds=rounds, share=share)
+        if rounds
+        else []
+    )
+    res = R.attack(out, u, corpus=corpus, hypothetical=key_moves)
     hidden = [it for it in res.published.items if it.hidden]
     rec: dict[str, Any] = {
         "population": pop.name,
@@ -105,6 +115,9 @@ def run_one(pop: Population, tmp: Path) -> dict[str, Any]:
         "unmapped_numbers": len(res.published.unmapped),
         "unaccounted": len(res.published.unaccounted),
         "atoms": res.n_atoms,
+        "hypothetical_rounds": rounds,
+        "hypothetical_share": share,
+        "key_moves": key_moves,
         "hidden_counts_solved": len(res.findings),
         "unassessed": len(res.unassessed),
         "disclosed": [str(f) for f in res.disclosed],
@@ -157,6 +170,19 @@ def main() -> None:
     ap.add_argument("--only", type=int, default=None, help="run the N-th population only")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument(
+        "--rounds",
+        type=int,
+        default=10,
+        help="rounds of hypothetical records made by the oracle (each changes --share of the persons "
+        "once); 0: none (the attacker then knows which keys are empty)",
+    )
+    ap.add_argument("--share", type=float, default=0.5)
+    ap.add_argument(
+        "--key-moves",
+        action="store_true",
+        help="also records with a key moved from a sibling count (may be impossible: a weaker attacker)",
+    )
+    ap.add_argument(
         "--summarise", type=Path, default=None, help="only (re)write the summary of a results file"
     )
     args = ap.parse_args()
@@ -183,7 +209,7 @@ def main() -> None:
     for i, pop in enumerate(pops):
         with tempfile.TemporaryDirectory(prefix="famgraph-wo-") as d:
             try:
-                rec = run_one(pop, Path(d))
+                rec = run_one(pop, Path(d), args.rounds, args.share, args.key_moves)
             except Exception as e:  # recorded, the sweep goes on
                 rec = {
                     "population": pop.name,

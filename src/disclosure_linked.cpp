@@ -264,17 +264,34 @@ ShareStatus suppress_shares(std::span<const std::uint64_t> k, std::span<const st
   for (std::size_t i = 0; i < rows; ++i) out.k_hidden[i] = out.k_hidden[i] || out.n_hidden[i];
   if (!on) return out;
   for (const auto& c : siblings) {
-    std::size_t n_hidden = out.k_hidden[c.whole] ? 1 : 0;
-    std::size_t pick = rows;
-    for (std::size_t p : c.parts) {
-      if (out.k_hidden[p]) {
-        ++n_hidden;
-      } else if (pick == rows || k[p] < k[pick] || (k[p] == k[pick] && p < pick)) {
-        pick = p;
-      }
-    }
     // One hidden count among a whole and its parts is the whole minus the others (or their sum).
-    if (n_hidden == 1 && pick != rows) out.k_hidden[pick] = true;
+    // With the whole published, the hidden parts are pinned to a sum (the whole minus the
+    // published parts), so, as in protect_parts, they must also be at least two and sum to at
+    // least min_cell: each of them can then be anything from 0 to that sum. Smallest published
+    // part first (ties: the lowest row), until that holds or no part is left.
+    for (;;) {
+      std::size_t n_hidden = 0;
+      std::uint64_t hidden_sum = 0, published_sum = 0;
+      std::size_t pick = rows;
+      for (std::size_t p : c.parts) {
+        if (out.k_hidden[p]) {
+          ++n_hidden;
+          hidden_sum = saturating_add(hidden_sum, k[p]);
+        } else {
+          published_sum = saturating_add(published_sum, k[p]);
+          if (pick == rows || k[p] < k[pick] || (k[p] == k[pick] && p < pick)) pick = p;
+        }
+      }
+      // Parts that overlap sum to more than the whole: the reader who assumes a partition pins
+      // the hidden parts to the whole minus the published ones, which may be less than their sum.
+      const std::uint64_t rest = k[c.whole] > published_sum ? k[c.whole] - published_sum : 0;
+      const std::uint64_t pinned_sum = std::min(hidden_sum, rest);
+      const bool whole_hidden = out.k_hidden[c.whole];
+      const bool pinned = whole_hidden ? n_hidden == 0
+                                       : n_hidden == 1 || (n_hidden > 0 && pinned_sum < policy.min_cell);
+      if (!pinned || pick == rows) break;
+      out.k_hidden[pick] = true;
+    }
   }
   return out;
 }

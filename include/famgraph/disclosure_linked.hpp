@@ -117,7 +117,10 @@ struct ShareStatus {
 /// one "any organisation" row; they may overlap, but other published tables can show that they do
 /// not, so the rule assumes they partition the whole): where exactly one k of a whole and its parts
 /// is hidden, the smallest published part is hidden with it (ties: the lowest row), so that no
-/// published k minus the published others gives it. Applied in order, once each. Throws
+/// published k minus the published others gives it; and, with the whole published, while the
+/// hidden parts are pinned to a sum below min_cell (the smaller of their sum and the whole minus
+/// the published parts), the next smallest published part is hidden too (as protect_parts), so
+/// that each hidden part can be anything from 0 to at least min_cell. Applied in order. Throws
 /// std::invalid_argument when k and n differ in length, a nested group is empty or mixes n, or its
 /// counts do not nest; as check_constraints for the siblings.
 [[nodiscard]] ShareStatus suppress_shares(std::span<const std::uint64_t> k, std::span<const std::uint64_t> n,

@@ -166,6 +166,23 @@ TEST_CASE("shares with siblings and nested groups", "[disclosure][linked]") {
   CHECK_THROWS_AS(fd::suppress_shares(k4, n5, groups, {}, fd::Policy{5}), std::invalid_argument);
 }
 
+TEST_CASE("hidden sibling parts must sum to at least min_cell", "[disclosure][linked]") {
+  // Whole (row 0) = 30 with parts 12, 13, 3, 2 (rows 1-4). 3 and 2 are small: two hidden parts,
+  // but 30 − 12 − 13 = 5 pins them to 0..5 each. The smallest published part (12) is hidden too:
+  // the hidden parts then sum to 17, and each can be anything from 0 to 17.
+  const std::vector<std::uint64_t> k = {30, 12, 13, 3, 2}, n = {100, 100, 100, 100, 100};
+  const std::vector<fd::AdditiveConstraint> sib = {{0, {1, 2, 3, 4}}};
+  CHECK(fd::suppress_shares(k, n, {}, sib, fd::Policy{10}).k_hidden == Bools{false, true, false, true, true});
+  // Overlapping parts (sum 40 > whole 30): the reader who assumes a partition pins the hidden
+  // ones to 30 − 22 − 13 < 0, i.e. 0, although they sum to 5: so 13 is hidden, and then, with
+  // 30 − 22 = 8 left for the hidden ones, 22 as well.
+  const std::vector<std::uint64_t> k2 = {30, 22, 13, 5, 0};
+  CHECK(fd::suppress_shares(k2, n, {}, sib, fd::Policy{10}).k_hidden == Bools{false, true, true, true, true});
+  // With the whole hidden, one hidden part is enough.
+  const std::vector<std::uint64_t> k3 = {5, 2, 1, 1, 1};
+  CHECK(fd::suppress_shares(k3, n, {}, sib, fd::Policy{10}).k_hidden == Bools{true, true, true, true, true});
+}
+
 TEST_CASE("overlap combinations with their two totals", "[disclosure][linked]") {
   // Singles (20, 3), multis (15, 12): known_1plus 50, known_2plus 27 and 50 − 27 published, so the
   // one-way rule runs per group: 3 primary, 20 secondary; the multis are published.

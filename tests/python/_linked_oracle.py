@@ -172,7 +172,8 @@ def old_share_status(
     nested: Sequence[Sequence[int]] = (),
     siblings: Sequence[tuple[int, Sequence[int]]] = (),
 ) -> tuple[list[bool], list[bool]]:
-    """The (hide_n, hide_k) of share_frame (its status lines, verbatim)."""
+    """The (hide_n, hide_k) of share_frame (its status lines, verbatim; the sibling rule as of
+    decision 65)."""
     kk = [int(x) for x in k]
     nn = [int(x) for x in n]
     hide_n = [m > 0 and x < m for x in nn]
@@ -187,9 +188,22 @@ def old_share_status(
             hide_n[r] = hn
     hide_k = [a or b for a, b in zip(hide_k, hide_n, strict=True)]
     for whole, parts in siblings:
-        hidden = [r for r in (whole, *parts) if hide_k[r]]
-        shown = [r for r in parts if not hide_k[r]]
-        if m > 0 and len(hidden) == 1 and shown:
+        # A lone hidden count is the whole minus the others; with the whole shown, the hidden
+        # parts together are the whole minus the shown parts (assuming a partition; less when
+        # they overlap), so they must also sum to at least m (decision 65).
+        while m > 0:
+            hidden_parts = [r for r in parts if hide_k[r]]
+            shown = [r for r in parts if not hide_k[r]]
+            if not shown:
+                break
+            if hide_k[whole]:
+                more = not hidden_parts
+            else:
+                rest = max(0, kk[whole] - sum(kk[r] for r in shown))
+                pinned = min(sum(kk[r] for r in hidden_parts), rest)
+                more = len(hidden_parts) == 1 or (bool(hidden_parts) and pinned < m)
+            if not more:
+                break
             hide_k[min(shown, key=lambda r: (kk[r], r))] = True
     return hide_n, hide_k
 

@@ -204,13 +204,18 @@ def test_no_published_count_below_min_cell(pages: dict[str, str]) -> None:
     for lang, html in pages.items():
         page = Page(html)
         # "na": a count that does not exist (e.g. timeliness not measurable), shown as NA
-        counts = [text for cls, text in page.cells if "count" in cls.split() and "na" not in cls.split()]
+        counts = [
+            (cls, text) for cls, text in page.cells if "count" in cls.split() and "na" not in cls.split()
+        ]
         assert len(counts) > 100
         marker = disclosure.marker(10)
         suppressed = 0
-        for text in counts:
+        for cls, text in counts:
             if text == marker:
                 suppressed += 1
+                continue
+            if "zero" in cls.split():  # a structural zero (docs/decisions.md, entry 27)
+                assert parse_count(text, lang) == 0, text
                 continue
             assert parse_count(text, lang) >= 10, f"published count {text!r} below 10 ({lang})"
         assert suppressed > 0  # a 5,000-person population has small cells

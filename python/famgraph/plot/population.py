@@ -109,9 +109,15 @@ def pyramid_table(
     n_no_birth = int(np.count_nonzero(~known & alive))
     # A default `at` is the last event date, the date of a real incident: published as its month.
     out.attrs["at"] = iso(at_day) if at is not None or window_end_given else iso(at_day)[:7]
+    # None of unknown sex or without a birth date is a fact about the data that the overview and
+    # the data-quality scan publish anyway (docs/decisions.md, entry 27): a zero is shown.
     out.attrs["not_shown"] = {
-        "unknown_sex": math.nan if disclosure.count_hidden(n_unknown_sex, m) else float(n_unknown_sex),
-        "no_birth_date": math.nan if disclosure.count_hidden(n_no_birth, m) else float(n_no_birth),
+        "unknown_sex": math.nan
+        if disclosure.count_hidden(n_unknown_sex, m, zero_is_small=False)
+        else float(n_unknown_sex),
+        "no_birth_date": math.nan
+        if disclosure.count_hidden(n_no_birth, m, zero_is_small=False)
+        else float(n_no_birth),
     }
     return out
 

@@ -103,10 +103,16 @@ def _date_text(date: Any) -> str:
     raise ValueError(f"date={date!r}: expected None, a datetime.date or YYYY-MM-DD")
 
 
-def _key_value(value: float, lang: str, m: int) -> Cell:
-    """A single published count: primary suppression only (it is a total of its own)."""
-    if disclosure.count_hidden(int(value), m):
+def _key_value(value: float, lang: str, m: int, *, zero_is_small: bool = True) -> Cell:
+    """A single published count: primary suppression only (it is a total of its own).
+
+    ``zero_is_small=False`` for a count of missing or unknown values: none missing is a fact about
+    the data that the data-quality scan publishes anyway (every value valid), not about a person
+    (docs/decisions.md, entry 27)."""
+    if disclosure.count_hidden(int(value), m, zero_is_small=zero_is_small):
         return Cell(disclosure.marker(m), "count sup")
+    if int(value) == 0 and m > 0:
+        return Cell(F.count(0, lang), "count zero")  # a published structural zero
     return Cell(F.count(value, lang), "count")
 
 
@@ -149,7 +155,7 @@ def _overview(
         [Cell(t("key.persons", lang), "key"), _key_value(ds.n_persons, lang, m)],
         [
             Cell(t("key.without_birth_date", lang), "key"),
-            _key_value(int(np.count_nonzero(persons["birth_day"] == NO_DAY)), lang, m),
+            _key_value(int(np.count_nonzero(persons["birth_day"] == NO_DAY)), lang, m, zero_is_small=False),
         ],
         [Cell(t("key.generations", lang), "key"), Cell(F.count(n_gen, lang), "num")],
         [Cell(t("key.components", lang), "key"), _key_value(ds.graph.n_components, lang, m)],
@@ -163,7 +169,7 @@ def _overview(
         # Records set aside while loading (docs/data_quality.md): results are judged with them.
         q_counts = ds.quarantine_counts
         q_total = sum(q_counts.values())
-        value = Cell(F.count(0, lang), "count") if q_total == 0 else _key_value(q_total, lang, m)
+        value = _key_value(q_total, lang, m, zero_is_small=False)
         key_rows.append([Cell(t("key.quarantined", lang), "key"), value])
         for rule in sorted(q_counts):
             key_rows.append([Cell(f"  {rule}", "key"), _key_value(q_counts[rule], lang, m)])

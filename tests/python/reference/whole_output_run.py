@@ -324,9 +324,16 @@ def attack(
     corpus: Sequence[Mapping[str, Universe]] = (),
     samples: int = 0,
     only: Any = None,
+    hypothetical: bool = False,
 ) -> Result:
     """Map every published number of ``out`` and solve every hidden count (``only``: a predicate
-    on the hidden count's location, to solve a few)."""
+    on the hidden count's location, to solve a few).
+
+    ``corpus``: universes of changed populations (:func:`perturbed`) whose records enter as atoms
+    with count 0. ``hypothetical``: also :func:`hypothetical_records` for every hidden key that no
+    record of the population or of the corpus has. Without either, a key no record has is known to
+    be empty, which the reader cannot know: the audit is then stronger than any reader (it may
+    report leaks that are not there), with both it is weaker (docs/disclosure.md)."""
     t0 = time.perf_counter()
     pub = map_outputs(out, u)
     system = W.AtomSystem(out.label, out.min_cell)
@@ -360,6 +367,8 @@ def attack(
             for sig in W.signatures(c[name], keys)
             if sig and not target_keys.isdisjoint(sig)
         ]
+        if hypothetical:
+            corp += hypothetical_records(keys & target_keys, own, corp)
         system.add_universe(name, own, corp)
     seen: set[tuple[tuple[Key, float], ...]] = set()
     for expr, where in hidden:
@@ -384,6 +393,7 @@ def perturbed(
     seed: int = 0,
     share: float = 0.05,
     rounds: int = 3,
+    removals: bool = True,
 ) -> list[dict[str, Universe]]:
     """Universes of the same population with small random changes to its raw records.
 
@@ -412,15 +422,20 @@ def perturbed(
         ev = events.copy()
         ct = contacts.copy()
         pick = rng.choice(len(ids), size=max(1, int(share * len(ids))), replace=False)
-        what = rng.integers(0, 4, size=len(pick))
+        what = rng.integers(0, 6 if removals else 4, size=len(pick))
         new_ev, new_ct = [], []
+        drop_ev: list[int] = []
+        drop_ct: list[int] = []
+        ev_of = ev.groupby("person_id").indices if len(ev) else {}
+        ct_of = ct.groupby("person_id").indices if len(ct) else {}
         base = int(pd.to_numeric(ev["incident_id"]).max()) + 1 if len(ev) else 1
         for j, (i, w_) in enumerate(zip(pick, what, strict=True)):
             pid = int(ids[i])
             birth = p.at[p.index[i], "birth_date"]
             day = ws + pd.Timedelta(days=int(rng.integers(0, span + 1)))
             if (
-                birth is not None
+                w_ in (0, 1)
+                and birth is not None
                 and isinstance(birth, str)
                 and birth
                 and pd.Timestamp(
@@ -454,8 +469,21 @@ def perturbed(
                 )
             elif w_ == 2:
                 p.at[p.index[i], "sex"] = "U"
-            elif pid not in parents:
-                p.at[p.index[i], "birth_date"] = None
+            elif w_ == 3:
+                if pid not in parents:
+                    p.at[p.index[i], "birth_date"] = None
+            elif w_ == 4:
+                rows = ev_of.get(pid)
+                if rows is not None and len(rows):
+                    drop_ev.append(int(rows[int(rng.integers(0, len(rows)))]))
+            else:
+                rows = ct_of.get(pid)
+                if rows is not None and len(rows):
+                    drop_ct.append(int(rows[int(rng.integers(0, len(rows)))]))
+        if drop_ev:
+            ev = ev.drop(index=ev.index[drop_ev]).reset_index(drop=True)
+        if drop_ct:
+            ct = ct.drop(index=ct.index[drop_ct]).reset_index(drop=True)
         if new_ev:
             ev = pd.concat([ev, pd.DataFrame(new_ev)], ignore_index=True)
         if new_ct:
