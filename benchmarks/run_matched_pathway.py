@@ -56,10 +56,11 @@ def main() -> None:
         matched = best(lambda ds=ds: core.victim_to_perpetrator(ds._core, None, None, matched=True))
         full = best(lambda ds=ds: fg.indicators.victim_to_perpetrator(ds), repeat=1)
         c = core.victim_to_perpetrator(ds._core, None, None, matched=True)
+        assert c.matched_pathway is not None
         row = {
             "persons": n,
             "eligible": len(c.time),
-            "strata": c.matched_pathway["matched"]["strata"],  # type: ignore[index]
+            "strata": c.matched_pathway.matched.strata,
             "generate_s": round(gen, 2),
             "counts_s": round(plain, 3),
             "counts_and_matched_s": round(matched, 3),

@@ -374,6 +374,68 @@ PooledCombinations pool_combinations(std::span<const std::uint64_t> counts,
   return out;
 }
 
+PairStatus overlap_pairs_hidden(const CombinationTable& t, const CombinationStatus& status, const Policy& policy) {
+  const std::size_t rows = t.counts.size();
+  if (t.members.size() != rows || t.n_organisations.size() != rows || status.counts.size() != rows)
+    throw std::invalid_argument("overlap pairs: " + index_text(rows) + " counts but " + index_text(t.members.size()) +
+                                " member lists, " + index_text(t.n_organisations.size()) + " sizes and " +
+                                index_text(status.counts.size()) + " statuses");
+  const std::size_t k = t.organisations;
+  for (const auto& row : t.members)
+    for (std::uint32_t o : row)
+      if (o >= k)
+        throw std::invalid_argument("overlap pairs: organisation " + index_text(o) +
+                                    " is not below the number of organisations, " + index_text(k));
+  PairStatus out;
+  const std::size_t n_pairs = k < 2 ? 0 : k * (k - 1) / 2;
+  out.both_hidden.assign(n_pairs, false);
+  out.either_hidden.assign(n_pairs, false);
+  if (!policy.enabled()) return out;
+
+  // The groups whose totals are published (as suppress_combinations formed them).
+  auto is_multi = [&](std::size_t i) { return t.n_organisations[i] >= 2; };
+  std::vector<std::vector<std::size_t>> groups;
+  if (status.known_2plus_hidden) {
+    groups.emplace_back(rows);
+    std::iota(groups.back().begin(), groups.back().end(), std::size_t{0});
+  } else {
+    groups.resize(2);
+    for (std::size_t i = 0; i < rows; ++i) groups[is_multi(i) ? 1 : 0].push_back(i);
+  }
+  // With pooling: a non-empty pooled multi row, and the organisations not listed on their own.
+  bool pooled_multi = false;
+  std::vector<bool> single_listed(k, false);
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (t.members[i].empty() && is_multi(i) && t.counts[i] > 0) pooled_multi = true;
+    if (t.members[i].size() == 1) single_listed[t.members[i][0]] = true;
+  }
+  auto has = [&](std::size_t i, std::uint32_t o) {
+    return std::find(t.members[i].begin(), t.members[i].end(), o) != t.members[i].end();
+  };
+  // Whether the sum over the rows that `in` selects tells nothing new.
+  auto safe = [&](auto in, bool touches_unlisted) {
+    if (t.pooled && (pooled_multi || touches_unlisted)) return false;
+    for (const auto& group : groups) {
+      std::size_t hidden = 0, inside = 0;
+      for (std::size_t i : group)
+        if (is_suppressed(status.counts[i])) {
+          ++hidden;
+          inside += in(i) ? 1 : 0;
+        }
+      if (inside > 0 && (inside < hidden || status.known_1plus_hidden)) return false;
+    }
+    return true;
+  };
+  std::size_t p = 0;
+  for (std::uint32_t x = 0; x < k; ++x)
+    for (std::uint32_t y = x + 1; y < k; ++y, ++p) {
+      out.both_hidden[p] = !safe([&](std::size_t i) { return has(i, x) && has(i, y); }, false);
+      out.either_hidden[p] =
+          !safe([&](std::size_t i) { return has(i, x) || has(i, y); }, !single_listed[x] || !single_listed[y]);
+    }
+  return out;
+}
+
 CurveCoarsening coarsen_curve(std::uint64_t n_persons, std::span<const std::uint64_t> events,
                               std::span<const std::uint64_t> at_risk, const Policy& policy) {
   if (events.size() != at_risk.size())

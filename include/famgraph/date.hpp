@@ -68,6 +68,14 @@ constexpr int age_in_years(Day birth, Day d) noexcept {
   return age;
 }
 
+/// The decade of a calendar year, ⌊year/10⌋·10, floored for years before 0 too (−5 → −10): the
+/// birth decades of the indicators (strata of indicator 1, the GIF, the adjusted association).
+constexpr int decade_of(int year) noexcept { return (year >= 0 ? year / 10 : (year - 9) / 10) * 10; }
+
+/// The decade of the calendar year of a day (days before 1970 are negative: day −1, 1969-12-31,
+/// is in 1960).
+constexpr int decade_of_day(Day d) noexcept { return decade_of(civil_from_days(d).year); }
+
 /// A possibly partial date: the imputed day plus its precision.
 struct Date {
   Day day = NO_DAY;

@@ -8,7 +8,8 @@
 //  - cumulative counts that nest, published with their total (suppress_nested);
 //  - shares k/n, with nested groups and "sibling" parts of a whole (suppress_shares);
 //  - the combination table of the multi-agency overlap with its two totals (suppress_combinations),
-//    and the pooling of small combinations when there are many organisations (pool_combinations);
+//    the pooling of small combinations when there are many organisations (pool_combinations), and
+//    the pair counts that are sums of combinations (overlap_pairs_hidden);
 //  - a Kaplan–Meier curve coarsened so that no step reveals fewer than min_cell events
 //    (coarsen_curve) and its number-at-risk table (at_risk_hidden).
 //
@@ -174,6 +175,43 @@ struct PooledCombinations {
 [[nodiscard]] PooledCombinations pool_combinations(std::span<const std::uint64_t> counts,
                                                    std::span<const std::uint32_t> n_organisations,
                                                    const Policy& policy = {});
+
+/// The published combination table of the multi-agency overlap, as the pair rule reads it.
+struct CombinationTable {
+  /// Per row: the organisations of the combination (codes below `organisations`, ascending); empty
+  /// for a pooled "other" row, which names none.
+  std::vector<std::vector<std::uint32_t>> members;
+  /// Per row, as for suppress_combinations (a pooled row: 1 in the single, 2 in the multi group).
+  std::vector<std::uint32_t> n_organisations;
+  std::vector<std::uint64_t> counts;
+  std::size_t organisations = 0;  ///< organisations of the data
+  /// The rows are pool_combinations' listed rows and its two pooled rows (many organisations); else
+  /// every combination of the organisations is a row.
+  bool pooled = false;
+  friend bool operator==(const CombinationTable&, const CombinationTable&) = default;
+};
+
+/// Whether the counts of each organisation pair are hidden: units known to both x and y, and to x
+/// or y. Pairs x < y in the order (0, 1), (0, 2), …, (0, k − 1), (1, 2), …, (k − 2, k − 1).
+struct PairStatus {
+  std::vector<bool> both_hidden;
+  std::vector<bool> either_hidden;
+  friend bool operator==(const PairStatus&, const PairStatus&) = default;
+};
+
+/// The pair counts of the overlap are sums of combination counts (both: of the combinations holding
+/// x and y; either: holding x or y), so they are published only where they tell nothing new: within
+/// each group whose total is published (`status`: all rows when known_2plus is hidden, else the
+/// single- and the multi-organisation rows), the hidden rows the sum includes are none or all of
+/// them, and none when known_1plus is hidden. Then the sum is one of published numbers, so it is at
+/// least min_cell where they are, and so is either − both. With pooled rows a sum that may include
+/// some combinations of a pooled row but not the whole row is not a sum of published rows: every
+/// pair is hidden while the multi-organisation pooled row is non-empty, and `either` of a pair with
+/// an organisation not listed on its own. Nothing is hidden when disclosure control is off. Throws
+/// std::invalid_argument when the columns of the table or `status.counts` differ in length, or a
+/// member is not below `organisations`. O(pairs × rows × members).
+[[nodiscard]] PairStatus overlap_pairs_hidden(const CombinationTable& table, const CombinationStatus& status,
+                                              const Policy& policy = {});
 
 // ---- Kaplan–Meier curves ------------------------------------------------------------------------
 

@@ -56,7 +56,8 @@ class Record {
 
 namespace famgraph::python {
 /// A Python object of any type, spelled `builtins.object` in the generated stubs (py::object is
-/// spelled `typing.Any`, which mypy does not check): the values of the matched-estimate dict.
+/// spelled `typing.Any`, which mypy does not check): the arguments that take any value
+/// (date_bounds, PTable.__eq__).
 class Object : public pybind11::object {
  public:
   using pybind11::object::object;

@@ -45,18 +45,11 @@ void register_familiality(pybind11::module_& m);
 void register_design(pybind11::module_& m);
 }  // namespace famgraph::python
 
-namespace famgraph::indicators {
-struct MatchedEstimate;
-struct MatchedPathway;
-}  // namespace famgraph::indicators
-
 namespace famgraph::python {
-/// The matched estimate as a dict (register_design.cpp): strata, informative_strata,
-/// outcomes_exposed/unexposed, cells (a, b, c, d over the informative strata), or_mh, rr_mh,
-/// or_clr as (value, lower, upper) or None, clr_note, cmh_p.
-pybind11::dict matched_dict(const indicators::MatchedEstimate& m);
-/// The matched pathway as a dict: matched (matched_dict), verdict, cohorts, ages, follow_up.
-pybind11::dict matched_pathway_dict(const indicators::MatchedPathway& p);
+/// The result classes of the matched estimate and the design (register_design.cpp): VerdictResult,
+/// MatchedEstimate, MatchedResult, PathwayCohort, PathwayFollowUp, MatchedPathway, CohortDesign,
+/// PerpetrationAges. Called by register_indicators before the classes that hold them.
+void bind_matched_classes(pybind11::module_& indicators);
 /// Stratified counts from rows (birth_year, sex, parents_known, a, b, c, d).
 indicators::StratifiedCounts2x2 strata_from_rows(const pybind11::list& rows);
 }  // namespace famgraph::python

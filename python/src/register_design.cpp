@@ -16,85 +16,79 @@ namespace famgraph::python {
 
 namespace {
 
-/// {"verdict": name, "code", "rule", "reason"}: kept a dict because matched_dict and the
-/// matched_pathway of register_indicators.cpp nest the same layout.
-using VerdictDict = py::typing::Dict<py::str, py::typing::Union<py::str, py::int_>>;
+/// The matched estimate of stratified counts with its count-free verdict (the result of `matched`).
+struct MatchedResult {
+  indicators::MatchedEstimate matched;
+  indicators::VerdictResult verdict;
+};
 
-py::object estimate_tuple(const std::optional<stats::PooledEstimate>& e) {
-  if (!e) return py::none();
-  if (!e->ci) return py::make_tuple(e->value, py::none(), py::none());
-  return py::make_tuple(e->value, e->ci->lower, e->ci->upper);
-}
-
-py::dict verdict_dict(const indicators::VerdictResult& r) {
-  py::dict d;
-  d["verdict"] = std::string(indicators::to_string(r.verdict));
-  d["code"] = static_cast<int>(r.verdict);
-  d["rule"] = r.rule;
-  d["reason"] = r.reason;
-  return d;
-}
+std::string verdict_name(const indicators::VerdictResult& r) { return std::string(indicators::to_string(r.verdict)); }
 
 }  // namespace
 
-py::dict matched_dict(const indicators::MatchedEstimate& m) {
-  py::dict d;
-  d["strata"] = m.strata;
-  d["informative_strata"] = m.informative_strata;
-  d["informative_strata_or"] = m.mh.n_informative;
-  d["outcomes_exposed"] = m.outcomes_exposed;
-  d["outcomes_unexposed"] = m.outcomes_unexposed;
-  py::dict cells;
-  cells["a"] = m.informative_cells.a;
-  cells["b"] = m.informative_cells.b;
-  cells["c"] = m.informative_cells.c;
-  cells["d"] = m.informative_cells.d;
-  d["cells"] = cells;
-  d["or_mh"] = estimate_tuple(m.mh.odds_ratio);
-  d["rr_mh"] = estimate_tuple(m.mh.risk_ratio);
-  d["or_clr"] = estimate_tuple(m.clr);
-  d["clr_note"] = m.clr_note;
-  d["cmh_p"] = m.mh.cmh ? py::object(py::float_(m.mh.cmh->p_value)) : py::object(py::none());
-  return d;
-}
-
-py::dict matched_pathway_dict(const indicators::MatchedPathway& p) {
-  py::dict d;
-  d["matched"] = matched_dict(p.matched);
-  d["verdict"] = verdict_dict(p.verdict);
-  py::list cohorts;
-  for (const auto& c : p.cohorts)
-    cohorts.append(
-        py::make_tuple(c.birth_year, c.childhood_years, c.adult_years, c.persons, c.person_years, c.contributes));
-  d["cohorts"] = cohorts;
-  d["oldest_age"] = p.oldest_age;
-  py::dict ages;
-  ages["persons"] = p.ages.persons;
-  ages["q1"] = p.ages.q1;
-  ages["median"] = p.ages.median;
-  ages["q3"] = p.ages.q3;
-  d["ages"] = ages;
-  const auto& f = p.follow_up;
-  py::dict fu;
-  fu["events_unexposed"] = f.events[0];
-  fu["events_exposed"] = f.events[1];
-  fu["person_years_unexposed"] = f.person_years[0];
-  fu["person_years_exposed"] = f.person_years[1];
-  fu["rate_ratio_mh"] = estimate_tuple(f.rate_ratio.rate_ratio);
-  fu["rate_ratio_informative_strata"] = f.rate_ratio.n_informative;
-  if (f.cox) {
-    const auto& c = *f.cox;
-    fu["cox"] = py::make_tuple(c.hazard_ratio[0], c.hr_ci[0].lower, c.hr_ci[0].upper);
-    fu["cox_p"] = c.wald_test.p_value;
-    fu["cox_strata_with_events"] = c.n_strata_with_events;
-  } else {
-    fu["cox"] = py::none();
-    fu["cox_p"] = py::none();
-    fu["cox_strata_with_events"] = 0;
-  }
-  fu["cox_note"] = f.cox_note;
-  d["follow_up"] = fu;
-  return d;
+void bind_matched_classes(py::module_& s) {
+  using CD = indicators::CohortDesign;
+  Record<CD>(s, "CohortDesign", "One birth year of the window's design: years of childhood and adulthood in the window.")
+      .field("birth_year", &CD::birth_year)
+      .field("childhood_years", &CD::childhood_years)
+      .field("adult_years", &CD::adult_years)
+      .done();
+  using PA = indicators::PerpetrationAges;
+  Record<PA>(s, "PerpetrationAges", "Ages at the first in-window perpetration: persons and numpy-default quartiles.")
+      .field("persons", &PA::persons)
+      .field("q1", &PA::q1)
+      .field("median", &PA::median)
+      .field("q3", &PA::q3)
+      .done();
+  using VR = indicators::VerdictResult;
+  Record<VR>(s, "VerdictResult", "What a window can show (design.hpp, docs/estimands.md): the first rule that applies.")
+      .column("verdict", verdict_name, "estimable, imprecise or not estimable in this window")
+      .field("rule", &VR::rule, "the number of the rule that decided (0: none applied, estimable)")
+      .field("reason", &VR::reason, "one sentence, empty when estimable")
+      .done();
+  using ME = indicators::MatchedEstimate;
+  Record<ME>(s, "MatchedEstimate", "The pooled estimates of one stratified 2x2 table (matched.hpp).")
+      .field("strata", &ME::strata, "non-empty strata given")
+      .field("informative_strata", &ME::informative_strata,
+             "strata with exposed and unexposed persons and an outcome (the verdict counts these; the odds "
+             "ratio's are mh.n_informative)")
+      .field("outcomes_exposed", &ME::outcomes_exposed, "sum of a over the informative strata")
+      .field("outcomes_unexposed", &ME::outcomes_unexposed, "sum of c over the informative strata")
+      .field("informative_cells", &ME::informative_cells, "a, b, c, d summed over the informative strata")
+      .field("mh", &ME::mh, "Mantel-Haenszel OR (RBG), RR (Greenland-Robins), CMH, Breslow-Day")
+      .field("clr", &ME::clr, "conditional logistic odds ratio with its Wald interval; None: clr_note says why")
+      .field("clr_note", &ME::clr_note)
+      .done();
+  Record<MatchedResult>(s, "MatchedResult", "matched(): the matched estimate with its verdict (no age rule).")
+      .field("matched", &MatchedResult::matched)
+      .field("verdict", &MatchedResult::verdict)
+      .done();
+  using PC = indicators::PathwayCohort;
+  Record<PC>(s, "PathwayCohort", "One birth cohort of the pathway: the window's design and what the data hold for it.")
+      .field("birth_year", &PC::birth_year)
+      .field("childhood_years", &PC::childhood_years)
+      .field("adult_years", &PC::adult_years)
+      .field("persons", &PC::persons, "eligible persons born that year")
+      .field("person_years", &PC::person_years, "their adult follow-up inside the window (years of 365.25 days)")
+      .field("contributes", &PC::contributes, "a stratum of this year is informative")
+      .done();
+  using FU = indicators::PathwayFollowUp;
+  Record<FU>(s, "PathwayFollowUp", "The follow-up-aware estimates of the pathway; index 0 = unexposed, 1 = exposed.")
+      .field("cox", &FU::cox, "stratified Cox model (Efron ties); None: cox_note says why")
+      .field("cox_note", &FU::cox_note)
+      .field("events", &FU::events, "first adult perpetrations (unexposed, exposed)")
+      .field("person_years", &FU::person_years, "adult follow-up inside the window (unexposed, exposed)")
+      .field("rate_ratio", &FU::rate_ratio, "Mantel-Haenszel rate ratio over the strata")
+      .done();
+  using MP = indicators::MatchedPathway;
+  Record<MP>(s, "MatchedPathway", "The matched victim -> perpetrator pathway (matched.hpp).")
+      .field("matched", &MP::matched)
+      .field("follow_up", &MP::follow_up)
+      .field("cohorts", &MP::cohorts, "oldest first (cohort_design of the window)")
+      .field("oldest_age", &MP::oldest_age, "oldest_eligible_age of the window")
+      .field("ages", &MP::ages, "first_perpetration_ages of the window")
+      .field("verdict", &MP::verdict, "with the age rule")
+      .done();
 }
 
 indicators::StratifiedCounts2x2 strata_from_rows(const py::list& rows) {
@@ -118,36 +112,18 @@ indicators::StratifiedCounts2x2 strata_from_rows(const py::list& rows) {
 
 namespace {
 
-// The matched estimate of stratified counts with its count-free verdict, as the dict that
-// famgraph.indicators._matched reads (both overloads of `matched` return it).
-py::typing::Dict<py::str, Object> matched_with_verdict(const indicators::StratifiedCounts2x2& t, double level) {
-  indicators::MatchedEstimate m;
-  {
-    py::gil_scoped_release release;
-    m = indicators::matched_estimate(t, level);
-  }
-  py::dict d = matched_dict(m);
-  d["verdict"] = verdict_dict(indicators::verdict(indicators::verdict_inputs(m)));
-  return py::typing::Dict<py::str, Object>(d);
+MatchedResult matched_with_verdict(const indicators::StratifiedCounts2x2& t, double level) {
+  py::gil_scoped_release release;
+  MatchedResult r;
+  r.matched = indicators::matched_estimate(t, level);
+  r.verdict = indicators::verdict(indicators::verdict_inputs(r.matched));
+  return r;
 }
 
 }  // namespace
 
 void register_design(py::module_& m) {
   py::module_ s = m.attr("indicators").cast<py::module_>();
-  using CD = indicators::CohortDesign;
-  Record<CD>(s, "CohortDesign", "One birth year of the window's design: years of childhood and adulthood in the window.")
-      .field("birth_year", &CD::birth_year)
-      .field("childhood_years", &CD::childhood_years)
-      .field("adult_years", &CD::adult_years)
-      .done();
-  using PA = indicators::PerpetrationAges;
-  Record<PA>(s, "PerpetrationAges", "Ages at the first in-window perpetration: persons and numpy-default quartiles.")
-      .field("persons", &PA::persons)
-      .field("q1", &PA::q1)
-      .field("median", &PA::median)
-      .field("q3", &PA::q3)
-      .done();
   s.def(
       "verdict",
       [](std::uint64_t informative_strata, std::uint64_t outcomes_exposed, std::uint64_t outcomes_unexposed,
@@ -168,7 +144,7 @@ void register_design(py::module_& m) {
         rules.min_outcomes = min_outcomes;
         rules.precise_outcomes = precise_outcomes;
         rules.max_ci_ratio = max_ci_ratio;
-        return VerdictDict(verdict_dict(indicators::verdict(in, rules)));
+        return indicators::verdict(in, rules);
       },
       py::arg("informative_strata"), py::arg("outcomes_exposed"), py::arg("outcomes_unexposed"),
       py::arg("ci_lower") = py::none(), py::arg("ci_upper") = py::none(), py::arg("age_rule") = false,
@@ -179,7 +155,7 @@ void register_design(py::module_& m) {
   s.def(
       "count_verdict",
       [](std::uint64_t units, const std::string& what) {
-        return VerdictDict(verdict_dict(indicators::count_verdict(units, what)));
+        return indicators::count_verdict(units, what);
       },
       py::arg("units"), py::arg("what"),
       "The verdict of an indicator resting on `units` (no age rule): fewer than 10 not estimable, fewer than 20 "
@@ -207,7 +183,7 @@ void register_design(py::module_& m) {
       },
       py::arg("strata"), py::arg("level") = 0.95,
       "The matched estimate of stratified 2x2 counts [(birth_year, sex, parents_known, a, b, c, d)] with its "
-      "verdict (no age rule): a dict (see matched_dict in register.hpp)");
+      "verdict (no age rule)");
   s.def(
       "matched",
       [](const indicators::StratifiedCounts2x2& t, double level) { return matched_with_verdict(t, level); },

@@ -77,6 +77,11 @@ void register_disclosure_linked(py::module_& m) {
       .field("single", &dc::PooledCombinations::single)
       .field("multi", &dc::PooledCombinations::multi)
       .done();
+  Record<dc::PairStatus>(d, "PairStatus",
+                         "Whether the counts of each organisation pair (0,1), (0,2), ..., (1,2), ... are hidden.")
+      .field("both_hidden", &dc::PairStatus::both_hidden, "units known to both")
+      .field("either_hidden", &dc::PairStatus::either_hidden, "units known to either")
+      .done();
   Record<dc::CurveCoarsening>(d, "CurveCoarsening", "Which points of a Kaplan-Meier curve are published.")
       .field("drawn", &dc::CurveCoarsening::drawn, "False: no curve at all")
       .field("points", &dc::CurveCoarsening::points, "indices of the published event times")
@@ -150,6 +155,26 @@ void register_disclosure_linked(py::module_& m) {
       },
       py::arg("counts"), py::arg("n_organisations"), py::arg("min_cell"),
       "Listed and pooled combinations; the input in name order.");
+
+  d.def(
+      "overlap_pairs_hidden",
+      [](const std::vector<std::vector<std::uint32_t>>& members, const U32Array& n_organisations,
+         const U64Array& counts, std::size_t organisations, bool pooled, const dc::CombinationStatus& status,
+         std::uint64_t m) {
+        dc::CombinationTable t;
+        t.members = members;
+        const auto sizes = span_of(n_organisations, "n_organisations");
+        const auto values = span_of(counts, "counts");
+        t.n_organisations.assign(sizes.begin(), sizes.end());
+        t.counts.assign(values.begin(), values.end());
+        t.organisations = organisations;
+        t.pooled = pooled;
+        return dc::overlap_pairs_hidden(t, status, dc::Policy{m});
+      },
+      py::arg("members"), py::arg("n_organisations"), py::arg("counts"), py::arg("organisations"), py::arg("pooled"),
+      py::arg("status"), py::arg("min_cell"),
+      "Which pair counts of the overlap may be published: the rows of the combination table (members: "
+      "organisation indices, [] for a pooled row) with their suppress_combinations status.");
 
   d.def(
       "coarsen_curve",

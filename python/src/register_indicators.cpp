@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 #include <pybind11/typing.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <span>
@@ -14,6 +15,7 @@
 
 #include "famgraph/cell_key.hpp"
 #include "famgraph/graph.hpp"
+#include "famgraph/indicators/adjusted.hpp"
 #include "famgraph/indicators/chains.hpp"
 #include "famgraph/indicators/features.hpp"
 #include "famgraph/indicators/overlap.hpp"
@@ -192,7 +194,6 @@ namespace famgraph::python {
 namespace {
 
 using FeatureColumn = py::typing::Tuple<py::str, AnyArray, py::typing::Optional<py::array_t<bool>>>;
-using MatchedDict = py::typing::Optional<py::typing::Dict<py::str, Object>>;
 
 /// A read-only NumPy view of a column of a bound result (no copy: the array keeps the result
 /// alive), so that reading a per-person column twice costs nothing.
@@ -209,6 +210,7 @@ auto view_of(std::vector<T> C::*member) {
 }
 
 void bind_result_classes(py::module_& m) {
+  bind_matched_classes(m);  // held by VictimToPerpetratorCounts.matched_pathway
   using C2 = indicators::Counts2x2;
   Record<C2>(m, "Counts2x2", "2x2 counts: a exposed & outcome, b exposed & no outcome, c unexposed & outcome, d neither.")
       .field("a", &C2::a)
@@ -271,13 +273,30 @@ void bind_result_classes(py::module_& m) {
       .field("strata", &VP::strata)
       .field("work", &VP::work)
       .field("keys", &VP::keys, "all zero unless person_keys was given")
+      .field("matched_pathway", &VP::matched, "with matched=True: the matched pathway, else None")
+      .done();
+
+  using AD = indicators::AdjustedDesign;
+  Record<AD>(m, "AdjustedDesign",
+             "Indicator 7, the design of the adjusted model (adjusted.hpp): one entry per eligible person of "
+             "indicator 1; 0/1 columns as uint8.")
+      .column("outcome", view_of<AD>(&AD::outcome))
+      .column("exposed", view_of<AD>(&AD::exposed))
+      .column("sex", view_of<AD>(&AD::sex), "codes into SEXES")
+      .column("birth_decade", view_of<AD>(&AD::birth_decade))
+      .column("kept", view_of<AD>(&AD::kept), "in the model: the person's sex is not dropped")
+      .column("decade_group", view_of<AD>(&AD::decade_group), "first birth decade of the row's merged group")
+      .field("rows_kept", &AD::rows_kept)
+      .field("crude", &AD::crude, "exposure x outcome over every eligible person")
       .column(
-          "matched_pathway",
-          [](const VP& c) -> MatchedDict {
-            if (!c.matched) return MatchedDict(py::none());
-            return MatchedDict(matched_pathway_dict(*c.matched));
+          "dropped_sexes",
+          [](const AD& d) {
+            std::vector<std::string> out;
+            for (auto s : d.dropped_sexes) out.push_back(sex_name(s));
+            return out;
           },
-          "with matched=True: the matched pathway (matched_pathway_dict in register.hpp), else None")
+          "sexes left out of the model (too few outcomes or non-outcomes), F, M, U order")
+      .field("merged_decades", &AD::merged_decades, "birth decade -> first decade of its group, for merged decades")
       .done();
 
   using CR = ChainsResult;
@@ -565,6 +584,43 @@ void register_indicators(py::module_& root) {
       py::arg("dataset"), py::arg("window_start") = py::none(), py::arg("window_end") = py::none(),
       py::arg("exposure_roles") = indicators::role_names(indicators::default_exposure_roles), py::arg("person_keys") = py::none(),
       py::arg("matched") = false, py::arg("level") = 0.95);
+  m.def(
+      "adjusted_design",
+      [](std::shared_ptr<const Dataset> ds, const PathwayResult& counts, std::uint64_t min_cell) {
+        indicators::AdjustedDesignOptions o;
+        o.policy.min_cell = min_cell;
+        py::gil_scoped_release release;
+        return indicators::adjusted_design(*ds, counts, o);
+      },
+      py::arg("dataset"), py::arg("counts"), py::arg("min_cell"),
+      "Indicator 7's model design from the counts of victim_to_perpetrator on the same dataset.");
+  m.def(
+      "overlap_from_combinations",
+      [](const std::vector<std::pair<std::vector<std::string>, std::uint64_t>>& combinations,
+         const std::vector<std::string>& organisations) {
+        indicators::Combinations given;
+        for (const auto& [names, count] : combinations) {
+          std::vector<std::uint16_t> codes;
+          for (const auto& name : names) {
+            const auto it = std::find(organisations.begin(), organisations.end(), name);
+            if (it == organisations.end())
+              throw py::value_error("combinations: organisation '" + name + "' is not one of organisations");
+            codes.push_back(static_cast<std::uint16_t>(it - organisations.begin()));
+          }
+          std::sort(codes.begin(), codes.end());
+          if (std::adjacent_find(codes.begin(), codes.end()) != codes.end())
+            throw py::value_error("combinations: an organisation is listed twice in one combination");
+          if (!given.emplace(std::move(codes), count).second)
+            throw py::value_error("combinations: a combination is listed twice");
+        }
+        OverlapResult r;
+        r.counts = indicators::overlap_from_combinations(given, organisations.size());
+        r.sources = organisations;
+        return r;
+      },
+      py::arg("combinations"), py::arg("organisations"),
+      "Pair counts and totals of combination counts ((organisation names, count), e.g. perturbed by the cell "
+      "key method); organisations in code order (Dataset sources). Empty combinations are left out.");
   m.def(
       "person_dates", [](std::shared_ptr<const Dataset> ds) { return indicators::person_dates(ds->persons); },
       py::arg("dataset"), "birth day, 18th birthday (NO_DAY when unknown) and last observed day per person");

@@ -94,8 +94,7 @@ class Stream {
 // ------------------------------------------------------------------ strata
 int birth_decade(const PersonTable& P, Index i) {
   if (P.birth_precision[i] == DatePrecision::missing) return UNKNOWN_DECADE;
-  const int year = civil_from_days(P.birth[i]).year;
-  return (year >= 0 ? year / 10 : (year - 9) / 10) * 10;
+  return decade_of_day(P.birth[i]);
 }
 
 /// The observed persons grouped by stratum: stratum s holds members[offset[s] .. offset[s+1]),

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <stdexcept>
+#include <string>
 
 #include "famgraph/families.hpp"
 
@@ -10,9 +12,9 @@ namespace famgraph::indicators {
 
 namespace {
 
-/// Counts units by their exact set of organisations; the pairwise counts are derived at the end
-/// from the distinct sets (both[x][y] = units whose set holds x and y; either = n_x + n_y − both),
-/// so a unit costs O(its set), not O(organisations²).
+/// Counts units by their exact set of organisations; the pairwise counts and the totals are
+/// derived at the end from the distinct sets (overlap_from_combinations), so a unit costs O(its
+/// set), not O(organisations²).
 class Tally {
  public:
   explicit Tally(OverlapCounts& oc) : oc_(oc) {}
@@ -21,20 +23,14 @@ class Tally {
     std::sort(orgs.begin(), orgs.end());
     ++oc_.combinations[orgs];
     if (key) oc_.combination_key_sums[orgs] += *key;
-    ++oc_.known_1plus;
-    oc_.known_2plus += orgs.size() >= 2;
   }
   void finish(std::size_t n_org, std::uint64_t& work) {
-    std::vector<std::uint64_t> known(n_org, 0);
-    for (const auto& [orgs, count] : oc_.combinations) {
-      for (std::size_t a = 0; a < orgs.size(); ++a) {
-        known[orgs[a]] += count;
-        for (std::size_t b = a + 1; b < orgs.size(); ++b) oc_.both[orgs[a]][orgs[b]] += count;
-      }
-      work += 1 + orgs.size() * orgs.size();
-    }
-    for (std::size_t x = 0; x < n_org; ++x)
-      for (std::size_t y = x + 1; y < n_org; ++y) oc_.either[x][y] = known[x] + known[y] - oc_.both[x][y];
+    OverlapCounts sums = overlap_from_combinations(oc_.combinations, n_org);
+    oc_.both = std::move(sums.both);
+    oc_.either = std::move(sums.either);
+    oc_.known_1plus = sums.known_1plus;
+    oc_.known_2plus = sums.known_2plus;
+    for (const auto& [orgs, count] : oc_.combinations) work += 1 + orgs.size() * orgs.size();
     work += n_org * n_org;
   }
 
@@ -43,6 +39,30 @@ class Tally {
 };
 
 }  // namespace
+
+OverlapCounts overlap_from_combinations(const Combinations& combinations, std::size_t n_org) {
+  OverlapCounts oc;
+  oc.both.assign(n_org, std::vector<std::uint64_t>(n_org, 0));
+  oc.either.assign(n_org, std::vector<std::uint64_t>(n_org, 0));
+  std::vector<std::uint64_t> known(n_org, 0);
+  for (const auto& [orgs, count] : combinations) {
+    if (count == 0) continue;
+    for (auto o : orgs)
+      if (o >= n_org)
+        throw std::invalid_argument("overlap_from_combinations: organisation code " + std::to_string(o) +
+                                    " is not below the number of organisations, " + std::to_string(n_org));
+    oc.combinations.emplace(orgs, count);
+    oc.known_1plus += count;
+    if (orgs.size() >= 2) oc.known_2plus += count;
+    for (std::size_t a = 0; a < orgs.size(); ++a) {
+      known[orgs[a]] += count;
+      for (std::size_t b = a + 1; b < orgs.size(); ++b) oc.both[orgs[a]][orgs[b]] += count;
+    }
+  }
+  for (std::size_t x = 0; x < n_org; ++x)
+    for (std::size_t y = x + 1; y < n_org; ++y) oc.either[x][y] = known[x] + known[y] - oc.both[x][y];
+  return oc;
+}
 
 AgencyOverlapCounts agency_overlap_counts(const Dataset& ds, const AgencyOverlapOptions& opt) {
   AgencyOverlapCounts out;
@@ -55,10 +75,6 @@ AgencyOverlapCounts agency_overlap_counts(const Dataset& ds, const AgencyOverlap
   out.organisations = n_org;
   disclosure::check_person_keys(opt.person_keys, n);
   const bool keyed = !opt.person_keys.empty();
-  for (OverlapCounts* oc : {&out.persons, &out.families}) {
-    oc->both.assign(n_org, std::vector<std::uint64_t>(n_org, 0));
-    oc->either.assign(n_org, std::vector<std::uint64_t>(n_org, 0));
-  }
   // Each person's distinct organisations (CSR), deduplicated with a stamp per organisation.
   std::vector<std::uint32_t> offsets(n + 1, 0);
   std::vector<std::uint16_t> orgs_of;

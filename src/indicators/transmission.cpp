@@ -42,8 +42,7 @@ VictimToPerpetratorCounts victim_to_perpetrator_counts(const Dataset& ds, const 
     const bool outcome = first_perp != NO_DAY;
     out.overall.add(exposed, outcome);
     out.by_sex[static_cast<std::size_t>(P.sex[i])].add(exposed, outcome);
-    const int year = civil_from_days(pd.birth[i]).year;
-    const int decade = (year >= 0 ? year / 10 : (year - 9) / 10) * 10;
+    const int decade = decade_of_day(pd.birth[i]);
     out.by_decade[decade].add(exposed, outcome);
     tally.add(static_cast<Index>(i), exposed, outcome);
     if (keyed) {

@@ -217,3 +217,26 @@ TEST_CASE("format_date writes a date at its own precision", "[date]") {
   CHECK(famgraph::format_day(11016) == "2000-02-29");
   CHECK(famgraph::format_day(-(170 * 365 + 41)) == "1800-01-01");
 }
+
+TEST_CASE("decade_of / decade_of_day: floored, before 1970 and at the decade boundary", "[date]") {
+  using famgraph::decade_of;
+  using famgraph::decade_of_day;
+  CHECK(decade_of(1969) == 1960);
+  CHECK(decade_of(1970) == 1970);
+  CHECK(decade_of(1979) == 1970);
+  CHECK(decade_of(1980) == 1980);
+  CHECK(decade_of(0) == 0);
+  CHECK(decade_of(-1) == -10);  // floored, not truncated towards 0
+  CHECK(decade_of(-10) == -10);
+  CHECK(decade_of(-11) == -20);
+  // Day 0 is 1970-01-01; day −1 is 1969-12-31 (the last day of the 1960s).
+  CHECK(decade_of_day(0) == 1970);
+  CHECK(decade_of_day(-1) == 1960);
+  // 1959-06-01: 1959-06-01 .. 1970-01-01 is 10 years (1960..1969, 3 leap days: 3653 days) plus
+  // 1959-06-01 .. 1960-01-01 (30+31+31+30+31+30+31 = 214 days): day −3867.
+  CHECK(days_from_civil(1959, 6, 1) == -3867);
+  CHECK(decade_of_day(-3867) == 1950);
+  // 1979-12-31 and 1980-01-01: 10 years of 1970..1979 (leap 1972, 76: 3652 days) from day 0.
+  CHECK(decade_of_day(3651) == 1970);
+  CHECK(decade_of_day(3652) == 1980);
+}

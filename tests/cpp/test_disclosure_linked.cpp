@@ -217,6 +217,78 @@ TEST_CASE("pooled combinations", "[disclosure][linked]") {
   CHECK(fd::pool_combinations(c, k, fd::Policy{0}).single == fd::PooledGroup{Sizes{1, 2, 0}, Sizes{}, 0});
 }
 
+namespace {
+
+std::string marks(const std::vector<bool>& hidden) {
+  std::string out;
+  for (bool h : hidden) out += h ? 'H' : '.';
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("overlap pairs: sums of combinations published only where they tell nothing new",
+          "[disclosure][linked]") {
+  // Organisations a, b, c; combinations a 20, b 3, c 15, ab 12, ac 0, bc 25, abc 30 (min_cell 10).
+  // known_1plus 105, known_2plus 67, 105 − 67 = 38: both published, so the one-way rule runs per
+  // group. Singles: b primary, c (15 < 20) secondary. Multis: ac (0) primary, ab (12) secondary.
+  fd::CombinationTable t;
+  t.members = {{0}, {1}, {2}, {0, 1}, {0, 2}, {1, 2}, {0, 1, 2}};
+  t.n_organisations = {1, 1, 1, 2, 2, 2, 3};
+  t.counts = {20, 3, 15, 12, 0, 25, 30};
+  t.organisations = 3;
+  const auto s = fd::suppress_combinations(t.counts, t.n_organisations, fd::Policy{10});
+  REQUIRE(pattern(s.counts) == ".PSSP..");
+  const auto p = fd::overlap_pairs_hidden(t, s, fd::Policy{10});
+  // both(a,b) = ab + abc holds ab but not ac of the hidden multis: hidden; both(a,c) holds ac but
+  // not ab: hidden; both(b,c) = bc + abc holds no hidden row: published.
+  CHECK(marks(p.both_hidden) == "HH.");
+  // either(a,b) holds b but not c of the hidden singles: hidden; either(a,c) holds c but not b;
+  // either(b,c) holds both hidden singles and both hidden multis (ab, ac): published.
+  CHECK(marks(p.either_hidden) == "HH.");
+  // Off: nothing hidden.
+  const auto off = fd::overlap_pairs_hidden(t, fd::suppress_combinations(t.counts, t.n_organisations, fd::Policy{0}),
+                                            fd::Policy{0});
+  CHECK(marks(off.both_hidden) == "...");
+  CHECK(marks(off.either_hidden) == "...");
+  // known_1plus hidden (a total of 9): every sum that holds a hidden row is hidden.
+  fd::CombinationTable small = t;
+  small.counts = {2, 1, 0, 3, 0, 1, 2};
+  const auto ss = fd::suppress_combinations(small.counts, small.n_organisations, fd::Policy{10});
+  REQUIRE(ss.known_1plus_hidden);
+  CHECK(marks(fd::overlap_pairs_hidden(small, ss, fd::Policy{10}).both_hidden) == "HHH");
+}
+
+TEST_CASE("overlap pairs with pooled rows", "[disclosure][linked]") {
+  // Four organisations, pooled: singles 0 (20) and 1 (15) listed, 2 and 3 in the single pooled row
+  // (12); multi {0, 1} (30) listed, the multi pooled row empty (0). Totals 77 and 30 (77 − 30 = 47)
+  // published: the singles are all published; in the multis the pooled 0 is primary and 30 secondary.
+  fd::CombinationTable t;
+  t.members = {{0}, {1}, {}, {0, 1}, {}};
+  t.n_organisations = {1, 1, 1, 2, 2};
+  t.counts = {20, 15, 12, 30, 0};
+  t.organisations = 4;
+  t.pooled = true;
+  const auto s = fd::suppress_combinations(t.counts, t.n_organisations, fd::Policy{10});
+  REQUIRE(pattern(s.counts) == "...SP");
+  const auto p = fd::overlap_pairs_hidden(t, s, fd::Policy{10});
+  // Pairs (0,1) (0,2) (0,3) (1,2) (1,3) (2,3). both: only (0,1) holds a hidden row ({0,1}) without
+  // the other (the pooled row names no organisation).
+  CHECK(marks(p.both_hidden) == "H.....");
+  // either: (0,1) as both; every other pair has an organisation not listed on its own (2 or 3),
+  // whose count may be in the single pooled row: not a sum of published rows.
+  CHECK(marks(p.either_hidden) == "HHHHHH");
+  // A non-empty multi pooled row: it may hold any pair, so every pair is hidden.
+  t.counts = {20, 15, 12, 30, 12};
+  const auto s2 = fd::suppress_combinations(t.counts, t.n_organisations, fd::Policy{10});
+  CHECK(marks(fd::overlap_pairs_hidden(t, s2, fd::Policy{10}).both_hidden) == "HHHHHH");
+  // Bad input.
+  t.members[0] = {4};
+  CHECK_THROWS_AS(fd::overlap_pairs_hidden(t, s2, fd::Policy{10}), std::invalid_argument);
+  t.members.pop_back();
+  CHECK_THROWS_AS(fd::overlap_pairs_hidden(t, s2, fd::Policy{10}), std::invalid_argument);
+}
+
 TEST_CASE("Kaplan-Meier coarsening and the number at risk", "[disclosure][linked]") {
   const std::vector<std::uint64_t> events = {0, 4, 3, 5, 2}, at_risk = {30, 28, 20, 15, 8};
   // 4 pending at time 1; 7 ≥ 5 at time 2 (20 at risk): a point; 5 at time 3: a point; 2 left over.
@@ -392,4 +464,26 @@ TEST_CASE("linked fixture: overlap combinations and pooling", "[disclosure][link
     ++n;
   }
   CHECK(n >= 50);
+}
+
+TEST_CASE("linked fixture: overlap pairs", "[disclosure][linked][fixture]") {
+  int n = 0, partly = 0;
+  for (const auto& [key, c] : linked_cases().get_child("overlap_pairs")) {
+    fd::CombinationTable t;
+    for (const auto& [k, row] : c.get_child("members")) t.members.push_back(u32s(row));
+    t.n_organisations = u32s(c.get_child("n_organisations"));
+    t.counts = u64s(c.get_child("counts"));
+    t.organisations = static_cast<std::size_t>(u64(c.get_child("organisations")));
+    t.pooled = flag(c.get_child("pooled"));
+    const auto s = fd::suppress_combinations(t.counts, t.n_organisations, policy(c));
+    const auto p = fd::overlap_pairs_hidden(t, s, policy(c));
+    INFO(c.get<std::string>("name"));
+    CHECK(marks(p.both_hidden) == c.get<std::string>("both_hidden"));
+    CHECK(marks(p.either_hidden) == c.get<std::string>("either_hidden"));
+    const auto e = c.get<std::string>("either_hidden");
+    partly += e.find('H') != std::string::npos && e.find('.') != std::string::npos;
+    ++n;
+  }
+  CHECK(n >= 100);
+  CHECK(partly >= 5);
 }

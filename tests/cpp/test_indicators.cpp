@@ -13,6 +13,7 @@
 #include "famgraph/graph.hpp"
 #include "famgraph/indicators/common.hpp"
 #include "famgraph/indicators/features.hpp"
+#include "famgraph/indicators/overlap.hpp"
 #include "famgraph/io/csv.hpp"
 #include "famgraph/kinship.hpp"
 #include "famgraph/relations.hpp"
@@ -250,4 +251,23 @@ TEST_CASE("feature table: hand-derived columns", "[features]") {
   // a bad window is the common rule's error
   o.window = {days_from_civil(2015, 1, 1), days_from_civil(2010, 1, 1)};
   CHECK_THROWS_AS(indicators::feature_table(ds, g, o), std::invalid_argument);
+}
+
+TEST_CASE("overlap_from_combinations: pair counts and totals by hand", "[overlap]") {
+  // Organisations 0, 1, 2: {0} 5, {0,1} 3, {0,1,2} 2, {1,2} 4, {2} 0 (left out).
+  // known: n_0 = 5 + 3 + 2 = 10, n_1 = 3 + 2 + 4 = 9, n_2 = 2 + 4 = 6.
+  // both(0,1) = 3 + 2 = 5, both(0,2) = 2, both(1,2) = 2 + 4 = 6; either = n_x + n_y − both:
+  // (0,1) 14, (0,2) 14, (1,2) 9. known_1plus = 14, known_2plus = 3 + 2 + 4 = 9.
+  const indicators::Combinations c = {{{0}, 5}, {{0, 1}, 3}, {{0, 1, 2}, 2}, {{1, 2}, 4}, {{2}, 0}};
+  const auto o = indicators::overlap_from_combinations(c, 3);
+  CHECK(o.combinations.size() == 4);
+  CHECK(o.both[0][1] == 5);
+  CHECK(o.both[0][2] == 2);
+  CHECK(o.both[1][2] == 6);
+  CHECK(o.either[0][1] == 14);
+  CHECK(o.either[0][2] == 14);
+  CHECK(o.either[1][2] == 9);
+  CHECK(o.known_1plus == 14);
+  CHECK(o.known_2plus == 9);
+  CHECK_THROWS_AS(indicators::overlap_from_combinations(c, 2), std::invalid_argument);
 }

@@ -11,7 +11,7 @@ of the old behaviour.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -253,6 +253,104 @@ def old_pooled(given: dict[Combo, int], m: int) -> tuple[list[Combo], dict[Combo
     return keys, counts, pooled_members
 
 
+# ---- the pair rule of the multi-agency overlap (famgraph.indicators.overlap._unit) and the sums of
+# perturbed combinations (overlap._perturbed), copied from commit e2912d1 before the pair rule moved
+# to disclosure::overlap_pairs_hidden and the sums to indicators::overlap_from_combinations.
+
+MAX_LISTED_ORGANISATIONS = 12
+
+
+def old_overlap_keys(
+    given: dict[Combo, int], orgs: Sequence[str], m: int
+) -> tuple[list[Combo], dict[Combo, int], list[set[Combo]] | None]:
+    """The rows of the combination table: every combination (<= 12 organisations) or the pooled ones."""
+    pooled: list[set[Combo]] | None = None
+    if len(orgs) <= MAX_LISTED_ORGANISATIONS:
+        keys = [frozenset(c) for r in range(1, len(orgs) + 1) for c in itertools.combinations(orgs, r)]
+        counts = {k: given.get(k, 0) for k in keys}
+    else:
+        keys, counts, pooled = old_pooled(given, m)
+    return keys, counts, pooled
+
+
+def old_overlap_pairs(
+    given: dict[Combo, int], pairs: Sequence[tuple[str, str, int, int]], orgs: Sequence[str], m: int
+) -> tuple[list[tuple[str, str, int, int]], list[bool], list[bool]]:
+    """(ordered pairs (x, y, both, either), hide_both, hide_either) as _unit published them."""
+    keys, counts, pooled = old_overlap_keys(given, orgs, m)
+    hidden, hide_k1, _, groups = old_protect(keys, counts, m)
+
+    def safe(pred: Callable[[Combo], object]) -> bool:
+        """A sum of combinations tells nothing new if, within each group whose total is published,
+        the hidden combinations it includes are none or all of them."""
+        if pooled is not None and m > 0:
+            # A pooled row stands for combinations that are not listed, empty ones included: a sum
+            # that may include some of them but not the whole row is not a sum of published rows.
+            # Pairs and larger combinations of more than 12 organisations are never all listed.
+            if counts[_POOL_MULTI] > 0 or any(pred(k) for k in pooled[0]):
+                return False
+            if any(pred(frozenset({o})) for o in orgs if frozenset({o}) not in counts):
+                return False
+        for group in groups:
+            h = [k for k in group if hidden[k]]
+            inside = [k for k in h if pred(k)]
+            if inside and (len(inside) < len(h) or hide_k1):
+                return False
+        return True
+
+    pair_rows: list[tuple[str, str, int, int]] = []
+    hide_both: list[bool] = []
+    hide_either: list[bool] = []
+    rank = {o: i for i, o in enumerate(orgs)}
+    ordered = sorted(
+        ((*sorted((x, y), key=rank.__getitem__), b, e) for x, y, b, e in pairs),
+        key=lambda p: (rank[p[0]], rank[p[1]]),
+    )
+    for x, y, both, either in ordered:
+        pair_rows.append((x, y, int(both), int(either)))
+        xy = frozenset((x, y))
+        hide_either.append(m > 0 and not safe(xy.intersection))
+        hide_both.append(m > 0 and not safe(xy.issubset))
+    return pair_rows, hide_both, hide_either
+
+
+def old_perturbed_sums(
+    combos: Sequence[tuple[tuple[str, ...], int]], pairs: Sequence[tuple[str, str]]
+) -> dict[str, Any]:
+    """The sums of _perturbed: the combinations kept (value > 0), both/either of each pair, the
+    numbers known to >= 1 and >= 2 organisations (its lines after the perturbation)."""
+    kept = [(o, v) for o, v in combos if v > 0]
+    known: dict[str, int] = {}
+    both: dict[tuple[str, str], int] = {}
+    for o, v in kept:
+        for i, x in enumerate(o):
+            known[x] = known.get(x, 0) + v
+            for y in o[i + 1 :]:
+                both[(x, y)] = both.get((x, y), 0) + v
+                both[(y, x)] = both.get((y, x), 0) + v
+    out_pairs = []
+    for x, y in pairs:
+        b = both.get((x, y), 0)
+        out_pairs.append((x, y, b, known.get(x, 0) + known.get(y, 0) - b))
+    return {
+        "combinations": kept,
+        "pairs": out_pairs,
+        "known_1plus": sum(v for _, v in kept),
+        "known_2plus": sum(v for o, v in kept if len(o) >= 2),
+    }
+
+
+def exact_pairs(given: dict[Combo, int], orgs: Sequence[str]) -> list[tuple[str, str, int, int]]:
+    """both/either of every pair x < y (in the order of `orgs`) from the combination counts."""
+    out = []
+    for i, x in enumerate(orgs):
+        for y in orgs[i + 1 :]:
+            both = sum(v for k, v in given.items() if x in k and y in k)
+            either = sum(v for k, v in given.items() if x in k or y in k)
+            out.append((x, y, both, either))
+    return out
+
+
 def old_km_curve(time: np.ndarray, event: np.ndarray, group: str, m: int, level: float) -> pd.DataFrame:
     cols = ["group", "time_years", "cumulative_incidence", "lower", "upper"]
     if len(time) == 0 or (m > 0 and len(time) < m):
@@ -425,3 +523,28 @@ def random_survival(rng: np.random.Generator, n_max: int = 60) -> tuple[np.ndarr
     time = rng.integers(0, int(rng.choice([5, 400, 3000])), size=n).astype(np.float64)
     event = (rng.random(n) < rng.random()).astype(np.float64)
     return time, event
+
+
+def random_overlap(rng: np.random.Generator) -> tuple[dict[frozenset[str], int], list[str], int]:
+    """Combination counts of 1-5 organisations (every combination listed) or of 13-15 (pooled):
+    zeros, small and large counts, as agency_overlap_counts gives them (empty ones left out)."""
+    m = int(rng.choice(MIN_CELLS))
+    many = rng.random() < 0.3
+    k = 13 + int(rng.integers(0, 3)) if many else int(rng.integers(1, 6))
+    orgs = [f"org{i:02d}" for i in range(k)]
+    hi = int(rng.choice([3, 12, 31, 80]))
+    given: dict[frozenset[str], int] = {}
+    if many:
+        sizes = [1] if rng.random() < 0.4 else [1, 1, 1, 2, 2, 3]  # only singles: no pooled multi row
+        for _ in range(int(rng.integers(0, 30))):
+            size = int(rng.choice(sizes))
+            combo = frozenset(str(o) for o in rng.choice(orgs, size=size, replace=False))
+            given[combo] = (
+                int(rng.integers(1, hi)) if rng.random() < 0.7 else int(rng.choice([5, 10, 12, 40]))
+            )
+    else:
+        for r in range(1, k + 1):
+            for c in itertools.combinations(orgs, r):
+                if rng.random() < 0.7:
+                    given[frozenset(c)] = int(rng.integers(0, hi))
+    return {c: v for c, v in given.items() if v > 0}, orgs, m

@@ -33,6 +33,27 @@ def linked_case(name: str, tables: list[Any], linked: list[Any], m: int) -> dict
     }
 
 
+def overlap_pairs_case(
+    name: str, given: dict[frozenset[str], int], orgs: list[str], m: int
+) -> dict[str, Any]:
+    """One case of disclosure::overlap_pairs_hidden: the combination table as _unit built it (every
+    combination, or the pooled rows with empty member lists) and the old rule's answers."""
+    keys, counts, pooled = old.old_overlap_keys(given, orgs, m)
+    rank = {o: i for i, o in enumerate(orgs)}
+    _, hide_both, hide_either = old.old_overlap_pairs(given, old.exact_pairs(given, orgs), orgs, m)
+    return {
+        "name": name,
+        "min_cell": m,
+        "organisations": len(orgs),
+        "pooled": pooled is not None,
+        "members": [sorted(rank[o] for o in k if o in rank) for k in keys],
+        "n_organisations": [len(k) for k in keys],
+        "counts": [counts[k] for k in keys],
+        "both_hidden": "".join("H" if h else "." for h in hide_both),
+        "either_hidden": "".join("H" if h else "." for h in hide_either),
+    }
+
+
 def main() -> None:
     rng = np.random.default_rng(2026)
     out: dict[str, Any] = {
@@ -44,7 +65,10 @@ def main() -> None:
             "the first cases of each list are the hand cases of the C++ test. Status strings: 'P' primary, "
             "'S' secondary, '.' published; 2x2 order a b c d exposed unexposed outcome no_outcome total. "
             "linked/siblings: [whole, [parts]]. pooled: indices into the input (in name order), "
-            "'pooled' sorted."
+            "'pooled' sorted. overlap_pairs: the combination table's rows (members: organisation "
+            "indices, empty for a pooled 'other' row), per pair (0,1), (0,2), ..., (1,2), ... 'H' "
+            "hidden, '.' published, for both and either (the old rule of "
+            "famgraph.indicators.overlap._unit, commit e2912d1)."
         ),
         "linked_2x2": [
             linked_case(
@@ -66,6 +90,7 @@ def main() -> None:
         "pooled": [],
         "curves": [],
         "at_risk": [],
+        "overlap_pairs": [],
     }
     for i in range(120):
         tables, linked, m = old.random_linked(rng)
@@ -196,6 +221,24 @@ def main() -> None:
         out["at_risk"].append(
             {"min_cell": m, "n": n, "at_risk": at_risk, "group_hidden": group_hidden, "hidden": hidden}
         )
+    # The pair rule of the multi-agency overlap (a separate generator: the cases above stay as they were).
+    rng_pairs = np.random.default_rng(2027)
+    hand_pairs: list[tuple[dict[frozenset[str], int], list[str], int]] = [
+        (
+            {
+                frozenset({"a"}): 20,
+                frozenset({"b"}): 3,
+                frozenset({"c"}): 15,
+                frozenset({"a", "b"}): 12,
+                frozenset({"b", "c"}): 25,
+                frozenset({"a", "b", "c"}): 30,
+            },
+            ["a", "b", "c"],
+            10,
+        ),
+    ]
+    for i, (given, orgs, m) in enumerate(hand_pairs + [old.random_overlap(rng_pairs) for _ in range(120)]):
+        out["overlap_pairs"].append(overlap_pairs_case(f"overlap pairs {i}", given, orgs, m))
     OUT.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(OUT, {k: len(v) for k, v in out.items() if isinstance(v, list)})
 

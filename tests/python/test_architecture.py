@@ -235,3 +235,79 @@ def test_the_threshold_scanner_names_the_function(tmp_path: Path) -> None:
     p = tmp_path / "m.py"
     p.write_text("def outer(n, m):\n    def inner():\n        return n < m\n    return inner\n")
     assert threshold_comparisons(p) == [("inner", 3, "n < m")]
+
+
+# ---- no date, decade, margin or pair rule restated outside the core (issue 16) --------------------
+
+INDICATORS = PACKAGE / "indicators"
+
+#: Methods of Python sets that decide which combinations a sum includes: the pair rule of the
+#: multi-agency overlap (disclosure::overlap_pairs_hidden) used them in Python.
+_SET_PREDICATES = frozenset({"issubset", "issuperset", "intersection", "isdisjoint"})
+#: The nine numbers of a 2x2 table: a dict that derives these margins restates values_2x2.
+_MARGINS = frozenset({"exposed", "unexposed", "outcome", "no_outcome"})
+
+
+def restated_rules(path: Path, *, indicator_module: bool) -> list[str]:
+    """Where the module at ``path`` restates a rule of the core: date arithmetic with pandas
+    (``to_datetime``), decade arithmetic (``// 10``), set predicates over organisation
+    combinations (indicator modules), or a dict that derives the margins of a 2x2 table."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    out: list[str] = []
+    for node in ast.walk(tree):
+        if indicator_module and isinstance(node, ast.Attribute) and node.attr == "to_datetime":
+            out.append(f"line {node.lineno}: {ast.unparse(node)} (dates: famgraph._rules / date.hpp)")
+        elif (
+            indicator_module
+            and isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.FloorDiv)
+            and isinstance(node.right, ast.Constant)
+            and node.right.value == 10
+        ):
+            out.append(f"line {node.lineno}: {ast.unparse(node)} (birth decades: date.hpp decade_of)")
+        elif indicator_module and isinstance(node, ast.Attribute) and node.attr in _SET_PREDICATES:
+            out.append(
+                f"line {node.lineno}: {ast.unparse(node)} (pair rule: disclosure::overlap_pairs_hidden)"
+            )
+        elif isinstance(node, ast.Dict):
+            derived = {
+                k.value
+                for k, v in zip(node.keys, node.values, strict=True)
+                if isinstance(k, ast.Constant) and k.value in _MARGINS and isinstance(v, ast.BinOp)
+            }
+            if len(derived) >= 2:
+                out.append(
+                    f"line {node.lineno}: 2x2 margins {sorted(derived)} (disclosure::values_2x2_columns)"
+                )
+    return out
+
+
+def test_no_module_restates_dates_decades_margins_or_the_pair_rule() -> None:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        hits = restated_rules(path, indicator_module=INDICATORS in path.parents)
+        if hits:
+            found[path.relative_to(PACKAGE.parent).as_posix()] = hits
+    assert not found, f"rules of the core restated in Python: {found}"
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        # the old adjusted_association (birth decades with pandas)
+        ('decade = (pd.to_datetime(birth, unit="D").year.to_numpy() // 10) * 10\n', True),
+        ("d = y // 10 * 10\n", True),
+        ("d = y // 7\n", False),
+        # the old pair rule of overlap._unit
+        ("hide.append(not safe(xy.issubset))\n", True),
+        ("hide.append(not safe(frozenset((x, y)).intersection))\n", True),
+        ("n = len(k & set(orgs))\n", False),
+        # the old _tables._values
+        ('v = {"a": a, "exposed": a + b, "unexposed": c + d, "outcome": a + c}\n', True),
+        ('v = {"exposed": {"outcome": a, "no_outcome": b}}\n', False),
+    ],
+)
+def test_the_rule_scanner_catches_a_planted_restatement(tmp_path: Path, source: str, found: bool) -> None:
+    p = tmp_path / "m.py"
+    p.write_text(source)
+    assert bool(restated_rules(p, indicator_module=True)) is found

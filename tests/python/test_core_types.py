@@ -75,6 +75,8 @@ def test_every_stub_file_is_checked() -> None:
 def test_owned_stub_files_have_no_any_and_no_bare_containers(name: str) -> None:
     text = "\n".join(_signatures((STUBS / name).read_text(encoding="utf-8")))
     assert "Any" not in text
+    # nor a dict of untyped values (a result that should be a bound struct)
+    assert not re.search(r"dict\[str,\s*(builtins\.)?object\]", text)
     assert not re.search(r"(->|:)\s*(dict|list|tuple)\s*[:=,)\n\]|]", text)
     assert not re.search(r"[\[ ](dict|list|tuple)\s*[,\]]", text)  # nor one inside another type
 
@@ -133,9 +135,52 @@ def test_typed_functions_of_the_shared_stubs() -> None:
     for fn in ("def summary(self) -> DatasetSummary", "def synth_parameters() -> list[ParamInfo]"):
         assert fn in top
     ind = (STUBS / "indicators.pyi").read_text(encoding="utf-8")
-    for ret in ("GifResult", "FirResult", "PerpetrationAges", "list[CohortDesign]", "dict[str, str | int]"):
+    for ret in (
+        "GifResult",
+        "FirResult",
+        "PerpetrationAges",
+        "list[CohortDesign]",
+        "VerdictResult",
+        "MatchedResult",
+    ):
         assert f") -> {ret}" in ind, ret
     assert "-> dict[str, typing.Any]" not in ind
+    assert "def matched_pathway(self) -> MatchedPathway | None" in ind
+    assert "def clr(self) -> famgraph._core.stats.PooledEstimate | None" in ind
+
+
+def test_the_matched_estimate_is_a_bound_struct() -> None:
+    """The matched pathway and the matched estimate cross as the core's structs (matched.hpp),
+    nested ones included: no dict on the way (issue 16)."""
+    ds = fg.synth.generate(persons=1500, seed=11, progress=False)
+    ind = _core.indicators
+    mp = ind.victim_to_perpetrator(ds._core, matched=True).matched_pathway
+    assert isinstance(mp, ind.MatchedPathway)
+    assert isinstance(mp.matched, ind.MatchedEstimate) and isinstance(mp.verdict, ind.VerdictResult)
+    assert isinstance(mp.matched.mh, _core.stats.MantelHaenszelResult)
+    assert isinstance(mp.follow_up, ind.PathwayFollowUp) and len(mp.follow_up.events) == 2
+    assert all(isinstance(c, ind.PathwayCohort) for c in mp.cohorts)
+    assert mp.verdict.verdict in ("estimable", "imprecise", "not estimable in this window")
+    assert repr(mp).startswith("MatchedPathway(matched=MatchedEstimate(strata=")
+    with pytest.raises(AttributeError):
+        mp.oldest_age = 3  # type: ignore[misc]
+    v = ind.count_verdict(5, "cases")
+    assert (v.verdict, v.rule, v.reason) == ("not estimable in this window", 3, "fewer than 10 cases")
+    w = ind.verdict(30, 25, 25, 1.5, 2.5)
+    assert isinstance(w, ind.VerdictResult) and (w.verdict, w.rule, w.reason) == ("estimable", 0, "")
+
+
+def test_the_suite_computes_the_matched_pathway_once() -> None:
+    """Indicators 1 and 7 of one suite run read one matched pathway (indicators._base.sharing_counts):
+    the core function is called once; outside a suite, each call computes its own."""
+    ds = fg.synth.generate(persons=1500, seed=11, progress=False)
+    real = _core.indicators.victim_to_perpetrator
+    with mock.patch.object(_core.indicators, "victim_to_perpetrator", side_effect=real) as spy:
+        fg.indicators.suite(ds, include=["victim_to_perpetrator", "adjusted_association"], min_cell=0)
+        assert spy.call_count == 1
+        fg.indicators.victim_to_perpetrator(ds)
+        fg.indicators.adjusted_association(ds)
+        assert spy.call_count == 3
 
 
 def test_indicator_counts_are_bound_structs() -> None:
@@ -147,11 +192,15 @@ def test_indicator_counts_are_bound_structs() -> None:
     assert sum(s.counts.a for s in v.strata.strata) == v.overall.a  # every eligible person has a stratum
     assert v.time.dtype == np.int32 and len(v.time) == len(v.person) == len(v.event)
     assert v.matched_pathway is not None and ind.victim_to_perpetrator(ds._core).matched_pathway is None
-    assert ind.matched(v.strata) == ind.matched(
-        [
-            (x.birth_year, x.sex, x.parents_known, x.counts.a, x.counts.b, x.counts.c, x.counts.d)
-            for x in v.strata.strata
-        ]
+    direct = ind.matched(v.strata)
+    assert isinstance(direct, ind.MatchedResult) and isinstance(direct.matched, ind.MatchedEstimate)
+    assert repr(direct) == repr(
+        ind.matched(
+            [
+                (x.birth_year, x.sex, x.parents_known, x.counts.a, x.counts.b, x.counts.c, x.counts.d)
+                for x in v.strata.strata
+            ]
+        )
     )
     with pytest.raises(AttributeError):
         v.overall.a = 5  # type: ignore[misc]

@@ -438,22 +438,23 @@ def combinations(draw: Any) -> tuple[list[str], dict[frozenset[str], int]]:
 
 def overlap_input(
     orgs: Sequence[str], combos: Mapping[frozenset[str], int], *, with_zeros: bool = False
-) -> dict[str, Any]:
-    """What the counting core hands to overlap._unit: the non-empty combinations (``with_zeros``:
-    the empty ones too), pairwise both / either (computed here from the combinations), known to
-    >= 1 and >= 2."""
-    listed = [(tuple(o for o in orgs if o in key), n) for key, n in combos.items() if n or with_zeros]
+) -> core_indicators.OverlapCounts:
+    """What the counting core hands to overlap._unit, from the combinations
+    (``core.overlap_from_combinations``; ``with_zeros``: the empty ones given too, which it leaves
+    out), with its pairwise both / either checked against a sum computed here."""
+    listed = [(sorted(key, key=list(orgs).index), n) for key, n in combos.items() if n or with_zeros]
+    o = core_indicators.overlap_from_combinations(listed, list(orgs))
     pairs = []
     for x, y in itertools.combinations(orgs, 2):
         both = sum(n for key, n in combos.items() if x in key and y in key)
         either = sum(n for key, n in combos.items() if x in key or y in key)
         pairs.append((x, y, both, either))
-    return {
-        "combinations": listed,
-        "pairs": pairs,
-        "known_1plus": sum(combos.values()),
-        "known_2plus": sum(n for key, n in combos.items() if len(key) >= 2),
-    }
+    assert o.pairs == pairs
+    assert (o.known_1plus, o.known_2plus) == (
+        sum(combos.values()),
+        sum(n for key, n in combos.items() if len(key) >= 2),
+    )
+    return o
 
 
 def overlap_frames(

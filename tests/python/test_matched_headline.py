@@ -172,14 +172,14 @@ def test_pooled_estimates_need_two_informative_strata_and_cells_of_min_cell() ->
     from famgraph.indicators._matched import matched_frame, matched_published
 
     core = fg._core.indicators  # type: ignore[attr-defined]
-    one = core.matched(_strata_rows(30, 70, 20, 80, 1), 0.95)
-    assert one["informative_strata_or"] == 1 and not matched_published(one, 10)
+    one = core.matched(_strata_rows(30, 70, 20, 80, 1), 0.95).matched
+    assert one.mh.n_informative == 1 and not matched_published(one, 10)
     assert math.isnan(matched_frame(one, 10).loc[0, "estimate"])
-    two = core.matched(_strata_rows(15, 35, 10, 40, 2), 0.95)
+    two = core.matched(_strata_rows(15, 35, 10, 40, 2), 0.95).matched
     assert matched_published(two, 10)
     small = core.matched(_strata_rows(4, 35, 10, 40, 2), 0.95)  # pooled a = 8 < 10
-    assert not matched_published(small, 10) and matched_published(small, 0)
-    assert core.matched(_strata_rows(4, 35, 10, 40, 2), 0.95)["verdict"]["rule"] == 3
+    assert not matched_published(small.matched, 10) and matched_published(small.matched, 0)
+    assert small.verdict.rule == 3
 
 
 def test_transmission_table_has_matched_columns_equal_to_statsmodels(pop: fg.Dataset) -> None:

@@ -33,6 +33,19 @@ struct AgencyOverlapCounts {
   std::uint64_t work = 0;  ///< elementary steps (common.hpp)
 };
 
+/// Exact combination (organisation codes, ascending) → number of units known to exactly those.
+using Combinations = std::map<std::vector<std::uint16_t>, std::uint64_t>;
+
+/// The counts of units that follow from combination counts: both[x][y] = Σ over the combinations
+/// holding x and y, either[x][y] = n_x + n_y − both[x][y] (n_x: Σ over those holding x),
+/// known_1plus = Σ of all, known_2plus = Σ over the combinations of two or more organisations.
+/// Empty combinations (count 0) are left out of `combinations`, as agency_overlap_counts never lists
+/// one. agency_overlap_counts derives its pair counts so; the cell key method applies it to the
+/// perturbed combination counts (docs/disclosure.md, "Using it"), so that the published pairs and
+/// totals are sums of published combinations. Throws std::invalid_argument when a code is not below
+/// `organisations`. O(combinations × organisations² + organisations²).
+OverlapCounts overlap_from_combinations(const Combinations& combinations, std::size_t organisations);
+
 /// A person is known to an organisation that is the source of one of their in-window event rows or
 /// of a contact overlapping the window (start ≤ we and (end empty or end ≥ ws)); a nuclear family
 /// is known to an organisation if any member is. O((n + event rows + contacts + family members) ×

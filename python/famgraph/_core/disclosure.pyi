@@ -18,6 +18,7 @@ __all__: list[str] = [
     "MatchRateStatus",
     "NestedStatus",
     "PTable",
+    "PairStatus",
     "PooledCombinations",
     "PooledGroup",
     "QualityRowStatus",
@@ -49,6 +50,7 @@ __all__: list[str] = [
     "missing_text",
     "nested_count_hidden",
     "noise",
+    "overlap_pairs_hidden",
     "perturb",
     "pool_combinations",
     "proportion_hidden",
@@ -149,6 +151,22 @@ class PooledCombinations:
     def multi(self) -> PooledGroup: ...
     @property
     def single(self) -> PooledGroup: ...
+
+class PairStatus:
+    """
+    Whether the counts of each organisation pair (0,1), (0,2), ..., (1,2), ... are hidden.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def both_hidden(self) -> list[bool]:
+        """
+        units known to both
+        """
+    @property
+    def either_hidden(self) -> list[bool]:
+        """
+        units known to either
+        """
 
 class CurveCoarsening:
     """
@@ -284,6 +302,19 @@ def noise(
     counts: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
     cell_keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
 ) -> numpy.typing.NDArray[numpy.int32]: ...
+def overlap_pairs_hidden(
+    members: collections.abc.Sequence[collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]],
+    n_organisations: typing.Annotated[numpy.typing.ArrayLike, numpy.uint32],
+    counts: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
+    organisations: typing.SupportsInt | typing.SupportsIndex,
+    pooled: bool,
+    status: CombinationStatus,
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> PairStatus:
+    """
+    Which pair counts of the overlap may be published: the rows of the combination table (members: organisation indices, [] for a pooled row) with their suppress_combinations status.
+    """
+
 def perturb(
     ptable: PTable,
     counts: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],

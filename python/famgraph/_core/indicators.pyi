@@ -5,7 +5,6 @@ indicator counting rules (internal)
 
 from __future__ import annotations
 
-import builtins
 import collections.abc
 import typing
 
@@ -13,6 +12,7 @@ import numpy
 import numpy.typing
 
 import famgraph._core
+import famgraph._core.stats
 
 __all__: list[str] = [
     "DEFAULT_CASE_ROLES",
@@ -23,6 +23,7 @@ __all__: list[str] = [
     "NO_INDEX",
     "ROLES",
     "SEXES",
+    "AdjustedDesign",
     "AgencyOverlapCounts",
     "ChainsCounts",
     "CohortDesign",
@@ -33,7 +34,12 @@ __all__: list[str] = [
     "GifResult",
     "GifStratum",
     "KeySums2x2",
+    "MatchedEstimate",
+    "MatchedPathway",
+    "MatchedResult",
     "OverlapCounts",
+    "PathwayCohort",
+    "PathwayFollowUp",
     "PerpetrationAges",
     "PersonDates",
     "RecurrenceCounts",
@@ -47,8 +53,10 @@ __all__: list[str] = [
     "SignallingCounts",
     "StratifiedCounts2x2",
     "StratumCounts2x2",
+    "VerdictResult",
     "VictimToPerpetratorCounts",
     "VictimToPerpetratorKeySums",
+    "adjusted_design",
     "agency_overlap",
     "chains",
     "cohort_design",
@@ -61,6 +69,7 @@ __all__: list[str] = [
     "gif_control_set",
     "matched",
     "oldest_eligible_age",
+    "overlap_from_combinations",
     "parse_roles",
     "person_dates",
     "recurrence_person_counts",
@@ -71,6 +80,191 @@ __all__: list[str] = [
     "verdict",
     "victim_to_perpetrator",
 ]
+
+class CohortDesign:
+    """
+    One birth year of the window's design: years of childhood and adulthood in the window.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def adult_years(self) -> float: ...
+    @property
+    def birth_year(self) -> int: ...
+    @property
+    def childhood_years(self) -> float: ...
+
+class PerpetrationAges:
+    """
+    Ages at the first in-window perpetration: persons and numpy-default quartiles.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def median(self) -> float | None: ...
+    @property
+    def persons(self) -> int: ...
+    @property
+    def q1(self) -> float | None: ...
+    @property
+    def q3(self) -> float | None: ...
+
+class VerdictResult:
+    """
+    What a window can show (design.hpp, docs/estimands.md): the first rule that applies.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def reason(self) -> str:
+        """
+        one sentence, empty when estimable
+        """
+    @property
+    def rule(self) -> int:
+        """
+        the number of the rule that decided (0: none applied, estimable)
+        """
+    @property
+    def verdict(self) -> str:
+        """
+        estimable, imprecise or not estimable in this window
+        """
+
+class MatchedEstimate:
+    """
+    The pooled estimates of one stratified 2x2 table (matched.hpp).
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def clr(self) -> famgraph._core.stats.PooledEstimate | None:
+        """
+        conditional logistic odds ratio with its Wald interval; None: clr_note says why
+        """
+    @property
+    def clr_note(self) -> str: ...
+    @property
+    def informative_cells(self) -> famgraph._core.stats.Table2x2:
+        """
+        a, b, c, d summed over the informative strata
+        """
+    @property
+    def informative_strata(self) -> int:
+        """
+        strata with exposed and unexposed persons and an outcome (the verdict counts these; the odds ratio's are mh.n_informative)
+        """
+    @property
+    def mh(self) -> famgraph._core.stats.MantelHaenszelResult:
+        """
+        Mantel-Haenszel OR (RBG), RR (Greenland-Robins), CMH, Breslow-Day
+        """
+    @property
+    def outcomes_exposed(self) -> int:
+        """
+        sum of a over the informative strata
+        """
+    @property
+    def outcomes_unexposed(self) -> int:
+        """
+        sum of c over the informative strata
+        """
+    @property
+    def strata(self) -> int:
+        """
+        non-empty strata given
+        """
+
+class MatchedResult:
+    """
+    matched(): the matched estimate with its verdict (no age rule).
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def matched(self) -> MatchedEstimate: ...
+    @property
+    def verdict(self) -> VerdictResult: ...
+
+class PathwayCohort:
+    """
+    One birth cohort of the pathway: the window's design and what the data hold for it.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def adult_years(self) -> float: ...
+    @property
+    def birth_year(self) -> int: ...
+    @property
+    def childhood_years(self) -> float: ...
+    @property
+    def contributes(self) -> bool:
+        """
+        a stratum of this year is informative
+        """
+    @property
+    def person_years(self) -> float:
+        """
+        their adult follow-up inside the window (years of 365.25 days)
+        """
+    @property
+    def persons(self) -> int:
+        """
+        eligible persons born that year
+        """
+
+class PathwayFollowUp:
+    """
+    The follow-up-aware estimates of the pathway; index 0 = unexposed, 1 = exposed.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def cox(self) -> famgraph._core.stats.CoxResult | None:
+        """
+        stratified Cox model (Efron ties); None: cox_note says why
+        """
+    @property
+    def cox_note(self) -> str: ...
+    @property
+    def events(self) -> typing.Annotated[list[int], "FixedSize(2)"]:
+        """
+        first adult perpetrations (unexposed, exposed)
+        """
+    @property
+    def person_years(self) -> typing.Annotated[list[float], "FixedSize(2)"]:
+        """
+        adult follow-up inside the window (unexposed, exposed)
+        """
+    @property
+    def rate_ratio(self) -> famgraph._core.stats.MantelHaenszelRateRatio:
+        """
+        Mantel-Haenszel rate ratio over the strata
+        """
+
+class MatchedPathway:
+    """
+    The matched victim -> perpetrator pathway (matched.hpp).
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def ages(self) -> PerpetrationAges:
+        """
+        first_perpetration_ages of the window
+        """
+    @property
+    def cohorts(self) -> list[PathwayCohort]:
+        """
+        oldest first (cohort_design of the window)
+        """
+    @property
+    def follow_up(self) -> PathwayFollowUp: ...
+    @property
+    def matched(self) -> MatchedEstimate: ...
+    @property
+    def oldest_age(self) -> int:
+        """
+        oldest_eligible_age of the window
+        """
+    @property
+    def verdict(self) -> VerdictResult:
+        """
+        with the age rule
+        """
 
 class Counts2x2:
     """
@@ -167,9 +361,9 @@ class VictimToPerpetratorCounts:
         all zero unless person_keys was given
         """
     @property
-    def matched_pathway(self) -> dict[str, builtins.object] | None:
+    def matched_pathway(self) -> MatchedPathway | None:
         """
-        with matched=True: the matched pathway (matched_pathway_dict in register.hpp), else None
+        with matched=True: the matched pathway, else None
         """
     @property
     def overall(self) -> Counts2x2: ...
@@ -194,6 +388,50 @@ class VictimToPerpetratorCounts:
     def without_birth_date(self) -> int: ...
     @property
     def work(self) -> int: ...
+
+class AdjustedDesign:
+    """
+    Indicator 7, the design of the adjusted model (adjusted.hpp): one entry per eligible person of indicator 1; 0/1 columns as uint8.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def birth_decade(self) -> numpy.typing.NDArray[numpy.int32]: ...
+    @property
+    def crude(self) -> Counts2x2:
+        """
+        exposure x outcome over every eligible person
+        """
+    @property
+    def decade_group(self) -> numpy.typing.NDArray[numpy.int32]:
+        """
+        first birth decade of the row's merged group
+        """
+    @property
+    def dropped_sexes(self) -> list[str]:
+        """
+        sexes left out of the model (too few outcomes or non-outcomes), F, M, U order
+        """
+    @property
+    def exposed(self) -> numpy.typing.NDArray[numpy.uint8]: ...
+    @property
+    def kept(self) -> numpy.typing.NDArray[numpy.uint8]:
+        """
+        in the model: the person's sex is not dropped
+        """
+    @property
+    def merged_decades(self) -> dict[int, int]:
+        """
+        birth decade -> first decade of its group, for merged decades
+        """
+    @property
+    def outcome(self) -> numpy.typing.NDArray[numpy.uint8]: ...
+    @property
+    def rows_kept(self) -> int: ...
+    @property
+    def sex(self) -> numpy.typing.NDArray[numpy.uint8]:
+        """
+        codes into SEXES
+        """
 
 class ChainsCounts:
     """
@@ -585,31 +823,14 @@ class FirResult:
         (start, end) day numbers
         """
 
-class CohortDesign:
+def adjusted_design(
+    dataset: famgraph._core.Dataset,
+    counts: VictimToPerpetratorCounts,
+    min_cell: typing.SupportsInt | typing.SupportsIndex,
+) -> AdjustedDesign:
     """
-    One birth year of the window's design: years of childhood and adulthood in the window.
+    Indicator 7's model design from the counts of victim_to_perpetrator on the same dataset.
     """
-    def __repr__(self) -> str: ...
-    @property
-    def adult_years(self) -> float: ...
-    @property
-    def birth_year(self) -> int: ...
-    @property
-    def childhood_years(self) -> float: ...
-
-class PerpetrationAges:
-    """
-    Ages at the first in-window perpetration: persons and numpy-default quartiles.
-    """
-    def __repr__(self) -> str: ...
-    @property
-    def median(self) -> float | None: ...
-    @property
-    def persons(self) -> int: ...
-    @property
-    def q1(self) -> float | None: ...
-    @property
-    def q3(self) -> float | None: ...
 
 def agency_overlap(
     dataset: famgraph._core.Dataset,
@@ -632,7 +853,7 @@ def cohort_design(
     window_start: typing.SupportsInt | typing.SupportsIndex,
     window_end: typing.SupportsInt | typing.SupportsIndex,
 ) -> list[CohortDesign]: ...
-def count_verdict(units: typing.SupportsInt | typing.SupportsIndex, what: str) -> dict[str, str | int]:
+def count_verdict(units: typing.SupportsInt | typing.SupportsIndex, what: str) -> VerdictResult:
     """
     The verdict of an indicator resting on `units` (no age rule): fewer than 10 not estimable, fewer than 20 imprecise
     """
@@ -709,15 +930,15 @@ def matched(
         ]
     ],
     level: typing.SupportsFloat | typing.SupportsIndex = 0.95,
-) -> dict[str, builtins.object]:
+) -> MatchedResult:
     """
-    The matched estimate of stratified 2x2 counts [(birth_year, sex, parents_known, a, b, c, d)] with its verdict (no age rule): a dict (see matched_dict in register.hpp)
+    The matched estimate of stratified 2x2 counts [(birth_year, sex, parents_known, a, b, c, d)] with its verdict (no age rule)
     """
 
 @typing.overload
 def matched(
     strata: StratifiedCounts2x2, level: typing.SupportsFloat | typing.SupportsIndex = 0.95
-) -> dict[str, builtins.object]:
+) -> MatchedResult:
     """
     The same for the StratifiedCounts2x2 of an indicator result (passed back to the core without conversion)
     """
@@ -726,6 +947,16 @@ def oldest_eligible_age(
     window_start: typing.SupportsInt | typing.SupportsIndex,
     window_end: typing.SupportsInt | typing.SupportsIndex,
 ) -> int: ...
+def overlap_from_combinations(
+    combinations: collections.abc.Sequence[
+        tuple[collections.abc.Sequence[str], typing.SupportsInt | typing.SupportsIndex]
+    ],
+    organisations: collections.abc.Sequence[str],
+) -> OverlapCounts:
+    """
+    Pair counts and totals of combination counts ((organisation names, count), e.g. perturbed by the cell key method); organisations in code order (Dataset sources). Empty combinations are left out.
+    """
+
 def parse_roles(names: collections.abc.Sequence[str], option: str) -> list[str]: ...
 def person_dates(dataset: famgraph._core.Dataset) -> PersonDates:
     """
@@ -792,7 +1023,7 @@ def verdict(
     min_outcomes: typing.SupportsInt | typing.SupportsIndex = 10,
     precise_outcomes: typing.SupportsInt | typing.SupportsIndex = 20,
     max_ci_ratio: typing.SupportsFloat | typing.SupportsIndex = 4.0,
-) -> dict[str, str | int]: ...
+) -> VerdictResult: ...
 def victim_to_perpetrator(
     dataset: famgraph._core.Dataset,
     window_start: typing.SupportsInt | typing.SupportsIndex | None = None,

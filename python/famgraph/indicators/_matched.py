@@ -1,20 +1,23 @@
 """The matched headline as published tables: the estimates, the verdict, the design (docs/estimands.md).
 
-The numbers come from the core (``famgraph._core.indicators.matched`` and the ``matched_pathway``
-block of ``victim_to_perpetrator``); this module lays them out as DataFrames and applies the
-disclosure rule of pooled estimates (docs/disclosure.md, "Matched estimates").
+The numbers come from the core as its bound result structs (``famgraph._core.indicators.matched``
+returns a ``MatchedResult``; ``victim_to_perpetrator(..., matched=True).matched_pathway`` is a
+``MatchedPathway``); this module lays them out as DataFrames and applies the disclosure rule of
+pooled estimates (docs/disclosure.md, "Matched estimates").
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .. import disclosure
+from .._core import stats as core_stats
 from ..disclosure import FLAG_SUFFIX
+from ._base import core
 
 __all__ = [
     "MATCHED_COLUMNS",
@@ -35,7 +38,7 @@ VERDICT_NOT_PUBLISHED = (
 _MATCHED_COLUMNS = ["estimand", "method", "estimate", "lower", "upper", "informative_strata"]
 
 
-def matched_published(m: Mapping[str, Any], min_cell: int) -> bool:
+def matched_published(m: core.MatchedEstimate, min_cell: int) -> bool:
     """Whether pooled estimates over the informative strata may be published.
 
     A pooled ratio over a single stratum is that stratum's ratio, and with the stratum's margins it
@@ -44,29 +47,46 @@ def matched_published(m: Mapping[str, Any], min_cell: int) -> bool:
     """
     if min_cell == 0:
         return True
-    cells = m["cells"]
-    return int(m["informative_strata_or"]) >= 2 and not any(
-        disclosure.count_hidden(int(cells[k]), min_cell) for k in "abcd"
+    c = m.informative_cells
+    return int(m.mh.n_informative) >= 2 and not any(
+        disclosure.count_hidden(int(x), min_cell) for x in (c.a, c.b, c.c, c.d)
     )
 
 
-def _row(estimand: str, method: str, est: Sequence[float | None] | None, strata: int) -> dict[str, Any]:
+def _triple(est: core_stats.PooledEstimate | None) -> tuple[float, float, float]:
+    """(estimate, lower, upper) of a pooled estimate, NaN where the core has none."""
     nan = float("nan")
-    value, lower, upper = (nan, nan, nan) if est is None else (x if x is not None else nan for x in est)
+    if est is None:
+        return nan, nan, nan
+    if est.ci is None:
+        return float(est.value), nan, nan
+    return float(est.value), float(est.ci.lower), float(est.ci.upper)
+
+
+def _cox_triple(cox: core_stats.CoxResult | None) -> tuple[float, float, float]:
+    """(hazard ratio, lower, upper) of the one covariate (exposure) of the pathway's Cox model."""
+    if cox is None:
+        nan = float("nan")
+        return nan, nan, nan
+    return float(cox.hazard_ratio[0]), float(cox.hr_ci[0].lower), float(cox.hr_ci[0].upper)
+
+
+def _row(estimand: str, method: str, est: tuple[float, float, float], strata: int) -> dict[str, Any]:
+    value, lower, upper = est
     return {
         "estimand": estimand,
         "method": method,
-        "estimate": float(value),  # type: ignore[arg-type]
-        "lower": float(lower),  # type: ignore[arg-type]
-        "upper": float(upper),  # type: ignore[arg-type]
+        "estimate": value,
+        "lower": lower,
+        "upper": upper,
         "informative_strata": int(strata),
     }
 
 
 def matched_frame(
-    m: Mapping[str, Any],
+    m: core.MatchedEstimate,
     min_cell: int,
-    follow_up: Mapping[str, Any] | None = None,
+    follow_up: core.PathwayFollowUp | None = None,
     *,
     withheld: bool = False,
 ) -> pd.DataFrame:
@@ -74,28 +94,35 @@ def matched_frame(
     logistic odds ratio and, for the pathway, the stratified Cox hazard ratio and the
     Mantel–Haenszel rate ratio. Values withheld by disclosure control are NaN with
     ``estimate_suppressed`` (and ``lower_``/``upper_suppressed``) True."""
-    k = int(m["informative_strata"])
-    k_or = int(m["informative_strata_or"])
+    k = int(m.informative_strata)
+    k_or = int(m.mh.n_informative)
     rows = [
-        _row("odds_ratio", "Mantel-Haenszel (Robins-Breslow-Greenland interval)", m["or_mh"], k_or),
-        _row("risk_ratio", "Mantel-Haenszel (Greenland-Robins interval)", m["rr_mh"], k),
-        _row("odds_ratio", "conditional logistic regression", m["or_clr"], k_or),
+        _row(
+            "odds_ratio",
+            "Mantel-Haenszel (Robins-Breslow-Greenland interval)",
+            _triple(m.mh.odds_ratio),
+            k_or,
+        ),
+        _row("risk_ratio", "Mantel-Haenszel (Greenland-Robins interval)", _triple(m.mh.risk_ratio), k),
+        _row("odds_ratio", "conditional logistic regression", _triple(m.clr), k_or),
     ]
     if follow_up is not None:
+        cox = follow_up.cox
         rows.append(
             _row(
                 "hazard_ratio",
                 "Cox, time since 18th birthday, stratified (Efron ties)",
-                follow_up["cox"],
-                int(follow_up["cox_strata_with_events"]),
+                _cox_triple(cox),
+                0 if cox is None else int(cox.n_strata_with_events),
             )
         )
+        rr = follow_up.rate_ratio
         rows.append(
             _row(
                 "rate_ratio",
                 "Mantel-Haenszel rate ratio (first adult perpetration per person-year)",
-                follow_up["rate_ratio_mh"],
-                int(follow_up["rate_ratio_informative_strata"]),
+                _triple(rr.rate_ratio),
+                int(rr.n_informative),
             )
         )
     out = pd.DataFrame(rows, columns=_MATCHED_COLUMNS)
@@ -109,10 +136,10 @@ def matched_frame(
     return out
 
 
-def verdict_frame(v: Mapping[str, Any], published: bool, min_cell: int) -> pd.DataFrame:
+def verdict_frame(v: core.VerdictResult, published: bool, min_cell: int) -> pd.DataFrame:
     """The verdict as a one-row table: ``verdict``, ``rule`` (docs/estimands.md), ``reason``. When
     the matched estimate is withheld the verdict is at best "not estimable" for the reader."""
-    verdict, rule, reason = str(v["verdict"]), int(v["rule"]), str(v["reason"])
+    verdict, rule, reason = str(v.verdict), int(v.rule), str(v.reason)
     if not published and verdict != "not estimable in this window":
         verdict, rule, reason = "not estimable in this window", 3, VERDICT_NOT_PUBLISHED
     out = pd.DataFrame({"verdict": [verdict], "rule": pd.array([rule], dtype="int64"), "reason": [reason]})
@@ -135,24 +162,24 @@ MATCHED_COLUMNS = (
 
 
 def add_matched_columns(
-    table: pd.DataFrame, matched: Sequence[Mapping[str, Any]], min_cell: int, *, withheld: bool = False
+    table: pd.DataFrame, matched: Sequence[core.MatchedResult], min_cell: int, *, withheld: bool = False
 ) -> None:
     """Append the matched estimate and verdict of each row (``core.matched`` of the row's strata)
     to a table of 2×2 rows, in place. The crude columns stay; the matched ones are the headline."""
     nan = float("nan")
     cols: dict[str, list[Any]] = {c: [] for c in MATCHED_COLUMNS}
     flags: list[bool] = []
-    for m in matched:
+    for r in matched:
+        m = r.matched
         ok = not withheld and matched_published(m, min_cell)
         flags.append(not ok)
-        for name, key in (("or_mh", "or_mh"), ("rr_mh", "rr_mh")):
-            est = m[key] if ok and m[key] is not None else (nan, nan, nan)
-            value, lower, upper = (nan if x is None else float(x) for x in est)
+        for name, est in (("or_mh", m.mh.odds_ratio), ("rr_mh", m.mh.risk_ratio)):
+            value, lower, upper = _triple(est) if ok else (nan, nan, nan)
             cols[name].append(value)
             cols[f"{name}_lower"].append(lower)
             cols[f"{name}_upper"].append(upper)
-        cols["informative_strata"].append(int(m["informative_strata_or"]))
-        v = verdict_frame(m["verdict"], ok, min_cell)
+        cols["informative_strata"].append(int(m.mh.n_informative))
+        v = verdict_frame(r.verdict, ok, min_cell)
         cols["verdict"].append(str(v.loc[0, "verdict"]))
         cols["verdict_reason"].append(str(v.loc[0, "reason"]))
     for c in MATCHED_COLUMNS:
@@ -169,6 +196,4 @@ def add_matched_columns(
 def count_verdict_frame(units: int, what: str, min_cell: int) -> pd.DataFrame:
     """The verdict of an indicator that rests on ``units`` (cases, first incidents, …) and compares
     no persons of different ages: the count rules of the core (docs/estimands.md)."""
-    from ._base import core
-
     return verdict_frame(core.count_verdict(int(units), what), True, min_cell)

@@ -58,20 +58,6 @@ _CELLS = ("a", "b", "c", "d")
 _dc = _core.disclosure
 
 
-def _values(a: int, b: int, c: int, d: int) -> dict[str, int]:
-    return {
-        "a": a,
-        "b": b,
-        "c": c,
-        "d": d,
-        "exposed": a + b,
-        "unexposed": c + d,
-        "outcome": a + c,
-        "no_outcome": b + d,
-        "total": a + b + c + d,
-    }
-
-
 def _counts(values: Sequence[int], name: str) -> npt.NDArray[np.uint64]:
     """A count column for the core, with the error of famgraph.disclosure for a bad count."""
     return disclosure._column(disclosure._check_count(v, f"{name}[{i}]") for i, v in enumerate(values))
@@ -132,23 +118,23 @@ def two_by_two_frame(
     m = disclosure.check_min_cell(min_cell)
     if len(keys) != len(counts):
         raise ValueError("keys and counts differ in length")
-    values = [_values(*(int(x) for x in abcd)) for abcd in counts]
-    for overall, strata in () if perturbed else linked:
-        for field in _CELLS:
-            total = sum(values[r][field] for r in strata)
-            if total != values[overall][field]:
-                raise AssertionError(f"strata of row {overall} do not add up in cell {field}")
-    # The rules (each table, then jointly with its strata): famgraph::disclosure::suppress_linked_2x2.
-    a, b, c, d = (_counts([v[f] for v in values], f) for f in _CELLS)
-    codes = _dc.suppress_linked_2x2(a, b, c, d, _constraints(linked), m)
+    a, b, c, d = (_counts([int(t[i]) for t in counts], f) for i, f in enumerate(_CELLS))
+    # The nine published numbers (cells and margins) and the rules (each table, then jointly with
+    # its strata): famgraph::disclosure::values_2x2_columns and suppress_linked_2x2.
+    values = _dc.values_2x2(a, b, c, d)  # (9, n), FIELDS_2X2 order
     field_index = {f: i for i, f in enumerate(disclosure.FIELDS_2X2)}
+    for overall, strata in () if perturbed else linked:
+        for i, field in enumerate(_CELLS):
+            if sum(int(values[i, r]) for r in strata) != int(values[i, overall]):
+                raise AssertionError(f"strata of row {overall} do not add up in cell {field}")
+    codes = _dc.suppress_linked_2x2(a, b, c, d, _constraints(linked), m)
 
     out = keys.reset_index(drop=True).copy()
     for field, column in COLUMN_OF_FIELD.items():
-        out[column] = pd.Series([v[field] for v in values], dtype="int64")
+        out[column] = pd.Series(values[field_index[field]], dtype="int64")
     estimates: dict[str, list[Any]] = {c: [] for c in ESTIMATE_COLUMNS_2X2}
-    for v in values:
-        r = stats.two_by_two(v["a"], v["b"], v["c"], v["d"], level)
+    for va, vb, vc, vd in zip(*(values[i].tolist() for i in range(4)), strict=True):
+        r = stats.two_by_two(va, vb, vc, vd, level)
         for name in ("risk_exposed", "risk_unexposed", "risk_ratio", "odds_ratio", "risk_difference"):
             e, lo, hi = _est(r, name)
             estimates[name].append(e)

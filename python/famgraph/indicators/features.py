@@ -8,7 +8,6 @@ model built on these features is research-only.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,9 +16,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from .. import _rules, disclosure, stats
-from .. import disclosure as _dc  # the parameter `disclosure` shadows the module
 from ..cell_key import CellKey
-from ._base import context, core
+from ._base import context, core, matched_pathway_counts
 from ._cellkey import Disclosure, check_disclosure
 from ._matched import matched_frame, matched_published, verdict_frame
 from ._options import DEFAULT_EXPOSURE_ROLES, WindowLike, check_roles
@@ -91,21 +89,6 @@ def feature_table(ds: Dataset, *, window: WindowLike = None) -> pd.DataFrame:
     return frame
 
 
-def _merge_small(
-    levels: Sequence[int], y: npt.NDArray[np.int64], x: npt.NDArray[np.int64], m: int
-) -> dict[int, int]:
-    """Map each birth decade to a merged group so that every group has ≥ m outcomes and ≥ m
-    non-outcomes: the smallest offending group joins its smaller neighbour, repeatedly
-    (disclosure.merge_adjacent_levels)."""
-    ordered = sorted(levels)
-    # outcomes and persons per level, once: merging then works on these small tables
-    lv_arr, inverse = np.unique(x, return_inverse=True)
-    k_of = dict(zip(lv_arr.tolist(), np.bincount(inverse, weights=y).astype(np.int64).tolist(), strict=True))
-    n_of = dict(zip(lv_arr.tolist(), np.bincount(inverse).astype(np.int64).tolist(), strict=True))
-    first = _dc.merge_adjacent_levels([k_of.get(v, 0) for v in ordered], [n_of.get(v, 0) for v in ordered], m)
-    return {lv: ordered[f] for lv, f in zip(ordered, first, strict=True)}
-
-
 def adjusted_association(
     ds: Dataset,
     *,
@@ -135,47 +118,32 @@ def adjusted_association(
     ctx = context(ds, window, min_cell, level)
     check_disclosure(disclosure, cell_key, "adjusted_association")  # cell_key: not available (refused)
     roles = check_roles(exposure_roles, "exposure_roles")
-    v = core.victim_to_perpetrator(
-        ctx.dataset, ctx.window_start, ctx.window_end, roles, matched=True, level=ctx.level
-    )
-    mp: dict[str, Any] | None = v.matched_pathway
+    v = matched_pathway_counts(ctx, roles)
+    mp = v.matched_pathway
     assert mp is not None  # asked for (matched=True)
-    published = matched_published(mp["matched"], ctx.min_cell)
-    matched = matched_frame(mp["matched"], ctx.min_cell)
-    verdict = verdict_frame(mp["verdict"], published, ctx.min_cell)
-    idx = np.asarray(v.person, dtype=np.int64)
-    y = np.asarray(v.event, dtype=np.int64)
-    x = np.asarray(v.exposed, dtype=np.int64)
-    p = ds.columns("persons")
-    sex = np.asarray(p["sex"], dtype=np.int64)[idx]
-    birth = np.asarray(core.person_dates(ctx.dataset).birth, dtype=np.int64)[idx]
-    decade = (pd.to_datetime(birth, unit="D").year.to_numpy() // 10) * 10
+    published = matched_published(mp.matched, ctx.min_cell)
+    matched = matched_frame(mp.matched, ctx.min_cell)
+    verdict = verdict_frame(mp.verdict, published, ctx.min_cell)
+    # The design (rows, levels, merged decades, crude table) is the core's: adjusted.hpp.
+    design = core.adjusted_design(ctx.dataset, v, ctx.min_cell)
     m = ctx.min_cell
-    a, b = int((x * y).sum()), int((x * (1 - y)).sum())
-    c_, d_ = int(((1 - x) * y).sum()), int(((1 - x) * (1 - y)).sum())
+    cr = design.crude
     crude = two_by_two_frame(
-        pd.DataFrame({"model": ["crude"]}), [(a, b, c_, d_)], level=ctx.level, min_cell=m
+        pd.DataFrame({"model": ["crude"]}),
+        [(int(cr.a), int(cr.b), int(cr.c), int(cr.d))],
+        level=ctx.level,
+        min_cell=m,
     )
-    keep = np.ones(len(y), dtype=bool)
-    dropped_sex = []
-    for s in (0, 1, 2):
-        sel = sex == s
-        if sel.any() and _dc.proportion_hidden(int(y[sel].sum()), int(sel.sum()), max(m, 1)):
-            keep &= ~sel
-            dropped_sex.append(str(_SEX[s]))
-    y_k, x_k, sex_k, dec_k = y[keep], x[keep], sex[keep], decade[keep]
-    groups = _merge_small(sorted(set(dec_k.tolist())), y_k, dec_k, max(m, 1)) if len(y_k) else {}
-    if len(dec_k):
-        keys = np.array(sorted(groups), dtype=np.int64)
-        grp = np.array([groups[int(k)] for k in keys], dtype=np.int64)[np.searchsorted(keys, dec_k)]
-    else:
-        grp = np.zeros(0, dtype=np.int64)
+    kept = np.asarray(design.kept, dtype=bool)
+    y_k = np.asarray(design.outcome, dtype=np.int64)[kept]
+    x_k = np.asarray(design.exposed, dtype=np.int64)[kept]
+    sex_k = np.asarray(design.sex, dtype=np.int64)[kept]
+    grp = np.asarray(design.decade_group, dtype=np.int64)[kept]
+    # Indicator columns of the levels, the first (sex F, the earliest decade group) the reference.
     cols: dict[str, npt.NDArray[np.float64]] = {"exposed": x_k.astype(np.float64)}
-    sexes = sorted(set(sex_k.tolist()))
-    for s in sexes[1:]:
+    for s in np.unique(sex_k)[1:]:
         cols[f"sex[{_SEX[s]}]"] = (sex_k == s).astype(np.float64)
-    levels = sorted(set(grp.tolist()))
-    for g in levels[1:]:
+    for g in np.unique(grp)[1:]:
         cols[f"birth_decade[{g}]"] = (grp == g).astype(np.float64)
     empty_cols = ["term", "odds_ratio", "lower", "upper", "coef", "se"]
     note = ""
@@ -205,7 +173,8 @@ def adjusted_association(
     for col in empty_cols[1:]:
         _flagged(table, col, [False] * len(table), flags)
     table = _finish(table, flags, m, [])
-    merged = {str(k): str(vv) for k, vv in groups.items() if k != vv}
+    merged = {str(k): str(vv) for k, vv in design.merged_decades.items()}
+    dropped_sex = list(design.dropped_sexes)
     params = ctx.parameters(
         v.window,
         exposure_roles=roles,
@@ -222,8 +191,8 @@ def adjusted_association(
         DEFINITION_7,
         note,
         {
-            "empty": len(y) == 0,
-            "n_model": len(y_k) if not math.isnan(len(y_k)) else 0,
+            "empty": len(design.outcome) == 0,
+            "n_model": int(design.rows_kept),
             "window_days": tuple(v.window),
         },
     )

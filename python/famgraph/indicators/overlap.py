@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -45,22 +45,21 @@ _POOL_MULTI: Combo = frozenset({OTHER_MULTI, OTHER_MULTI + " "})
 
 def _protect(
     keys: list[Combo], counts: dict[Combo, int], m: int
-) -> tuple[dict[Combo, bool], bool, bool, list[list[Combo]]]:
+) -> tuple[dict[Combo, bool], bool, bool, _core.disclosure.CombinationStatus]:
     """Suppression of the combination table with its two totals (docs/disclosure.md, "Linked tables").
 
     Every combination is listed, zeros included (an absent row would publish a zero). known_1plus
     (k1) and known_2plus (k2) are published like a share (k2 hidden when k2 or k1 − k2 is small).
     With both totals published, the one-way rule runs within the single- and within the
     multi-organisation combinations; with k2 hidden, over all combinations with total k1, and at
-    least one single and one multi are hidden (else k2 = k1 − the published singles).
+    least one single and one multi are hidden (else k2 = k1 − the published singles). The rule:
+    famgraph::disclosure::suppress_combinations; returns its status as well, for the pair rule.
     """
     s = _core.disclosure.suppress_combinations(
         [counts[k] for k in keys], [len(k) for k in keys], disclosure.check_min_cell(m)
     )
     hidden = {k: bool(code) for k, code in zip(keys, s.counts, strict=True)}
-    hide_k1, hide_k2 = bool(s.known_1plus_hidden), bool(s.known_2plus_hidden)
-    groups = [keys] if hide_k2 else [[k for k in keys if len(k) == 1], [k for k in keys if len(k) >= 2]]
-    return hidden, hide_k1, hide_k2, groups
+    return hidden, bool(s.known_1plus_hidden), bool(s.known_2plus_hidden), s
 
 
 def _pooled(given: dict[Combo, int], m: int) -> tuple[list[Combo], dict[Combo, int], list[set[Combo]]]:
@@ -95,33 +94,50 @@ def _pooled(given: dict[Combo, int], m: int) -> tuple[list[Combo], dict[Combo, i
     return keys, counts, pooled_members
 
 
+def _pair_status(
+    keys: list[Combo],
+    counts: dict[Combo, int],
+    status: _core.disclosure.CombinationStatus,
+    orgs: Sequence[str],
+    pooled: bool,
+    m: int,
+) -> tuple[list[bool], list[bool]]:
+    """(both hidden, either hidden) per organisation pair (a, b), a before b in ``orgs``, pairs in
+    the order (0, 1), (0, 2), …, (1, 2), …: famgraph::disclosure::overlap_pairs_hidden on the rows
+    of the combination table (a pooled row names no organisation)."""
+    rank = {o: i for i, o in enumerate(orgs)}
+    members = [[] if k in (_POOL_SINGLE, _POOL_MULTI) else sorted(rank[o] for o in k) for k in keys]
+    p = _core.disclosure.overlap_pairs_hidden(
+        members, [len(k) for k in keys], [counts[k] for k in keys], len(orgs), pooled, status, m
+    )
+    return [bool(h) for h in p.both_hidden], [bool(h) for h in p.either_hidden]
+
+
 def _unit(
-    unit: str, d: dict[str, Any], orgs: Sequence[str], m: int, level: float
+    unit: str, o: core.OverlapCounts, orgs: Sequence[str], m: int, level: float
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    given = {frozenset(o): int(n) for o, n in d["combinations"]}
-    pooled: list[set[Combo]] | None = None
-    if len(orgs) <= MAX_LISTED_ORGANISATIONS:
+    given = {frozenset(c): int(n) for c, n in o.combinations}
+    pooled = len(orgs) > MAX_LISTED_ORGANISATIONS
+    if not pooled:
         keys = [frozenset(c) for r in range(1, len(orgs) + 1) for c in itertools.combinations(orgs, r)]
         counts = {k: given.get(k, 0) for k in keys}
     else:
-        keys, counts, pooled = _pooled(given, m)
-    hidden, hide_k1, hide_k2, groups = _protect(keys, counts, m)
+        keys, counts, _ = _pooled(given, m)
+    hidden, _, hide_k2, status = _protect(keys, counts, m)
 
     def name_of(k: Combo) -> str:
         if k == _POOL_SINGLE:
             return OTHER_SINGLE
         if k == _POOL_MULTI:
             return OTHER_MULTI
-        return "+".join(o for o in orgs if o in k)
+        return "+".join(x for x in orgs if x in k)
 
     comb = pd.DataFrame(
         {
             "unit": [unit] * len(keys),
             "combination": [name_of(k) for k in keys],
             "n_organisations": [
-                (1 if OTHER_SINGLE in k else 2)
-                if pooled is not None and len(k) == 1 and not (k & set(orgs))
-                else len(k)
+                (1 if OTHER_SINGLE in k else 2) if pooled and len(k) == 1 and not (k & set(orgs)) else len(k)
                 for k in keys
             ],
             "count": pd.Series([counts[k] for k in keys], dtype="int64"),
@@ -131,43 +147,13 @@ def _unit(
     _flagged(comb, "count", [hidden[k] for k in keys], flags)
     comb = _finish(comb, flags, m, ["count"])
 
-    def safe(pred: Callable[[Combo], object]) -> bool:
-        """A sum of combinations tells nothing new if, within each group whose total is published,
-        the hidden combinations it includes are none or all of them."""
-        if pooled is not None and m > 0:
-            # A pooled row stands for combinations that are not listed, empty ones included: a sum
-            # that may include some of them but not the whole row is not a sum of published rows.
-            # Pairs and larger combinations of more than 12 organisations are never all listed.
-            if counts[_POOL_MULTI] > 0 or any(pred(k) for k in pooled[0]):
-                return False
-            if any(pred(frozenset({o})) for o in orgs if frozenset({o}) not in counts):
-                return False
-        for group in groups:
-            h = [k for k in group if hidden[k]]
-            inside = [k for k in h if pred(k)]
-            if inside and (len(inside) < len(h) or hide_k1):
-                return False
-        return True
-
-    pair_rows: list[tuple[str, str, str, int, int]] = []
-    hide_both: list[bool] = []
-    hide_either: list[bool] = []
-    # pairs in the order of the sorted organisations, whatever the order of the input rows
-    rank = {o: i for i, o in enumerate(orgs)}
-    ordered = sorted(
-        ((*sorted((x, y), key=rank.__getitem__), b, e) for x, y, b, e in d["pairs"]),
-        key=lambda p: (rank[p[0]], rank[p[1]]),
-    )
-    for x, y, both, either in ordered:
-        pair_rows.append((unit, x, y, int(both), int(either)))
-        xy = frozenset((x, y))
-        hide_either.append(m > 0 and not safe(xy.intersection))
-        hide_both.append(m > 0 and not safe(xy.issubset))
-    keys_df = pd.DataFrame([r[:3] for r in pair_rows], columns=["unit", "organisation_a", "organisation_b"])
-    # A pair count is published exactly when it is a sum of published numbers (`safe`): then it
-    # is at least min_cell, and so is either − both, because published combinations and whole
-    # hidden groups are; a share rule on top would only hide numbers anyone can add up.
-    pairs = keys_df.copy()
+    # A pair count is published exactly when it is a sum of published numbers (the core's rule):
+    # then it is at least min_cell, and so is either − both, because published combinations and
+    # whole hidden groups are; a share rule on top would only hide numbers anyone can add up.
+    hide_both, hide_either = _pair_status(keys, counts, status, orgs, pooled, m)
+    of_pair = {frozenset((x, y)): (int(b), int(e)) for x, y, b, e in o.pairs}
+    pair_rows = [(unit, x, y, *of_pair[frozenset((x, y))]) for i, x in enumerate(orgs) for y in orgs[i + 1 :]]
+    pairs = pd.DataFrame([r[:3] for r in pair_rows], columns=["unit", "organisation_a", "organisation_b"])
     both_v = [float(r[3]) for r in pair_rows]
     either_v = [float(r[4]) for r in pair_rows]
     hide_j = [hb or he for hb, he in zip(hide_both, hide_either, strict=True)]
@@ -180,7 +166,7 @@ def _unit(
     pairs["jaccard_suppressed"] = pd.Series(hide_j, dtype=bool)
     pairs.attrs.update(min_cell=m, disclosure_control=disclosure.stamp(m))
     pairs.attrs["count_columns"] = ["either", "both"]
-    k1, k2 = int(d["known_1plus"]), int(d["known_2plus"])
+    k1, k2 = int(o.known_1plus), int(o.known_2plus)
     known = share_frame(
         pd.DataFrame({"unit": [unit]}), [k2], [k1], level=level, min_cell=m, count_name="known_2plus"
     ).rename(columns={"n": "known_1plus", "n_suppressed": "known_1plus_suppressed"})
@@ -189,41 +175,15 @@ def _unit(
     return comb, pairs, known
 
 
-def _counts(o: core.OverlapCounts) -> dict[str, Any]:
-    """The core's counts of one unit as the dict that :func:`_unit` and :func:`_perturbed` read."""
-    return {
-        "combinations": o.combinations,
-        "combination_key_sums": o.combination_key_sums,
-        "pairs": o.pairs,
-        "known_1plus": o.known_1plus,
-        "known_2plus": o.known_2plus,
-    }
-
-
-def _perturbed(d: dict[str, Any], noise: Noise) -> dict[str, Any]:
+def _perturbed(o: core.OverlapCounts, organisations: Sequence[str], noise: Noise) -> core.OverlapCounts:
     """The counts of one unit with every combination perturbed (the finest cells, decision 45);
-    the pair counts and the numbers known to ≥ 1 and ≥ 2 organisations are their sums."""
-    combos = [(tuple(o), int(n)) for o, n in d["combinations"]]
-    values = noise.perturb([n for _, n in combos], list(d["combination_key_sums"]))
-    kept = [(o, v) for (o, _), v in zip(combos, values, strict=True) if v > 0]
-    known: dict[str, int] = {}
-    both: dict[tuple[str, str], int] = {}
-    for o, v in kept:
-        for i, x in enumerate(o):
-            known[x] = known.get(x, 0) + v
-            for y in o[i + 1 :]:
-                both[(x, y)] = both.get((x, y), 0) + v
-                both[(y, x)] = both.get((y, x), 0) + v
-    pairs = []
-    for x, y, *_ in d["pairs"]:
-        b = both.get((x, y), 0)
-        pairs.append((x, y, b, known.get(x, 0) + known.get(y, 0) - b))
-    return {
-        "combinations": kept,
-        "pairs": pairs,
-        "known_1plus": sum(v for _, v in kept),
-        "known_2plus": sum(v for o, v in kept if len(o) >= 2),
-    }
+    the pair counts and the numbers known to ≥ 1 and ≥ 2 organisations are their sums
+    (famgraph::indicators::overlap_from_combinations). ``organisations``: in code order."""
+    combos = [(list(c), int(n)) for c, n in o.combinations]
+    values = noise.perturb([n for _, n in combos], list(o.combination_key_sums))
+    return core.overlap_from_combinations(
+        [(c, int(v)) for (c, _), v in zip(combos, values, strict=True)], list(organisations)
+    )
 
 
 def agency_overlap(
@@ -259,10 +219,9 @@ def agency_overlap(
         ctx.dataset, ctx.window_start, ctx.window_end, None if noise is None else noise.person_keys
     )
     orgs = ds.organisations
+    codes = ctx.dataset.sources  # the organisations in code order
     parts = [
-        _unit(
-            u, _counts(o) if noise is None else _perturbed(_counts(o), noise), orgs, ctx.min_cell, ctx.level
-        )
+        _unit(u, o if noise is None else _perturbed(o, codes, noise), orgs, ctx.min_cell, ctx.level)
         for u, o in (("person", c.persons), ("family", c.families))
     ]
     tables = {

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .. import disclosure
 from .._rules import VERSION as __version__
 from ..cell_key import CellKey
-from ._base import context
+from ._base import context, sharing_counts
 from ._cellkey import CELL_KEY_INDICATORS, Disclosure, check_disclosure
 from ._json import dataset_block, published_dataset
 from ._options import WindowLike, check_int, check_n_boot, check_n_sim
@@ -78,10 +78,11 @@ def suite(
         options |= {"disclosure": "cell_key", "cell_key": ck}
     out: dict[str, Result] = {}
     ordered = [e for e in REGISTRY if e.name in names]
-    for i, entry in enumerate(ordered):
-        if progress is not None:
-            progress(entry.name, i, len(ordered))
-        out[entry.name] = entry.run(ds, **options)
+    with sharing_counts():  # indicators 1 and 7 read one matched pathway
+        for i, entry in enumerate(ordered):
+            if progress is not None:
+                progress(entry.name, i, len(ordered))
+            out[entry.name] = entry.run(ds, **options)
     return out
 
 

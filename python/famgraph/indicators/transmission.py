@@ -12,7 +12,7 @@ from .. import _core, _rules, disclosure, stats
 from .. import disclosure as _dc  # the parameter `disclosure` shadows the module
 from ..cell_key import CellKey
 from ..disclosure import FLAG_SUFFIX
-from ._base import context, core, window_key
+from ._base import context, core, matched_pathway_counts, window_key
 from ._cellkey import CELL_KEY_NOTE, Disclosure, check_disclosure, prepare
 from ._matched import add_matched_columns, matched_frame, matched_published, verdict_frame
 from ._options import WindowLike, check_relations, check_roles
@@ -129,15 +129,7 @@ def victim_to_perpetrator(
     noise = None
     if ck is not None:
         noise = prepare(ck, ds, "victim_to_perpetrator", {"window": window_key(ctx), "exposure_roles": roles})
-    c = core.victim_to_perpetrator(
-        ctx.dataset,
-        ctx.window_start,
-        ctx.window_end,
-        roles,
-        None if noise is None else noise.person_keys,
-        matched=True,
-        level=ctx.level,
-    )
+    c = matched_pathway_counts(ctx, roles, None if noise is None else noise.person_keys)
 
     def _published(t: core.Counts2x2, where: tuple[str, Any] = ("overall", 0)) -> tuple[int, int, int, int]:
         if noise is None:
@@ -210,19 +202,19 @@ def victim_to_perpetrator(
         note = "no eligible persons: nobody had an 18th birthday inside the window while observed"
     elif noise is not None:
         note = CELL_KEY_NOTE + " The Kaplan-Meier curves and the log-rank test are withheld."
-    mp: dict[str, Any] | None = c.matched_pathway
+    mp = c.matched_pathway
     assert mp is not None  # asked for (matched=True)
     # Under the cell key method the published cells are perturbed while the strata behind the
     # matched estimates are not: the matched tables would undo the noise, so they are withheld
     # (docs/disclosure.md, "Using it").
-    published = noise is None and matched_published(mp["matched"], ctx.min_cell)
-    matched = matched_frame(mp["matched"], ctx.min_cell, mp["follow_up"], withheld=noise is not None)
-    verdict = verdict_frame(mp["verdict"], published, ctx.min_cell)
+    published = noise is None and matched_published(mp.matched, ctx.min_cell)
+    matched = matched_frame(mp.matched, ctx.min_cell, mp.follow_up, withheld=noise is not None)
+    verdict = verdict_frame(mp.verdict, published, ctx.min_cell)
     tables = {"table": table, "matched": matched, "verdict": verdict}
     if noise is None:  # exact counts of persons and events: not with the cell key method
-        tables["design"] = _cohort_frame(mp["cohorts"], n_eligible, ctx.min_cell)
-        tables["ages"] = _ages_frame(mp["ages"], mp["oldest_age"], ctx.min_cell)
-        tables["rates"] = _rates_frame(mp["follow_up"], table, ctx.level, ctx.min_cell)
+        tables["design"] = _cohort_frame(mp.cohorts, n_eligible, ctx.min_cell)
+        tables["ages"] = _ages_frame(mp.ages, mp.oldest_age, ctx.min_cell)
+        tables["rates"] = _rates_frame(mp.follow_up, table, ctx.level, ctx.min_cell)
     tables["km"] = km
     if noise is None:
         tables["at_risk"] = _at_risk_frame(time, event, exposed, table, ctx.min_cell)
@@ -244,45 +236,46 @@ def victim_to_perpetrator(
     )
 
 
-def _cohort_frame(cohorts: list[tuple[Any, ...]], n_eligible: int, m: int) -> pd.DataFrame:
+def _cohort_frame(cohorts: list[core.PathwayCohort], n_eligible: int, m: int) -> pd.DataFrame:
     """The birth cohorts of the window: years of childhood and of adulthood inside it (the window's
     design), the eligible persons and their person-years (data, one-way protected with the total
     published in the main table), and whether the cohort contributes to the matched estimate."""
     keys = pd.DataFrame(
         {
-            "birth_year": pd.array([int(r[0]) for r in cohorts], dtype="int64"),
-            "childhood_years": [float(r[1]) for r in cohorts],
-            "adult_years": [float(r[2]) for r in cohorts],
+            "birth_year": pd.array([int(r.birth_year) for r in cohorts], dtype="int64"),
+            "childhood_years": [float(r.childhood_years) for r in cohorts],
+            "adult_years": [float(r.adult_years) for r in cohorts],
         }
     )
-    out = count_frame(keys, [int(r[3]) for r in cohorts], min_cell=m, column="persons", total_published=True)
+    out = count_frame(
+        keys, [int(r.persons) for r in cohorts], min_cell=m, column="persons", total_published=True
+    )
     hidden = out[f"persons{FLAG_SUFFIX}"].to_numpy(bool) if m > 0 else np.zeros(len(out), bool)
-    years = np.array([float(r[4]) for r in cohorts], dtype=np.float64).round(0)
+    years = np.array([float(r.person_years) for r in cohorts], dtype=np.float64).round(0)
     out.insert(list(out.columns).index("persons") + 1, "person_years", np.where(hidden, np.nan, years))
     out[f"person_years{FLAG_SUFFIX}"] = hidden
-    out["contributes"] = [bool(r[5]) for r in cohorts]
+    out["contributes"] = [bool(r.contributes) for r in cohorts]
     del n_eligible  # the total is the main table's n: count_frame protects against it
     return out
 
 
-def _ages_frame(ages: dict[str, Any], oldest: int, m: int) -> pd.DataFrame:
+def _ages_frame(ages: core.PerpetrationAges, oldest: int, m: int) -> pd.DataFrame:
     """The oldest age the eligible reach inside the window, and the quartiles of the age at the
     first in-window adult perpetration (published with at least min_cell persons)."""
-    n = int(ages["persons"])
+    n = int(ages.persons)
     hide = disclosure.count_hidden(n, m)
     nan = float("nan")
 
-    def q(key: str) -> float:
-        v = ages[key]
+    def q(v: float | None) -> float:
         return nan if hide or v is None else float(v)
 
     out = pd.DataFrame(
         {
             "oldest_eligible_age": pd.array([oldest], dtype="int64"),
             "perpetrators": pd.array([None if hide else n], dtype="Int64"),
-            "age_q1": [q("q1")],
-            "age_median": [q("median")],
-            "age_q3": [q("q3")],
+            "age_q1": [q(ages.q1)],
+            "age_median": [q(ages.median)],
+            "age_q3": [q(ages.q3)],
         }
     )
     for col in ("perpetrators", "age_q1", "age_median", "age_q3"):
@@ -291,11 +284,12 @@ def _ages_frame(ages: dict[str, Any], oldest: int, m: int) -> pd.DataFrame:
     return out
 
 
-def _rates_frame(fu: dict[str, Any], table: pd.DataFrame, level: float, m: int) -> pd.DataFrame:
+def _rates_frame(fu: core.PathwayFollowUp, table: pd.DataFrame, level: float, m: int) -> pd.DataFrame:
     """First adult perpetration per 1,000 person-years of adult follow-up inside the window. The
     events are the a and c cells of the overall table and share their disclosure status."""
-    events = [int(fu["events_exposed"]), int(fu["events_unexposed"])]
-    years = [float(fu["person_years_exposed"]), float(fu["person_years_unexposed"])]
+    # index 1 = exposed, 0 = unexposed (PathwayFollowUp)
+    events = [int(fu.events[1]), int(fu.events[0])]
+    years = [float(fu.person_years[1]), float(fu.person_years[0])]
     out = stats.incidence_rates(events, years, level=level)
     out.insert(0, "group", ["exposed", "unexposed"])
     out["person_years"] = out["person_years"].round(0)
