@@ -35,7 +35,9 @@ std::string num(double v) {
   return s;
 }
 
-[[noreturn]] void invalid(const std::string& what) { throw std::invalid_argument("disclosure audit: " + what); }
+[[noreturn]] void invalid(const std::string& what) {
+  throw std::invalid_argument("disclosure audit: " + what);
+}
 
 /// An expression with its atoms merged (an atom listed twice adds up: CLP's matrix must not hold
 /// duplicates) and zero coefficients dropped, atoms ascending.
@@ -88,10 +90,12 @@ Prepared prepare(const AuditProblem& p, const AuditOptions& o) {
   const double tol = o.tolerance;
   Prepared out;
   out.n = p.truth.size();
-  if (out.n > static_cast<std::size_t>(std::numeric_limits<int>::max() / 2)) invalid("too many atoms for the LP solver");
+  if (out.n > static_cast<std::size_t>(std::numeric_limits<int>::max() / 2))
+    invalid("too many atoms for the LP solver");
   for (std::size_t a = 0; a < out.n; ++a) {
     const double t = p.truth[a];
-    if (!std::isfinite(t) || t < 0.0) invalid("atom " + std::to_string(a) + ": truth " + num(t) + " is not a count >= 0");
+    if (!std::isfinite(t) || t < 0.0)
+      invalid("atom " + std::to_string(a) + ": truth " + num(t) + " is not a count >= 0");
   }
   if (!p.atom_upper.empty()) {
     if (p.atom_upper.size() != out.n)
@@ -104,7 +108,8 @@ Prepared prepare(const AuditProblem& p, const AuditOptions& o) {
                 num(p.truth[a]));
     }
   }
-  if (p.rows.size() > static_cast<std::size_t>(std::numeric_limits<int>::max() / 2)) invalid("too many rows for the LP solver");
+  if (p.rows.size() > static_cast<std::size_t>(std::numeric_limits<int>::max() / 2))
+    invalid("too many rows for the LP solver");
   out.rows.reserve(p.rows.size());
   for (std::size_t i = 0; i < p.rows.size(); ++i) {
     const auto& r = p.rows[i];
@@ -112,8 +117,8 @@ Prepared prepare(const AuditProblem& p, const AuditOptions& o) {
     if (std::isnan(r.lower) || std::isnan(r.upper)) invalid(where + ": a bound is NaN");
     if (r.lower > r.upper) invalid(where + ": lower " + num(r.lower) + " > upper " + num(r.upper));
     if (r.group >= p.groups.size())
-      invalid(where + ": group " + std::to_string(r.group) + " out of range (" + std::to_string(p.groups.size()) +
-              " groups)");
+      invalid(where + ": group " + std::to_string(r.group) + " out of range (" +
+              std::to_string(p.groups.size()) + " groups)");
     Expr e = merged(r.terms, out.n, where);
     // The truth must satisfy every published number: a row it violates was mapped wrongly, and
     // an audit of wrong rows would certify nothing.
@@ -122,22 +127,25 @@ Prepared prepare(const AuditProblem& p, const AuditOptions& o) {
     if (std::isfinite(r.lower)) scale = std::max(scale, std::abs(r.lower));
     if (std::isfinite(r.upper)) scale = std::max(scale, std::abs(r.upper));
     if (v < r.lower - tol * scale || v > r.upper + tol * scale)
-      invalid(where + ": the true atom counts give " + num(v) + ", outside the published [" + num(r.lower) + ", " +
-              num(r.upper) + "] (a number mapped wrongly?)");
+      invalid(where + ": the true atom counts give " + num(v) + ", outside the published [" + num(r.lower) +
+              ", " + num(r.upper) + "] (a number mapped wrongly?)");
     out.rows.push_back(std::move(e));
   }
   out.group_count.reserve(p.groups.size());
   for (std::size_t g = 0; g < p.groups.size(); ++g) {
     const auto& gr = p.groups[g];
     const std::string where = "group " + std::to_string(g);
-    if (!std::isfinite(gr.value) || gr.value < 0.0) invalid(where + ": value " + num(gr.value) + " is not a count >= 0");
+    if (!std::isfinite(gr.value) || gr.value < 0.0)
+      invalid(where + ": value " + num(gr.value) + " is not a count >= 0");
     Expr e = merged(gr.count, out.n, where + " count");
     if (gr.suppressible && gr.count.empty())
-      invalid(where + ": suppressible but without a count expression (the target it becomes when suppressed)");
+      invalid(where +
+              ": suppressible but without a count expression (the target it becomes when suppressed)");
     if (!gr.count.empty()) {
       const double v = value_at(e, p.truth);
       if (std::abs(v - gr.value) > tol * std::max({1.0, std::abs(gr.value), magnitude_at(e, p.truth)}))
-        invalid(where + ": value " + num(gr.value) + " differs from its count at the true atom counts, " + num(v));
+        invalid(where + ": value " + num(gr.value) + " differs from its count at the true atom counts, " +
+                num(v));
     }
     out.group_count.push_back(std::move(e));
   }
@@ -155,10 +163,19 @@ Prepared prepare(const AuditProblem& p, const AuditOptions& o) {
 class Lp {
  public:
   Lp(const Prepared& prep, const AuditProblem& p, double tol)
-      : rows_(prep.rows), tol_(tol), n_(prep.n), obj_(prep.n, 0.0), in_rows_(prep.n, 0), upper_(prep.n, inf) {
+      : rows_(prep.rows),
+        tol_(tol),
+        n_(prep.n),
+        in_rows_(prep.n, 0),
+        binding_(prep.rows.size(), false),
+        upper_(prep.n, inf) {
     model_.setLogLevel(0);
-    for (const auto& r : prep.rows)
-      for (const auto& [a, c] : r) ++in_rows_[static_cast<std::size_t>(a)];
+    // A row without a finite bound says nothing: its atoms are not tied by it.
+    for (std::size_t i = 0; i < prep.rows.size(); ++i) {
+      binding_[i] = std::isfinite(p.rows[i].lower) || std::isfinite(p.rows[i].upper);
+      if (binding_[i])
+        for (const auto& [a, c] : prep.rows[i]) ++in_rows_[static_cast<std::size_t>(a)];
+    }
     if (!p.atom_upper.empty()) upper_ = p.atom_upper;
     // Column-major copy of the rows.
     std::vector<CoinBigIndex> start(n_ + 1, 0);
@@ -189,21 +206,24 @@ class Lp {
       for (const double b : {r.lower, r.upper})
         if (std::isfinite(b)) scale = std::max(scale, std::abs(b));
     big_ = 1e4 * scale;
-    model_.loadProblem(static_cast<int>(n_), static_cast<int>(p.rows.size()), start.data(), index.data(), value.data(),
-                       col_lo.data(), col_up.data(), obj_.data(), row_lo.data(), row_up.data());
+    const std::vector<double> zero(n_, 0.0);  // the objective is set per target
+    model_.loadProblem(static_cast<int>(n_), static_cast<int>(p.rows.size()), start.data(), index.data(),
+                       value.data(), col_lo.data(), col_up.data(), zero.data(), row_lo.data(), row_up.data());
   }
 
   /// Frees a published row (bounds -inf/+inf): the reader no longer has it. Keeping the row
   /// (rather than deleting it) keeps the row indices and the current basis valid.
   void free_row(std::size_t i) {
     model_.setRowBounds(static_cast<int>(i), -COIN_DBL_MAX, COIN_DBL_MAX);
+    if (!binding_[i]) return;
+    binding_[i] = false;
     for (const auto& [a, c] : rows_[i]) --in_rows_[static_cast<std::size_t>(a)];
   }
 
   /// The minimum and maximum of `e` with their certificates.
   void range(const Expr& e, TargetRange& out) {
     out.minimum = minimum(e, 1.0, out.certificate_min);
-    out.maximum = -minimum(e, -1.0, out.certificate_max);
+    out.maximum = 0.0 - minimum(e, -1.0, out.certificate_max);  // 0.0 - 0.0 is +0.0, not -0.0
   }
 
   [[nodiscard]] std::size_t solves() const noexcept { return solves_; }
@@ -244,13 +264,9 @@ class Lp {
   }
 
   void set_objective(const Expr& e, double sign) {
-    for (const auto a : touched_) {
-      obj_[static_cast<std::size_t>(a)] = 0.0;
-      model_.setObjectiveCoefficient(a, 0.0);
-    }
+    for (const auto a : touched_) model_.setObjectiveCoefficient(a, 0.0);
     touched_.clear();
     for (const auto& [a, c] : e) {
-      obj_[static_cast<std::size_t>(a)] = sign * c;
       model_.setObjectiveCoefficient(a, sign * c);
       touched_.push_back(a);
     }
@@ -282,7 +298,8 @@ class Lp {
     }
     if (status == 2) return unbounded;  // dual infeasible: the objective is unbounded below
     if (status != 0)
-      throw std::runtime_error("disclosure audit: the LP solver (CLP) ended with status " + std::to_string(status) +
+      throw std::runtime_error("disclosure audit: the LP solver (CLP) ended with status " +
+                               std::to_string(status) +
                                " (1 infeasible, 3 iteration limit, 4 numerical failure) although the true "
                                "counts are feasible");
     const double* dual = model_.dualRowSolution();
@@ -322,9 +339,10 @@ class Lp {
     for (const auto a : boxed) model_.setColumnUpper(a, COIN_DBL_MAX);
     model_.allSlackBasis(true);  // the basis may hold columns at the artificial bounds
     if (status != 0)
-      throw std::runtime_error("disclosure audit: the LP solver (CLP) ended with status " + std::to_string(status) +
-                               " on a bounded copy of a feasible LP (1 infeasible, 3 iteration limit, 4 numerical "
-                               "failure)");
+      throw std::runtime_error(
+          "disclosure audit: the LP solver (CLP) ended with status " + std::to_string(status) +
+          " on a bounded copy of a feasible LP (1 infeasible, 3 iteration limit, 4 numerical "
+          "failure)");
     return ray ? unbounded : value;
   }
 
@@ -333,8 +351,8 @@ class Lp {
   double big_ = 1e12;
   double tol_;
   std::size_t n_;
-  std::vector<double> obj_;
-  std::vector<std::size_t> in_rows_;  ///< published rows (not freed) in which each atom appears
+  std::vector<std::size_t> in_rows_;  ///< binding rows in which each atom appears
+  std::vector<bool> binding_;         ///< a published row with a finite bound, not freed
   std::vector<double> upper_;         ///< the atoms' upper bounds (+inf: none)
   std::vector<int> touched_;
   std::size_t solves_ = 0;

@@ -29,10 +29,11 @@ using F64Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 using BoolArray = py::array_t<bool, py::array::c_style | py::array::forcecast>;
 
 template <class T>
-std::span<const T> span_of(const py::array_t<T, py::array::c_style | py::array::forcecast>& a, const char* what) {
+std::span<const T> span_of(const py::array_t<T, py::array::c_style | py::array::forcecast>& a,
+                           const char* what) {
   if (a.ndim() != 1)
-    throw py::value_error(std::string(what) + ": expected a one-dimensional array, got " + std::to_string(a.ndim()) +
-                          " dimensions");
+    throw py::value_error(std::string(what) + ": expected a one-dimensional array, got " +
+                          std::to_string(a.ndim()) + " dimensions");
   return {a.data(), static_cast<std::size_t>(a.size())};
 }
 
@@ -44,21 +45,23 @@ std::vector<std::vector<dc::AuditTerm>> expressions(const I64Array& indptr_a, co
   const auto data = span_of(data_a, (name + "_data").c_str());
   if (indptr.empty()) throw py::value_error(name + "_indptr: expected at least one entry (0), got none");
   if (indices.size() != data.size())
-    throw py::value_error(name + "_indices and " + name + "_data differ in length: " + std::to_string(indices.size()) +
-                          " and " + std::to_string(data.size()));
+    throw py::value_error(name + "_indices and " + name + "_data differ in length: " +
+                          std::to_string(indices.size()) + " and " + std::to_string(data.size()));
   if (indptr.front() != 0 || indptr.back() != static_cast<std::int64_t>(indices.size()))
-    throw py::value_error(name + "_indptr: expected to start at 0 and end at " + std::to_string(indices.size()) +
-                          " (the number of terms), got " + std::to_string(indptr.front()) + " and " +
-                          std::to_string(indptr.back()));
+    throw py::value_error(name + "_indptr: expected to start at 0 and end at " +
+                          std::to_string(indices.size()) + " (the number of terms), got " +
+                          std::to_string(indptr.front()) + " and " + std::to_string(indptr.back()));
   std::vector<std::vector<dc::AuditTerm>> out(indptr.size() - 1);
   for (std::size_t i = 0; i + 1 < indptr.size(); ++i) {
     if (indptr[i + 1] < indptr[i])
-      throw py::value_error(name + "_indptr: expected non-decreasing values, got " + std::to_string(indptr[i]) +
-                            " then " + std::to_string(indptr[i + 1]) + " at " + std::to_string(i));
+      throw py::value_error(name + "_indptr: expected non-decreasing values, got " +
+                            std::to_string(indptr[i]) + " then " + std::to_string(indptr[i + 1]) + " at " +
+                            std::to_string(i));
     for (auto k = indptr[i]; k < indptr[i + 1]; ++k) {
       const auto j = static_cast<std::size_t>(k);
       if (indices[j] < 0)
-        throw py::value_error(name + "_indices: expected atom indices >= 0, got " + std::to_string(indices[j]));
+        throw py::value_error(name + "_indices: expected atom indices >= 0, got " +
+                              std::to_string(indices[j]));
       out[i].push_back(dc::AuditTerm{static_cast<std::size_t>(indices[j]), data[j]});
     }
   }
@@ -84,11 +87,12 @@ dc::AuditProblem make_problem(const F64Array& truth, const I64Array& row_indptr,
   const auto hi = span_of(upper, "upper");
   const auto grp = span_of(row_group, "row_group");
   if (lo.size() != rows.size() || hi.size() != rows.size() || grp.size() != rows.size())
-    throw py::value_error("lower, upper and row_group must have one entry per row (" + std::to_string(rows.size()) +
-                          "), got " + std::to_string(lo.size()) + ", " + std::to_string(hi.size()) + " and " +
-                          std::to_string(grp.size()));
+    throw py::value_error("lower, upper and row_group must have one entry per row (" +
+                          std::to_string(rows.size()) + "), got " + std::to_string(lo.size()) + ", " +
+                          std::to_string(hi.size()) + " and " + std::to_string(grp.size()));
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (grp[i] < 0) throw py::value_error("row_group: expected group indices >= 0, got " + std::to_string(grp[i]));
+    if (grp[i] < 0)
+      throw py::value_error("row_group: expected group indices >= 0, got " + std::to_string(grp[i]));
     p.rows.push_back(dc::AuditRow{std::move(rows[i]), lo[i], hi[i], static_cast<std::size_t>(grp[i])});
   }
   auto counts = expressions(group_indptr, group_indices, group_data, "group");
@@ -96,9 +100,10 @@ dc::AuditProblem make_problem(const F64Array& truth, const I64Array& row_indptr,
   const auto sup = span_of(group_suppressible, "group_suppressible");
   if (val.size() != counts.size() || sup.size() != counts.size())
     throw py::value_error("group_value and group_suppressible must have one entry per group (" +
-                          std::to_string(counts.size()) + ", from group_indptr), got " + std::to_string(val.size()) +
-                          " and " + std::to_string(sup.size()));
-  for (std::size_t g = 0; g < counts.size(); ++g) p.groups.push_back(dc::AuditGroup{val[g], std::move(counts[g]), sup[g]});
+                          std::to_string(counts.size()) + ", from group_indptr), got " +
+                          std::to_string(val.size()) + " and " + std::to_string(sup.size()));
+  for (std::size_t g = 0; g < counts.size(); ++g)
+    p.groups.push_back(dc::AuditGroup{val[g], std::move(counts[g]), sup[g]});
   p.targets = expressions(target_indptr, target_indices, target_data, "target");
   return p;
 }
@@ -136,11 +141,11 @@ void register_disclosure_audit(py::module_& m) {
                                "(targets): famgraph/disclosure_audit.hpp. Rows, group counts and targets are "
                                "given in CSR form (indptr, indices = atom, data = coefficient), as "
                                "scipy.sparse.csr_matrix holds them.")
-      .def(py::init(&make_problem), py::kw_only(), py::arg("truth"), py::arg("row_indptr"), py::arg("row_indices"),
-           py::arg("row_data"), py::arg("lower"), py::arg("upper"), py::arg("row_group"), py::arg("group_value"),
-           py::arg("group_suppressible"), py::arg("group_indptr"), py::arg("group_indices"), py::arg("group_data"),
-           py::arg("target_indptr"), py::arg("target_indices"), py::arg("target_data"),
-           py::arg("atom_upper") = py::none(),
+      .def(py::init(&make_problem), py::kw_only(), py::arg("truth"), py::arg("row_indptr"),
+           py::arg("row_indices"), py::arg("row_data"), py::arg("lower"), py::arg("upper"),
+           py::arg("row_group"), py::arg("group_value"), py::arg("group_suppressible"),
+           py::arg("group_indptr"), py::arg("group_indices"), py::arg("group_data"), py::arg("target_indptr"),
+           py::arg("target_indices"), py::arg("target_data"), py::arg("atom_upper") = py::none(),
            "Row i: lower[i] <= sum(row_data[k] * x[row_indices[k]]) <= upper[i] over "
            "k in row_indptr[i]:row_indptr[i+1], published with group row_group[i]. Group g: true count "
            "group_value[g], its count as an expression (group_*), suppressible or not. Target t: an "
@@ -150,9 +155,9 @@ void register_disclosure_audit(py::module_& m) {
       .def_property_readonly("n_groups", [](const dc::AuditProblem& p) { return p.groups.size(); })
       .def_property_readonly("n_targets", [](const dc::AuditProblem& p) { return p.targets.size(); })
       .def("__repr__", [](const dc::AuditProblem& p) {
-        return "AuditProblem(n_atoms=" + std::to_string(p.truth.size()) + ", n_rows=" + std::to_string(p.rows.size()) +
-               ", n_groups=" + std::to_string(p.groups.size()) + ", n_targets=" + std::to_string(p.targets.size()) +
-               ")";
+        return "AuditProblem(n_atoms=" + std::to_string(p.truth.size()) +
+               ", n_rows=" + std::to_string(p.rows.size()) + ", n_groups=" + std::to_string(p.groups.size()) +
+               ", n_targets=" + std::to_string(p.targets.size()) + ")";
       });
 
   Record<dc::TargetRange>(d, "TargetRange",
@@ -171,10 +176,16 @@ void register_disclosure_audit(py::module_& m) {
       .field("disclosed", &dc::AuditResult::disclosed)
       .field("lp_solves", &dc::AuditResult::lp_solves)
       .column(
-          "minimum", [](const dc::AuditResult& r) { return range_column(r.targets, [](const auto& t) { return t.minimum; }); },
+          "minimum",
+          [](const dc::AuditResult& r) {
+            return range_column(r.targets, [](const auto& t) { return t.minimum; });
+          },
           "the targets' minima as an array")
       .column(
-          "maximum", [](const dc::AuditResult& r) { return range_column(r.targets, [](const auto& t) { return t.maximum; }); },
+          "maximum",
+          [](const dc::AuditResult& r) {
+            return range_column(r.targets, [](const auto& t) { return t.maximum; });
+          },
           "the targets' maxima as an array")
       .done();
 
@@ -199,8 +210,8 @@ void register_disclosure_audit(py::module_& m) {
         py::gil_scoped_release release;
         return dc::audit(p, o);
       },
-      py::arg("problem"), py::kw_only(), py::arg("min_cell") = dc::default_min_cell, py::arg("zero_is_small") = true,
-      py::arg("tolerance") = dc::AuditOptions{}.tolerance,
+      py::arg("problem"), py::kw_only(), py::arg("min_cell") = dc::default_min_cell,
+      py::arg("zero_is_small") = true, py::arg("tolerance") = dc::AuditOptions{}.tolerance,
       "The min and max of every target over the published rows (LP, COIN-OR CLP); disclosed: "
       "max - min < min_cell - tolerance (famgraph/disclosure_audit.hpp).");
   d.def(
@@ -210,8 +221,8 @@ void register_disclosure_audit(py::module_& m) {
         py::gil_scoped_release release;
         return dc::protect(p, o);
       },
-      py::arg("problem"), py::kw_only(), py::arg("min_cell") = dc::default_min_cell, py::arg("zero_is_small") = true,
-      py::arg("tolerance") = dc::AuditOptions{}.tolerance,
+      py::arg("problem"), py::kw_only(), py::arg("min_cell") = dc::default_min_cell,
+      py::arg("zero_is_small") = true, py::arg("tolerance") = dc::AuditOptions{}.tolerance,
       "Audit, then suppress groups of the disclosed targets' certificates (smallest value first) and "
       "re-audit until nothing is disclosed or nothing suppressible is left.");
 }

@@ -17,12 +17,12 @@
 #include "famgraph/disclosure_audit.hpp"
 
 namespace fd = famgraph::disclosure;
+using Catch::Matchers::Contains;
 using fd::AuditGroup;
 using fd::AuditOptions;
 using fd::AuditProblem;
 using fd::AuditRow;
 using fd::AuditTerm;
-using Catch::Matchers::Contains;
 
 namespace {
 
@@ -71,14 +71,14 @@ TEST_CASE("audit: a 2x2 table with margins pins a hidden cell; the repair hides 
   // Cells a=3 b=20 / c=15 d=30; margins r1=23 r2=45, c1=18 c2=50, total 68 (margins and total
   // must stay published). a = r1 - b = c1 - c: one value.
   Builder b({3, 20, 15, 30});
-  b.count({1});                        // group 0: b
-  b.count({2});                        // group 1: c
-  b.count({3});                        // group 2: d
-  b.count({0, 1}, false);              // group 3: r1
-  b.count({2, 3}, false);              // group 4: r2
-  b.count({0, 2}, false);              // group 5: c1
-  b.count({1, 3}, false);              // group 6: c2
-  b.count({0, 1, 2, 3}, false);        // group 7: total
+  b.count({1});                  // group 0: b
+  b.count({2});                  // group 1: c
+  b.count({3});                  // group 2: d
+  b.count({0, 1}, false);        // group 3: r1
+  b.count({2, 3}, false);        // group 4: r2
+  b.count({0, 2}, false);        // group 5: c1
+  b.count({1, 3}, false);        // group 6: c2
+  b.count({0, 1, 2, 3}, false);  // group 7: total
   b.target({0});
   const auto a = fd::audit(b.p, opts());
   REQUIRE(a.targets.size() == 1);
@@ -116,9 +116,9 @@ TEST_CASE("audit: a one-way table with its total gives the hidden cell by subtra
           "[disclosure][audit]") {
   // Parts 3, 12, 15, 20 and the total 50: the hidden 3 = 50 - 12 - 15 - 20.
   Builder b({3, 12, 15, 20});
-  b.count({1});  // group 0: 12
-  b.count({2});  // group 1: 15
-  b.count({3});  // group 2: 20
+  b.count({1});                  // group 0: 12
+  b.count({2});                  // group 1: 15
+  b.count({3});                  // group 2: 20
   b.count({0, 1, 2, 3}, false);  // group 3: the total
   b.target({0});
   const auto a = fd::audit(b.p, opts());
@@ -418,7 +418,8 @@ TEST_CASE("audit: the LP range contains the integer range (random small problems
     for (std::size_t i = 0; i < rows; ++i) {
       std::vector<AuditTerm> terms;
       for (std::size_t a = 0; a < n; ++a)
-        if (rng() % 2) terms.push_back({a, static_cast<double>(1 + rng() % 3) * (rng() % 4 == 0 ? -1.0 : 1.0)});
+        if (rng() % 2)
+          terms.push_back({a, static_cast<double>(1 + rng() % 3) * (rng() % 4 == 0 ? -1.0 : 1.0)});
       if (terms.empty()) terms.push_back({rng() % n, 1.0});
       double v = 0;
       for (const auto& t : terms) v += t.coef * p.truth[t.atom];

@@ -4,7 +4,7 @@
 The oracle is ``scipy.optimize.linprog`` (HiGHS), a different solver from the core's COIN-OR CLP,
 built anew for every LP from the same dense description of the problem:
 
-- ``audit``: on a few hundred random problems (exact counts, ranged rows, rounded shares, atom upper
+- ``audit``: on 250 random problems (exact counts, ranged rows, rounded shares, atom upper
   bounds, negative coefficients, unbounded targets) the min and max of every target agree with
   HiGHS, and ``disclosed`` follows from them;
 - ``protect``: on random tables with margins, every count it leaves hidden (the targets and the
@@ -187,7 +187,7 @@ def random_problem(rng: np.random.Generator) -> Problem:
 def test_audit_agrees_with_scipy_highs_on_random_problems() -> None:
     rng = np.random.default_rng(20261208)
     compared = disclosed = unbounded = 0
-    for _ in range(300):
+    for _ in range(250):
         p = random_problem(rng)
         res = cd.audit(p.core(), min_cell=10)
         assert len(res.targets) == len(p.targets)
@@ -207,7 +207,7 @@ def test_audit_agrees_with_scipy_highs_on_random_problems() -> None:
             unbounded += math.isinf(r.maximum) or math.isinf(r.minimum)
         assert res.disclosed == sum(r.disclosed for r in res.targets)
     # the random problems exercise both verdicts and unbounded ranges
-    assert compared > 500 and disclosed > 50 and unbounded > 50 and compared - disclosed > 50
+    assert compared > 400 and disclosed > 40 and unbounded > 40 and compared - disclosed > 40
 
 
 def random_table(rng: np.random.Generator) -> Problem:
@@ -232,7 +232,7 @@ def random_table(rng: np.random.Generator) -> Problem:
 def test_protect_leaves_every_hidden_count_wide_by_scipy() -> None:
     rng = np.random.default_rng(5)
     tried = stuck = 0
-    for _ in range(90):
+    for _ in range(75):
         p = random_table(rng)
         if not p.targets:
             continue
@@ -263,7 +263,7 @@ def test_protect_leaves_every_hidden_count_wide_by_scipy() -> None:
         assert [(t.minimum, t.maximum) for t in again.targets] == [
             (t.minimum, t.maximum) for t in res.targets
         ]
-    assert tried > 60 and stuck < tried
+    assert tried > 50 and stuck < tried
 
 
 def test_repair_picks_the_smallest_group_of_the_certificate() -> None:
