@@ -1,4 +1,4 @@
-# Boost (headers), Eigen 3.4 and oneTBB for the famgraph library.
+# Boost (headers), Eigen 3.4, oneTBB and COIN-OR CLP for the famgraph library.
 #
 # Boost and Eigen are header-only: CMake's find_package is tried first; when a package is not found
 # (a machine with a compiler and CMake but no Boost/Eigen, e.g. `pip install famgraph-*.tar.gz`),
@@ -6,6 +6,8 @@
 # The archive is taken from third_party/archives/ when present (an sdist made after
 # scripts/vendor_archives.sh carries them, so it builds offline), else downloaded.
 # oneTBB is a compiled library and must be found (pip's `tbb-devel` or the system's libtbb-dev).
+# COIN-OR CLP (the LP solver of the disclosure audit, src/disclosure_audit.cpp) is a compiled
+# library too and must be found, through pkg-config (Debian coinor-libclp-dev, Homebrew clp).
 #
 # FAMGRAPH_DEPENDENCIES: AUTO (find, else the archive), SYSTEM (find only), ARCHIVE (always the
 # archives: how the tests prove the fallback builds). See docs/installation.md.
@@ -76,3 +78,8 @@ if(NOT TARGET Eigen3::Eigen)
 endif()
 
 find_package(TBB 2021 CONFIG REQUIRED)
+
+# COIN-OR CLP (EPL): a private dependency (no CLP header is included by a famgraph header). Only
+# libClp and libCoinUtils are linked: the `clp` pkg-config module also lists libClpSolver (CLP's
+# command-line driver), which the audit does not use.
+include(cmake/FamgraphClp.cmake)

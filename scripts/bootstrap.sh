@@ -8,6 +8,7 @@ cd "$here"
 DEB_PACKAGES=(
   build-essential ninja-build pkg-config ccache
   libboost-graph-dev libeigen3-dev catch2 libbenchmark-dev libtbb-dev
+  coinor-libclp-dev
   clang libclang-rt-14-dev
   pandoc
   chromium chromium-driver

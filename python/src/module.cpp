@@ -13,6 +13,7 @@ PYBIND11_MODULE(_core, m) {
   famgraph::python::register_disclosure(m);
   famgraph::python::register_disclosure_linked(m);  // adds to _core.disclosure
   famgraph::python::register_disclosure_patterns(m);
+  famgraph::python::register_disclosure_audit(m);
   famgraph::python::register_indicators(m);
   famgraph::python::register_familiality(m);
   famgraph::python::register_design(m);

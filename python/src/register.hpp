@@ -38,6 +38,8 @@ void register_disclosure(pybind11::module_& m);
 void register_disclosure_linked(pybind11::module_& m);
 /// Adds the pattern rules (disclosure_patterns.hpp) to the disclosure submodule (call after register_disclosure).
 void register_disclosure_patterns(pybind11::module_& m);
+/// Adds the LP audit and repair (disclosure_audit.hpp) to the disclosure submodule (call after register_disclosure).
+void register_disclosure_audit(pybind11::module_& m);
 void register_indicators(pybind11::module_& m);
 /// Adds gif/fir to the indicators submodule (call after register_indicators).
 void register_familiality(pybind11::module_& m);

@@ -13,6 +13,8 @@ import numpy
 import numpy.typing
 
 __all__: list[str] = [
+    "AuditProblem",
+    "AuditResult",
     "CombinationStatus",
     "CurveCoarsening",
     "MatchRateStatus",
@@ -21,9 +23,12 @@ __all__: list[str] = [
     "PairStatus",
     "PooledCombinations",
     "PooledGroup",
+    "ProtectResult",
     "QualityRowStatus",
     "ShareStatus",
+    "TargetRange",
     "at_risk_hidden",
+    "audit",
     "check_min_cell",
     "coarsen_curve",
     "count_hidden",
@@ -54,6 +59,7 @@ __all__: list[str] = [
     "perturb",
     "pool_combinations",
     "proportion_hidden",
+    "protect",
     "ptable_from_probabilities",
     "quality_row_status",
     "stamp",
@@ -206,6 +212,112 @@ class MatchRateStatus:
     @property
     def n_hidden(self) -> list[bool]: ...
 
+class AuditProblem:
+    """
+    What a reader knows (published rows over atoms) and what must stay uncertain (targets): famgraph/disclosure_audit.hpp. Rows, group counts and targets are given in CSR form (indptr, indices = atom, data = coefficient), as scipy.sparse.csr_matrix holds them.
+    """
+    def __init__(
+        self,
+        *,
+        truth: typing.Annotated[numpy.typing.ArrayLike, numpy.float64],
+        row_indptr: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        row_indices: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        row_data: typing.Annotated[numpy.typing.ArrayLike, numpy.float64],
+        lower: typing.Annotated[numpy.typing.ArrayLike, numpy.float64],
+        upper: typing.Annotated[numpy.typing.ArrayLike, numpy.float64],
+        row_group: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        group_value: typing.Annotated[numpy.typing.ArrayLike, numpy.float64],
+        group_suppressible: typing.Annotated[numpy.typing.ArrayLike, numpy.bool],
+        group_indptr: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        group_indices: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        group_data: typing.Annotated[numpy.typing.ArrayLike, numpy.float64],
+        target_indptr: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        target_indices: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        target_data: typing.Annotated[numpy.typing.ArrayLike, numpy.float64],
+        atom_upper: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None = None,
+    ) -> None:
+        """
+        Row i: lower[i] <= sum(row_data[k] * x[row_indices[k]]) <= upper[i] over k in row_indptr[i]:row_indptr[i+1], published with group row_group[i]. Group g: true count group_value[g], its count as an expression (group_*), suppressible or not. Target t: an expression (target_*). truth: the true count of every atom (>= 0).
+        """
+    def __repr__(self) -> str: ...
+    @property
+    def n_atoms(self) -> int: ...
+    @property
+    def n_groups(self) -> int: ...
+    @property
+    def n_rows(self) -> int: ...
+    @property
+    def n_targets(self) -> int: ...
+
+class TargetRange:
+    """
+    The range of one hidden count given the published rows, with the rows (certificate_min, certificate_max) from which each bound follows.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def certificate_max(self) -> list[int]: ...
+    @property
+    def certificate_min(self) -> list[int]: ...
+    @property
+    def disclosed(self) -> bool: ...
+    @property
+    def maximum(self) -> float:
+        """
+        inf when unbounded above
+        """
+    @property
+    def minimum(self) -> float:
+        """
+        -inf when unbounded below
+        """
+    @property
+    def truth(self) -> float: ...
+
+class AuditResult:
+    """
+    audit(): one TargetRange per target, how many are disclosed.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def disclosed(self) -> int: ...
+    @property
+    def lp_solves(self) -> int: ...
+    @property
+    def maximum(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        the targets' maxima as an array
+        """
+    @property
+    def minimum(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        the targets' minima as an array
+        """
+    @property
+    def targets(self) -> list[TargetRange]: ...
+
+class ProtectResult:
+    """
+    protect(): the groups suppressed by the repair, the final ranges (the problem's targets, then one per suppressed group), the targets still disclosed.
+    """
+    def __repr__(self) -> str: ...
+    @property
+    def group_suppressed(self) -> numpy.typing.NDArray[numpy.bool]:
+        """
+        one per group: suppressed by the repair
+        """
+    @property
+    def lp_solves(self) -> int: ...
+    @property
+    def protected_all(self) -> bool: ...
+    @property
+    def rounds(self) -> int: ...
+    @property
+    def still_disclosed(self) -> list[int]: ...
+    @property
+    def suppressed(self) -> list[int]: ...
+    @property
+    def targets(self) -> list[TargetRange]: ...
+
 def at_risk_hidden(
     n: typing.SupportsInt | typing.SupportsIndex,
     at_risk: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64],
@@ -214,6 +326,17 @@ def at_risk_hidden(
 ) -> list[bool]:
     """
     Hidden flags of year 0 (n) and of each later number at risk.
+    """
+
+def audit(
+    problem: AuditProblem,
+    *,
+    min_cell: typing.SupportsInt | typing.SupportsIndex = 10,
+    zero_is_small: bool = True,
+    tolerance: typing.SupportsFloat | typing.SupportsIndex = 1e-06,
+) -> AuditResult:
+    """
+    The min and max of every target over the published rows (LP, COIN-OR CLP); disclosed: max - min < min_cell - tolerance (famgraph/disclosure_audit.hpp).
     """
 
 def check_min_cell(min_cell: int) -> int:
@@ -337,6 +460,17 @@ def proportion_hidden(
 ) -> bool:
     """
     Whether a proportion k of n, published with n, is hidden (k or n - k small).
+    """
+
+def protect(
+    problem: AuditProblem,
+    *,
+    min_cell: typing.SupportsInt | typing.SupportsIndex = 10,
+    zero_is_small: bool = True,
+    tolerance: typing.SupportsFloat | typing.SupportsIndex = 1e-06,
+) -> ProtectResult:
+    """
+    Audit, then suppress groups of the disclosed targets' certificates (smallest value first) and re-audit until nothing is disclosed or nothing suppressible is left.
     """
 
 def ptable_from_probabilities(
