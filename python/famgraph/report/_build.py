@@ -111,7 +111,7 @@ def _key_value(value: float, lang: str, m: int, *, zero_is_small: bool = True) -
     (docs/decisions.md, entry 27)."""
     if disclosure.count_hidden(int(value), m, zero_is_small=zero_is_small):
         return Cell(disclosure.marker(m), "count sup")
-    if int(value) == 0 and m > 0:
+    if int(value) == 0 and disclosure.Policy(m).enabled:
         return Cell(F.count(0, lang), "count zero")  # a published structural zero
     return Cell(F.count(value, lang), "count")
 
